@@ -1,0 +1,34 @@
+//===- XGradDialect.td - the xgrad dialect -----------------*- tablegen -*-===//
+#ifndef XGRAD_DIALECT_XGRAD_IR_XGRADDIALECT_TD
+#define XGRAD_DIALECT_XGRAD_IR_XGRADDIALECT_TD
+
+include "mlir/IR/OpBase.td"
+
+def XGrad_Dialect : Dialect {
+  let name = "xgrad";
+  let cppNamespace = "::mlir::xgrad";
+  let summary = "A differentiable array language of index-loop kernels and computation graphs";
+  let description = [{
+    xgrad re-implements Exprgrad's language as an MLIR dialect. A `xgrad.graph` holds named
+    inputs, parameters and cached values, kernels, targets and backprop. A `xgrad.kernel` is
+    one Exprgrad statement such as `out[y, x] ++= a[y, it] * b[it, x] | (y, x, it)`: its
+    region's block arguments are the loop iterators, its body reads tensors by index
+    (`xgrad.read`), computes with upstream `arith` and `math` ops, and ends in exactly one
+    `xgrad.accumulate` (the `++=`).
+
+    Types stay upstream: ranked or unranked `tensor` at the graph level, `index` for Exprgrad's
+    Index, `i1` for Boolean and the model's float type for Scalar. There are no implicit
+    conversions: `xgrad.to_scalar` and `xgrad.to_index` convert explicitly.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect"
+  ];
+  // Shape queries fold to `arith.constant` when the extent is static.
+  let hasConstantMaterializer = 1;
+}
+
+class XGrad_Op<string mnemonic, list<Trait> traits = []>
+    : Op<XGrad_Dialect, mnemonic, traits>;
+
+#endif // XGRAD_DIALECT_XGRAD_IR_XGRADDIALECT_TD

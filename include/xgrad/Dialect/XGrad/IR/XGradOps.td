@@ -1,0 +1,314 @@
+//===- XGradOps.td - xgrad operations ----------------------*- tablegen -*-===//
+#ifndef XGRAD_DIALECT_XGRAD_IR_XGRADOPS_TD
+#define XGRAD_DIALECT_XGRAD_IR_XGRADOPS_TD
+
+include "xgrad/Dialect/XGrad/IR/XGradDialect.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/IR/OpAsmInterface.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+//===----------------------------------------------------------------------===//
+// Types and attributes
+//===----------------------------------------------------------------------===//
+
+def XGrad_FloatTensor : TensorOf<[AnyFloat]>;
+
+def XGrad_Initializer : I32EnumAttr<"Initializer", "how a parameter is initialised", [
+    I32EnumAttrCase<"zeros", 0>,
+    I32EnumAttrCase<"constant", 1>,
+    I32EnumAttrCase<"uniform", 2>,
+    I32EnumAttrCase<"normal", 3>
+  ]> {
+  let cppNamespace = "::mlir::xgrad";
+}
+
+//===----------------------------------------------------------------------===//
+// Graph-level operations
+//===----------------------------------------------------------------------===//
+
+def XGrad_GraphOp : XGrad_Op<"graph", [
+    Symbol, SymbolTable, IsolatedFromAbove, SingleBlock, NoTerminator]> {
+  let summary = "A computation graph: inputs, parameters, kernels, targets and backprop";
+  let description = [{
+    The body holds the graph's nodes in dependency order. Inputs, parameters and targets are
+    named; names are unique per kind. Shape computations for explicit kernel shapes are plain
+    `arith` ops on `index` values in the body.
+
+    ```mlir
+    xgrad.graph @double {
+      %x = xgrad.input "x" : tensor<*xf32>
+      %y = xgrad.kernel -> tensor<*xf32> {
+      ^bb0(%it: index):
+        %v = xgrad.read flat %x[%it] : tensor<*xf32>
+        %c = arith.constant 2.0 : f32
+        %d = arith.mulf %v, %c : f32
+        xgrad.accumulate %d at flat [%it] : f32
+      }
+      xgrad.target "y" %y : tensor<*xf32>
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [OpBuilder<(ins "::llvm::StringRef":$name)>];
+}
+
+def XGrad_InputOp : XGrad_Op<"input", [
+    HasParent<"GraphOp">, DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>]> {
+  let summary = "A named input provided at run time";
+  let description = [{
+    `%x = xgrad.input "x" : tensor<?x2xf32>` declares Exprgrad's `input("x")`. Dynamic
+    extents (a batch size) are taken from the tensor passed at run time.
+  }];
+  let arguments = (ins StrAttr:$input_name);
+  let results = (outs XGrad_FloatTensor:$result);
+  let assemblyFormat = "$input_name attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def XGrad_ParamOp : XGrad_Op<"param", [
+    HasParent<"GraphOp">, DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>]> {
+  let summary = "A named, trained parameter with a reproducible initializer";
+  let description = [{
+    `%w = xgrad.param "w1" uniform [-0.1, 0.1] seed 7 : tensor<2x4xf32>` is Exprgrad's
+    `param([2, 4])`. The initializer's arguments are `[]` for `zeros`, `[value]` for
+    `constant`, `[low, high]` for `uniform` and `[mean, stddev]` for `normal`. The same seed
+    gives the same initial values on every run. The shape must be static.
+  }];
+  let arguments = (ins StrAttr:$param_name, XGrad_Initializer:$init,
+                       DenseF64ArrayAttr:$init_args, I64Attr:$seed);
+  let results = (outs XGrad_FloatTensor:$result);
+  let assemblyFormat = [{
+    $param_name $init $init_args `seed` $seed attr-dict `:` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def XGrad_CacheOp : XGrad_Op<"cache", [HasParent<"GraphOp">]> {
+  let summary = "Stores a value into a named cache that persists between calls";
+  let description = [{
+    Exprgrad's `cache(fun, name)`: when a target that depends on it runs, the value is stored
+    in model state under `name`. Cached values persist between calls and are saved with the
+    model, but are not trained. `xgrad.cached` reads the stored value.
+  }];
+  let arguments = (ins StrAttr:$cache_name, XGrad_FloatTensor:$value);
+  let assemblyFormat = "$cache_name $value attr-dict `:` type($value)";
+}
+
+def XGrad_CachedOp : XGrad_Op<"cached", [
+    HasParent<"GraphOp">, DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>]> {
+  let summary = "Reads the value last stored by `xgrad.cache` under the same name";
+  let arguments = (ins StrAttr:$cache_name);
+  let results = (outs XGrad_FloatTensor:$result);
+  let assemblyFormat = "$cache_name attr-dict `:` type($result)";
+}
+
+def XGrad_TargetOp : XGrad_Op<"target", [HasParent<"GraphOp">]> {
+  let summary = "Names a value that can be computed on request";
+  let description = [{
+    `xgrad.target "predict" %y : tensor<?x1xf32>` is Exprgrad's `.target("predict")`: the
+    model can `call` or `apply` it by name. A target whose value comes from
+    `xgrad.backprop` also updates the model's parameters.
+  }];
+  let arguments = (ins StrAttr:$target_name, XGrad_FloatTensor:$value);
+  let assemblyFormat = "$target_name $value attr-dict `:` type($value)";
+}
+
+def XGrad_BackpropOp : XGrad_Op<"backprop", [
+    HasParent<"GraphOp">, SingleBlock, AllTypesMatch<["loss", "result"]>]> {
+  let summary = "Trains every parameter the loss depends on with an optimizer";
+  let description = [{
+    The result is the loss; computing it also updates each parameter the loss depends on.
+    The optimizer region is instantiated once per parameter. Its block arguments are the
+    parameter, its gradient, and one tensor per optimizer state name (zero-initialised model
+    state shaped like the parameter, e.g. Adam's moments); they are unranked because the
+    region is generic over parameter shapes. It yields the new parameter followed by the new
+    state values, in the order of `state`.
+
+    ```mlir
+    %train = xgrad.backprop %loss : tensor<1xf32> optimizer {
+    ^bb0(%param: tensor<*xf32>, %grad: tensor<*xf32>):
+      %new = xgrad.kernel init(%param : tensor<*xf32>) -> tensor<*xf32> {
+      ^bb0(%it: index):
+        %g = xgrad.read flat %grad[%it] : tensor<*xf32>
+        %rate = arith.constant -0.1 : f32
+        %step = arith.mulf %rate, %g : f32
+        xgrad.accumulate %step at flat [%it] : f32
+      }
+      xgrad.yield %new : tensor<*xf32>
+    }
+    ```
+  }];
+  let arguments = (ins XGrad_FloatTensor:$loss, DefaultValuedAttr<StrArrayAttr, "{}">:$state);
+  let results = (outs XGrad_FloatTensor:$result);
+  let regions = (region SizedRegion<1>:$optimizer);
+  let assemblyFormat = [{
+    $loss (`state` $state^)? attr-dict `:` type($loss) `optimizer` $optimizer
+  }];
+  let hasRegionVerifier = 1;
+}
+
+def XGrad_YieldOp : XGrad_Op<"yield", [
+    Pure, Terminator, ParentOneOf<["BackpropOp"]>]> {
+  let summary = "Yields the updated parameter and optimizer state";
+  let arguments = (ins Variadic<XGrad_FloatTensor>:$values);
+  let assemblyFormat = "$values attr-dict `:` type($values)";
+}
+
+def XGrad_GradientOp : XGrad_Op<"gradient", [HasParent<"GraphOp">, Pure,
+    AllTypesMatch<["wrt", "result"]>]> {
+  let summary = "The gradient of a loss with respect to a value of the graph";
+  let description = [{
+    Exprgrad's `loss.grad(x)`: `--xgrad-autodiff` replaces it by the derived kernels. Because
+    the result is ordinary xgrad IR, a gradient can itself be differentiated.
+  }];
+  let arguments = (ins XGrad_FloatTensor:$loss, XGrad_FloatTensor:$wrt);
+  let results = (outs XGrad_FloatTensor:$result);
+  let assemblyFormat = "$loss `wrt` $wrt attr-dict `:` type($loss) `,` type($wrt)";
+}
+
+//===----------------------------------------------------------------------===//
+// Kernels
+//===----------------------------------------------------------------------===//
+
+def XGrad_KernelOp : XGrad_Op<"kernel", [
+    AttrSizedOperandSegments, DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>,
+    RecursiveMemoryEffects, NoTerminator]> {
+  let summary = "One Exprgrad statement: an accumulation inside implicit loops";
+  let description = [{
+    `out[y, x] ++= a[y, it] * b[it, x] | (y, x, it)` becomes a kernel whose body block has
+    one `index` argument per iterator (`%y, %x, %it`) and ends in one `xgrad.accumulate`.
+    Reads of graph values are ordinary uses of the enclosing graph's SSA values.
+
+    - `init`: the tensor this kernel adds to (a second `++=` on the same tensor); without
+      it the kernel accumulates into a fresh zero tensor (Exprgrad's `*` declaration).
+    - `shape`: the explicit result shape (`withShape`), one `index` per dimension.
+    - `like`: the result has the shape of this tensor (`copyShape`).
+    - `bounds`: the extent of every iterator, filled in by `--xgrad-infer-shapes`.
+    - the optional name (`"hidden"`) is what schedules match on.
+    - the optional `grad` region replaces the derived gradient (`customGrad`). Its block
+      argument is the gradient of the kernel's result; it ends in `xgrad.grad_yield`, which
+      names the gradient of each value the custom gradient covers.
+  }];
+  let arguments = (ins OptionalAttr<StrAttr>:$kernel_name,
+                       Optional<XGrad_FloatTensor>:$init,
+                       Variadic<Index>:$shape,
+                       Optional<XGrad_FloatTensor>:$like,
+                       Variadic<Index>:$bounds);
+  let results = (outs XGrad_FloatTensor:$result);
+  let regions = (region SizedRegion<1>:$body, AnyRegion:$grad);
+  let assemblyFormat = [{
+    ($kernel_name^)? (`init` `(` $init^ `:` type($init) `)`)?
+    (`shape` `(` $shape^ `)`)? (`like` `(` $like^ `:` type($like) `)`)?
+    (`bounds` `(` $bounds^ `)`)?
+    attr-dict `->` type($result) $body (`grad` $grad^)?
+  }];
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The iterators, outermost first.
+    ::mlir::Block::BlockArgListType getIterators() { return getBody().front().getArguments(); }
+    unsigned getNumIterators() { return getBody().front().getNumArguments(); }
+    /// The single `++=` of the body.
+    class AccumulateOp getAccumulate();
+  }];
+}
+
+def XGrad_AccumulateOp : XGrad_Op<"accumulate", [HasParent<"KernelOp">]> {
+  let summary = "The kernel's `++=`: adds a value to the result at an index";
+  let description = [{
+    `xgrad.accumulate %v at [%y, %x] : f32` is `out[y, x] ++= v`; with `flat` it is
+    `out{i} ++= v`, indexing the row-major data directly. It must be the last operation of
+    its kernel's body, and each kernel has exactly one.
+  }];
+  let arguments = (ins AnyFloat:$value, UnitAttr:$flat, Variadic<Index>:$indices);
+  let assemblyFormat = [{
+    $value `at` (`flat` $flat^)? ` ` `[` $indices `]` attr-dict `:` type($value)
+  }];
+  let hasVerifier = 1;
+}
+
+def XGrad_GradYieldOp : XGrad_Op<"grad_yield", [Terminator, HasParent<"KernelOp">,
+    AttrSizedOperandSegments]> {
+  let summary = "Ends a custom gradient: the gradient of each covered value";
+  let description = [{
+    `xgrad.grad_yield %g for %inp : tensor<*xf32> for tensor<?xf32>` says that `%g` is the
+    gradient of the loss with respect to `%inp`, replacing what autodiff would derive for it.
+  }];
+  let arguments = (ins Variadic<XGrad_FloatTensor>:$grads,
+                       Variadic<XGrad_FloatTensor>:$wrt);
+  let assemblyFormat = [{
+    $grads `for` $wrt attr-dict `:` type($grads) `for` type($wrt)
+  }];
+  let hasVerifier = 1;
+}
+
+def XGrad_ReadOp : XGrad_Op<"read", [Pure,
+    TypesMatchWith<"result is the tensor's element type", "tensor", "result",
+                   "::llvm::cast<::mlir::TensorType>($_self).getElementType()">]> {
+  let summary = "Reads a tensor element: `a[i, j]`, or `a{k}` with `flat`";
+  let arguments = (ins XGrad_FloatTensor:$tensor, UnitAttr:$flat, Variadic<Index>:$indices);
+  let results = (outs AnyFloat:$result);
+  let assemblyFormat = [{
+    (`flat` $flat^)? $tensor `[` $indices `]` attr-dict `:` type($tensor)
+  }];
+  let hasVerifier = 1;
+}
+
+def XGrad_DimOp : XGrad_Op<"dim", [Pure]> {
+  let summary = "`tensor.shape[d]`: the extent of one dimension";
+  let arguments = (ins XGrad_FloatTensor:$tensor, I64Attr:$dim);
+  let results = (outs Index:$result);
+  let assemblyFormat = "$tensor `[` $dim `]` attr-dict `:` type($tensor)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def XGrad_LenOp : XGrad_Op<"len", [Pure]> {
+  let summary = "`tensor.len`: the number of elements";
+  let arguments = (ins XGrad_FloatTensor:$tensor);
+  let results = (outs Index:$result);
+  let assemblyFormat = "$tensor attr-dict `:` type($tensor)";
+  let hasFolder = 1;
+}
+
+def XGrad_RankOp : XGrad_Op<"rank", [Pure]> {
+  let summary = "`tensor.shape.len`: the number of dimensions";
+  let arguments = (ins XGrad_FloatTensor:$tensor);
+  let results = (outs Index:$result);
+  let assemblyFormat = "$tensor attr-dict `:` type($tensor)";
+  let hasFolder = 1;
+}
+
+def XGrad_EpochOp : XGrad_Op<"epoch", [HasParent<"KernelOp">]> {
+  let summary = "`epoch()`: the model's epoch counter";
+  let results = (outs Index:$result);
+  let assemblyFormat = "attr-dict";
+}
+
+def XGrad_WrapOp : XGrad_Op<"wrap", [Pure, SameOperandsAndResultType]> {
+  let summary = "`wrap(x, y)`: `(x mod y + y) mod y`, always in `[0, y)`";
+  let arguments = (ins Index:$lhs, Index:$rhs);
+  let results = (outs Index:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict";
+}
+
+def XGrad_ToScalarOp : XGrad_Op<"to_scalar", [Pure]> {
+  let summary = "`toScalar(x)`: converts an Index (or a Boolean, to 0 or 1) to a Scalar";
+  let arguments = (ins AnyTypeOf<[Index, I1]>:$value);
+  let results = (outs AnyFloat:$result);
+  let assemblyFormat = "$value attr-dict `:` type($value) `to` type($result)";
+}
+
+def XGrad_ToIndexOp : XGrad_Op<"to_index", [Pure]> {
+  let summary = "`toIndex(x)`: truncates a Scalar towards zero to an Index";
+  let arguments = (ins AnyFloat:$value);
+  let results = (outs Index:$result);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
+#endif // XGRAD_DIALECT_XGRAD_IR_XGRADOPS_TD

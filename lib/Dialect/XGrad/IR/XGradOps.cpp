@@ -1,0 +1,303 @@
+//===- XGradOps.cpp - xgrad operations: builders, verifiers, folders ------===//
+#include "xgrad/Dialect/XGrad/IR/XGradOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/StringMap.h"
+
+using namespace mlir;
+using namespace mlir::xgrad;
+
+#include "xgrad/Dialect/XGrad/IR/XGradEnums.cpp.inc"
+
+/// A tensor's rank when it is ranked.
+static std::optional<int64_t> rankOf(Type type) {
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  if (!ranked)
+    return std::nullopt;
+  return ranked.getRank();
+}
+
+//===----------------------------------------------------------------------===//
+// GraphOp
+//===----------------------------------------------------------------------===//
+
+void GraphOp::build(OpBuilder &builder, OperationState &state, StringRef name) {
+  state.addAttribute(mlir::SymbolTable::getSymbolAttrName(), builder.getStringAttr(name));
+  state.addRegion()->emplaceBlock();
+}
+
+/// Names of one kind (inputs, parameters, ...) must be unique within a graph, because the
+/// runtime finds them by name.
+static LogicalResult checkUnique(llvm::StringMap<Operation *> &seen, Operation *op,
+                                 StringRef kind, StringRef name) {
+  if (name.empty())
+    return op->emitOpError() << "expects a non-empty " << kind << " name";
+  auto [it, inserted] = seen.try_emplace(name, op);
+  if (inserted)
+    return success();
+  InFlightDiagnostic diag = op->emitOpError()
+                            << "duplicate " << kind << " name '" << name << "'";
+  diag.attachNote(it->second->getLoc()) << "first declared here";
+  return diag;
+}
+
+LogicalResult GraphOp::verify() {
+  llvm::StringMap<Operation *> inputs, params, targets, caches;
+  for (Operation &op : getBody().front()) {
+    LogicalResult result = success();
+    if (auto input = dyn_cast<InputOp>(op))
+      result = checkUnique(inputs, &op, "input", input.getInputName());
+    else if (auto param = dyn_cast<ParamOp>(op))
+      result = checkUnique(params, &op, "parameter", param.getParamName());
+    else if (auto target = dyn_cast<TargetOp>(op))
+      result = checkUnique(targets, &op, "target", target.getTargetName());
+    else if (auto cache = dyn_cast<CacheOp>(op))
+      result = checkUnique(caches, &op, "cache", cache.getCacheName());
+    if (failed(result))
+      return failure();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Named values
+//===----------------------------------------------------------------------===//
+
+void InputOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  setNameFn(getResult(), getInputName());
+}
+
+LogicalResult InputOp::verify() {
+  if (getInputName().empty())
+    return emitOpError("expects a non-empty input name");
+  return success();
+}
+
+void ParamOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  setNameFn(getResult(), getParamName());
+}
+
+LogicalResult ParamOp::verify() {
+  auto type = dyn_cast<RankedTensorType>(getType());
+  if (!type || !type.hasStaticShape())
+    return emitOpError() << "expects a static shape for parameter '" << getParamName()
+                         << "', got " << getType();
+  ArrayRef<double> args = getInitArgs();
+  size_t expected = 0;
+  StringRef form = "[]";
+  switch (getInit()) {
+  case Initializer::zeros:
+    break;
+  case Initializer::constant:
+    expected = 1, form = "[value]";
+    break;
+  case Initializer::uniform:
+    expected = 2, form = "[low, high]";
+    break;
+  case Initializer::normal:
+    expected = 2, form = "[mean, stddev]";
+    break;
+  }
+  if (args.size() != expected)
+    return emitOpError() << "initializer '" << stringifyInitializer(getInit()) << "' expects "
+                         << expected << " arguments " << form << ", got " << args.size();
+  if (getInit() == Initializer::uniform && !(args[0] < args[1]))
+    return emitOpError() << "uniform initializer expects low < high, got [" << args[0] << ", "
+                         << args[1] << "]";
+  if (getInit() == Initializer::normal && !(args[1] > 0))
+    return emitOpError() << "normal initializer expects stddev > 0, got " << args[1];
+  return success();
+}
+
+void CachedOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  setNameFn(getResult(), getCacheName());
+}
+
+//===----------------------------------------------------------------------===//
+// BackpropOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult BackpropOp::verifyRegions() {
+  Block &block = getOptimizer().front();
+  size_t numState = getState().size();
+  if (block.getNumArguments() != 2 + numState)
+    return emitOpError() << "expects the optimizer region to take (parameter, gradient"
+                         << (numState ? ", one tensor per state name" : "") << "): "
+                         << 2 + numState << " arguments, got " << block.getNumArguments();
+  Type elementType = cast<TensorType>(getLoss().getType()).getElementType();
+  for (BlockArgument arg : block.getArguments()) {
+    auto type = dyn_cast<UnrankedTensorType>(arg.getType());
+    if (!type || type.getElementType() != elementType)
+      return emitOpError() << "expects optimizer argument #" << arg.getArgNumber()
+                           << " to be tensor<*x" << elementType
+                           << "> (the region is generic over parameter shapes), got "
+                           << arg.getType();
+  }
+  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  if (!yield)
+    return emitOpError("expects the optimizer region to end in 'xgrad.yield'");
+  if (yield.getValues().size() != 1 + numState)
+    return yield.emitOpError() << "expects the new parameter"
+                               << (numState ? " and the new state values" : "") << ": "
+                               << 1 + numState << " values, got " << yield.getValues().size();
+  for (auto [index, value] : llvm::enumerate(yield.getValues()))
+    if (cast<TensorType>(value.getType()).getElementType() != elementType)
+      return yield.emitOpError() << "expects value #" << index << " to have element type "
+                                 << elementType << ", got " << value.getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// KernelOp
+//===----------------------------------------------------------------------===//
+
+void KernelOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  if (std::optional<StringRef> name = getKernelName())
+    setNameFn(getResult(), *name);
+}
+
+AccumulateOp KernelOp::getAccumulate() {
+  return cast<AccumulateOp>(getBody().front().back());
+}
+
+LogicalResult KernelOp::verifyRegions() {
+  Block &body = getBody().front();
+  for (BlockArgument iterator : body.getArguments())
+    if (!iterator.getType().isIndex())
+      return emitOpError() << "expects iterator #" << iterator.getArgNumber()
+                           << " to be of type 'index', got " << iterator.getType();
+  unsigned numAccumulates = llvm::count_if(body, llvm::IsaPred<AccumulateOp>);
+  if (numAccumulates != 1)
+    return emitOpError() << "expects exactly one 'xgrad.accumulate' in its body, found "
+                         << numAccumulates;
+  if (body.empty() || !isa<AccumulateOp>(body.back()))
+    return emitOpError("expects 'xgrad.accumulate' to be the last operation of its body");
+
+  if (!getBounds().empty() && getBounds().size() != getNumIterators())
+    return emitOpError() << "expects one bound per iterator (" << getNumIterators()
+                         << "), got " << getBounds().size();
+  std::optional<int64_t> rank = rankOf(getType());
+  if (!getShape().empty() && rank && int64_t(getShape().size()) != *rank)
+    return emitOpError() << "expects one shape value per result dimension (" << *rank
+                         << "), got " << getShape().size();
+  if (!getShape().empty() && getLike())
+    return emitOpError("expects at most one of 'shape' (withShape) and 'like' (copyShape)");
+  auto resultType = cast<TensorType>(getType());
+  if (Value like = getLike()) {
+    std::optional<int64_t> likeRank = rankOf(like.getType());
+    if (rank && likeRank && *rank != *likeRank)
+      return emitOpError() << "expects the result to have the rank of 'like' (" << *likeRank
+                           << "), got " << getType();
+  }
+  if (Value init = getInit()) {
+    auto initType = cast<TensorType>(init.getType());
+    if (initType.getElementType() != resultType.getElementType() ||
+        failed(verifyCompatibleShape(initType, resultType)))
+      return emitOpError() << "expects the init tensor to have the result type " << getType()
+                           << ", got " << initType;
+  }
+
+  if (getGrad().empty())
+    return success();
+  if (!getGrad().hasOneBlock())
+    return emitOpError("expects the custom gradient region to have one block");
+  Block &grad = getGrad().front();
+  if (grad.getNumArguments() != 1 || !isa<TensorType>(grad.getArgument(0).getType()) ||
+      cast<TensorType>(grad.getArgument(0).getType()).getElementType() !=
+          resultType.getElementType())
+    return emitOpError() << "expects the custom gradient region to take one argument, the "
+                            "gradient of the result (a tensor of "
+                         << resultType.getElementType() << ")";
+  if (grad.empty() || !isa<GradYieldOp>(grad.back()))
+    return emitOpError("expects the custom gradient region to end in 'xgrad.grad_yield'");
+  return success();
+}
+
+LogicalResult AccumulateOp::verify() {
+  auto kernel = cast<KernelOp>((*this)->getParentOp());
+  if (getOperation()->getParentRegion() != &kernel.getBody())
+    return emitOpError("expects to be in the kernel body, not its custom gradient region");
+  auto resultType = cast<TensorType>(kernel.getType());
+  if (getValue().getType() != resultType.getElementType())
+    return emitOpError() << "expects a value of the result's element type "
+                         << resultType.getElementType() << ", got " << getValue().getType();
+  if (getFlat()) {
+    if (getIndices().size() != 1)
+      return emitOpError() << "expects one linear index for a flat access, got "
+                           << getIndices().size();
+    return success();
+  }
+  std::optional<int64_t> rank = rankOf(resultType);
+  if (rank && int64_t(getIndices().size()) != *rank)
+    return emitOpError() << "expects " << *rank << " indices for a result of type "
+                         << resultType << ", got " << getIndices().size();
+  return success();
+}
+
+LogicalResult GradYieldOp::verify() {
+  auto kernel = cast<KernelOp>((*this)->getParentOp());
+  if (getOperation()->getParentRegion() != &kernel.getGrad())
+    return emitOpError("expects to be in the kernel's custom gradient region");
+  if (getGrads().size() != getWrt().size())
+    return emitOpError() << "expects one gradient per value, got " << getGrads().size()
+                         << " gradients for " << getWrt().size() << " values";
+  for (auto [grad, wrt] : llvm::zip(getGrads(), getWrt()))
+    if (cast<TensorType>(grad.getType()).getElementType() !=
+        cast<TensorType>(wrt.getType()).getElementType())
+      return emitOpError() << "expects a gradient of type " << wrt.getType()
+                           << ", got " << grad.getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reads and shape queries
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReadOp::verify() {
+  if (getFlat()) {
+    if (getIndices().size() != 1)
+      return emitOpError() << "expects one linear index for a flat read, got "
+                           << getIndices().size();
+    return success();
+  }
+  std::optional<int64_t> rank = rankOf(getTensor().getType());
+  if (rank && int64_t(getIndices().size()) != *rank)
+    return emitOpError() << "expects " << *rank << " indices for a tensor of type "
+                         << getTensor().getType() << ", got " << getIndices().size();
+  return success();
+}
+
+LogicalResult DimOp::verify() {
+  int64_t dim = getDim();
+  std::optional<int64_t> rank = rankOf(getTensor().getType());
+  if (dim < 0 || (rank && dim >= *rank))
+    return emitOpError() << "expects a dimension in [0, "
+                         << (rank ? std::to_string(*rank) : std::string("rank")) << "), got "
+                         << dim;
+  return success();
+}
+
+OpFoldResult DimOp::fold(FoldAdaptor) {
+  auto type = dyn_cast<RankedTensorType>(getTensor().getType());
+  if (!type || type.isDynamicDim(getDim()))
+    return {};
+  return IntegerAttr::get(IndexType::get(getContext()), type.getDimSize(getDim()));
+}
+
+OpFoldResult LenOp::fold(FoldAdaptor) {
+  auto type = dyn_cast<RankedTensorType>(getTensor().getType());
+  if (!type || !type.hasStaticShape())
+    return {};
+  return IntegerAttr::get(IndexType::get(getContext()), type.getNumElements());
+}
+
+OpFoldResult RankOp::fold(FoldAdaptor) {
+  std::optional<int64_t> rank = rankOf(getTensor().getType());
+  if (!rank)
+    return {};
+  return IntegerAttr::get(IndexType::get(getContext()), *rank);
+}
+
+#define GET_OP_CLASSES
+#include "xgrad/Dialect/XGrad/IR/XGradOps.cpp.inc"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Configures (once) and builds xgrad in build/ with clang-22, lld, Ninja and ccache.
+# Usage: utils/build.sh [ninja targets...]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/utils/install-deps.sh"
+build=${XGRAD_BUILD_DIR:-$root/build}
+# A fresh clone elsewhere still hits the cache: paths under the checkout are hashed relative.
+export CCACHE_BASEDIR=$root
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/xgrad-ccache}
+export CCACHE_NOHASHDIR=1
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+if [ ! -f "$build/build.ninja" ]; then
+  cmake -G Ninja -S "$root" -B "$build" \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+    -DLLVM_USE_LINKER=lld \
+    -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+    -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
+    -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit >&2
+fi
+cmake --build "$build" -- "$@" >&2

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds xgrad and runs every test suite: lit (FileCheck), C++ unit tests, Python tests.
+# Ends with one line "N passed, N failed" totalling all suites; exits non-zero on any failure.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${XGRAD_BUILD_DIR:-$root/build}
+export XGRAD_BUILD_DIR=$build
+"$root/utils/build.sh" || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+passed=0 failed=0
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+# lit: "Passed" / "Failed" (and "Unresolved", "Timed Out", ...) lines of its summary.
+echo "== lit (test/)"
+/usr/lib/llvm-22/bin/lit -sv "$build/test" 2>&1 | tee "$log/lit" | grep -E '^(FAIL|UNRESOLVED|TIMEOUT|XPASS|  [A-Z][a-z].*: [0-9]+)' || true
+n=$(sed -n 's/^ *Passed *: *\([0-9]*\).*/\1/p' "$log/lit"); passed=$((passed + ${n:-0}))
+for kind in Failed Unresolved 'Timed Out' 'Unexpectedly Passed' Unsupported 'Expectedly Failed'; do
+  n=$(sed -n "s/^ *$kind *: *\([0-9]*\).*/\1/p" "$log/lit"); failed=$((failed + ${n:-0}))
+done
+grep -q 'Total Discovered Tests' "$log/lit" || { echo "lit did not run"; failed=$((failed + 1)); }
+
+# GoogleTest: one summary per binary.
+for t in "$build"/unittests/*-tests; do
+  [ -x "$t" ] || continue
+  echo "== $(basename "$t")"
+  "$t" --gtest_brief=1 2>&1 | tee "$log/gtest" | tail -3
+  n=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log/gtest"); passed=$((passed + ${n:-0}))
+  n=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log/gtest"); failed=$((failed + ${n:-0}))
+  grep -qE '^\[  (PASSED|FAILED)  \]' "$log/gtest" || { echo "$t crashed"; failed=$((failed + 1)); }
+done
+
+# pytest, with Debian's interpreter (the first python3 on PATH may not see numpy/torch).
+if [ -d "$root/python/tests" ] && ls "$build"/python_packages/xgrad/_xgrad*.so >/dev/null 2>&1; then
+  echo "== pytest (python/tests)"
+  PYTHONPATH="$build/python_packages" /usr/bin/python3 -m pytest -q -p no:cacheprovider \
+    "$root/python/tests" 2>&1 | tee "$log/pytest" | tail -5
+  n=$(grep -oE '[0-9]+ passed' "$log/pytest" | tail -1 | cut -d' ' -f1); passed=$((passed + ${n:-0}))
+  n=$(grep -oE '[0-9]+ (failed|error|errors)' "$log/pytest" | awk '{s+=$1} END {print s+0}'); failed=$((failed + n))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
