@@ -84,14 +84,14 @@ xgrad.graph @graph_ops {
   }
   // CHECK: xgrad.kernel "custom" -> tensor<*xf32> {
   // CHECK: } grad {
-  // CHECK-NEXT: ^bb0(%[[G:.*]]: tensor<*xf32>):
+  // CHECK-NEXT: ^bb0(%{{.*}}: tensor<*xf32>, %[[G:.*]]: tensor<*xf32>):
   // CHECK: xgrad.grad_yield %{{.*}} for %x : tensor<*xf32> for tensor<?x2xf32>
   %custom = xgrad.kernel "custom" -> tensor<*xf32> {
   ^bb0(%i: index):
     %v = xgrad.read flat %x[%i] : tensor<?x2xf32>
     xgrad.accumulate %v at flat [%i] : f32
   } grad {
-  ^bb0(%g: tensor<*xf32>):
+  ^bb0(%result: tensor<*xf32>, %g: tensor<*xf32>):
     %gx = xgrad.kernel -> tensor<*xf32> {
     ^bb0(%i: index):
       %v = xgrad.read flat %x[%i] : tensor<?x2xf32>

@@ -202,13 +202,16 @@ LogicalResult KernelOp::verifyRegions() {
     return success();
   if (!getGrad().hasOneBlock())
     return emitOpError("expects the custom gradient region to have one block");
+  // The result is an argument because a value cannot be used inside its own op's region.
   Block &grad = getGrad().front();
-  if (grad.getNumArguments() != 1 || !isa<TensorType>(grad.getArgument(0).getType()) ||
-      cast<TensorType>(grad.getArgument(0).getType()).getElementType() !=
-          resultType.getElementType())
-    return emitOpError() << "expects the custom gradient region to take one argument, the "
-                            "gradient of the result (a tensor of "
-                         << resultType.getElementType() << ")";
+  if (grad.getNumArguments() != 2 ||
+      llvm::any_of(grad.getArgumentTypes(), [&](Type type) {
+        auto tensor = dyn_cast<TensorType>(type);
+        return !tensor || tensor.getElementType() != resultType.getElementType();
+      }))
+    return emitOpError() << "expects the custom gradient region to take two tensors of "
+                         << resultType.getElementType()
+                         << ": the kernel's result and the gradient of the result";
   if (grad.empty() || !isa<GradYieldOp>(grad.back()))
     return emitOpError("expects the custom gradient region to end in 'xgrad.grad_yield'");
   return success();

@@ -192,8 +192,8 @@ def XGrad_KernelOp : XGrad_Op<"kernel", [
     - `bounds`: the extent of every iterator, filled in by `--xgrad-infer-shapes`.
     - the optional name (`"hidden"`) is what schedules match on.
     - the optional `grad` region replaces the derived gradient (`customGrad`). Its block
-      argument is the gradient of the kernel's result; it ends in `xgrad.grad_yield`, which
-      names the gradient of each value the custom gradient covers.
+      arguments are the kernel's result and the gradient of the result; it ends in
+      `xgrad.grad_yield`, which names the gradient of each value the custom gradient covers.
   }];
   let arguments = (ins OptionalAttr<StrAttr>:$kernel_name,
                        Optional<XGrad_FloatTensor>:$init,
