@@ -19,8 +19,4 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.xgrad_tools_dir, config.llvm_tools_dir]
-tools = ["xgrad-opt"]
-for optional in ["xgrad-run"]:
-    if os.path.exists(os.path.join(config.xgrad_tools_dir, optional)):
-        tools.append(optional)
-llvm_config.add_tool_substitutions(tools, tool_dirs)
+llvm_config.add_tool_substitutions(["xgrad-opt", "split-file", "not"], tool_dirs)

@@ -130,8 +130,8 @@ LogicalResult BackpropOp::verifyRegions() {
     auto type = dyn_cast<UnrankedTensorType>(arg.getType());
     if (!type || type.getElementType() != elementType)
       return emitOpError() << "expects optimizer argument #" << arg.getArgNumber()
-                           << " to be tensor<*x" << elementType
-                           << "> (the region is generic over parameter shapes), got "
+                           << " to be " << UnrankedTensorType::get(elementType)
+                           << " (the region is generic over parameter shapes), got "
                            << arg.getType();
   }
   auto yield = dyn_cast<YieldOp>(block.getTerminator());

@@ -1,0 +1,434 @@
+// RUN: xgrad-opt %s -split-input-file -verify-diagnostics
+
+xgrad.graph @duplicate_input {
+  // expected-note @below {{first declared here}}
+  %a = xgrad.input "x" : tensor<?xf32>
+  // expected-error @below {{duplicate input name 'x'}}
+  %b = xgrad.input "x" : tensor<?xf32>
+}
+
+// -----
+
+xgrad.graph @duplicate_target {
+  %a = xgrad.input "x" : tensor<?xf32>
+  // expected-note @below {{first declared here}}
+  xgrad.target "t" %a : tensor<?xf32>
+  // expected-error @below {{duplicate target name 't'}}
+  xgrad.target "t" %a : tensor<?xf32>
+}
+
+// -----
+
+xgrad.graph @duplicate_param {
+  // expected-note @below {{first declared here}}
+  %a = xgrad.param "w" zeros [] seed 0 : tensor<2xf32>
+  // expected-error @below {{duplicate parameter name 'w'}}
+  %b = xgrad.param "w" zeros [] seed 0 : tensor<2xf32>
+}
+
+// -----
+
+xgrad.graph @empty_name {
+  // expected-error @below {{expects a non-empty input name}}
+  %a = xgrad.input "" : tensor<?xf32>
+}
+
+// -----
+
+xgrad.graph @dynamic_param {
+  // expected-error @below {{expects a static shape for parameter 'w', got 'tensor<?x4xf32>'}}
+  %w = xgrad.param "w" zeros [] seed 0 : tensor<?x4xf32>
+}
+
+// -----
+
+xgrad.graph @init_args {
+  // expected-error @below {{initializer 'uniform' expects 2 arguments [low, high], got 1}}
+  %w = xgrad.param "w" uniform [0.1] seed 0 : tensor<4xf32>
+}
+
+// -----
+
+xgrad.graph @uniform_order {
+  // expected-error @below {{uniform initializer expects low < high, got [1.000000e+00, 0.000000e+00]}}
+  %w = xgrad.param "w" uniform [1.0, 0.0] seed 0 : tensor<4xf32>
+}
+
+// -----
+
+xgrad.graph @normal_stddev {
+  // expected-error @below {{normal initializer expects stddev > 0, got 0}}
+  %w = xgrad.param "w" normal [0.0, 0.0] seed 0 : tensor<4xf32>
+}
+
+// -----
+
+xgrad.graph @non_float_tensor {
+  // expected-error @below {{result #0 must be tensor of floating-point values, but got 'tensor<4xi32>'}}
+  %a = "xgrad.input"() <{input_name = "x"}> : () -> tensor<4xi32>
+}
+
+// -----
+
+xgrad.graph @wrong_index_count {
+  %a = xgrad.input "a" : tensor<?x2xf32>
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    // expected-error @below {{expects 2 indices for a tensor of type 'tensor<?x2xf32>', got 1}}
+    %v = xgrad.read %a[%i] : tensor<?x2xf32>
+    xgrad.accumulate %v at flat [%i] : f32
+  }
+}
+
+// -----
+
+xgrad.graph @flat_read_two_indices {
+  %a = xgrad.input "a" : tensor<?x2xf32>
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index, %j: index):
+    // expected-error @below {{expects one linear index for a flat read, got 2}}
+    %v = xgrad.read flat %a[%i, %j] : tensor<?x2xf32>
+    xgrad.accumulate %v at flat [%i] : f32
+  }
+}
+
+// -----
+
+xgrad.graph @scalar_as_index {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %s = arith.constant 1.0 : f32
+    // expected-error @below {{operand #1 must be variadic of index, but got 'f32'}}
+    %v = "xgrad.read"(%a, %s) : (tensor<?xf32>, f32) -> f32
+    xgrad.accumulate %v at flat [%i] : f32
+  }
+}
+
+// -----
+
+xgrad.graph @scalar_iterator {
+  // expected-error @below {{expects iterator #0 to be of type 'index', got 'f32'}}
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: f32, %j: index):
+    xgrad.accumulate %i at flat [%j] : f32
+  }
+}
+
+// -----
+
+xgrad.graph @no_accumulate {
+  %a = xgrad.input "a" : tensor<?xf32>
+  // expected-error @below {{expects exactly one 'xgrad.accumulate' in its body, found 0}}
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+  }
+}
+
+// -----
+
+xgrad.graph @two_accumulates {
+  %a = xgrad.input "a" : tensor<?xf32>
+  // expected-error @below {{expects exactly one 'xgrad.accumulate' in its body, found 2}}
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    xgrad.accumulate %v at flat [%i] : f32
+    xgrad.accumulate %v at flat [%i] : f32
+  }
+}
+
+// -----
+
+xgrad.graph @accumulate_not_last {
+  %a = xgrad.input "a" : tensor<?xf32>
+  // expected-error @below {{expects 'xgrad.accumulate' to be the last operation of its body}}
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    xgrad.accumulate %v at flat [%i] : f32
+    %w = xgrad.read %a[%i] : tensor<?xf32>
+  }
+}
+
+// -----
+
+xgrad.graph @accumulate_type {
+  %a = xgrad.input "a" : tensor<?xf64>
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf64>
+    // expected-error @below {{expects a value of the result's element type 'f32', got 'f64'}}
+    xgrad.accumulate %v at flat [%i] : f64
+  }
+}
+
+// -----
+
+xgrad.graph @accumulate_rank {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %k = xgrad.kernel -> tensor<?x?xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    // expected-error @below {{expects 2 indices for a result of type 'tensor<?x?xf32>', got 1}}
+    xgrad.accumulate %v at [%i] : f32
+  }
+}
+
+// -----
+
+xgrad.graph @accumulate_flat_two {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    // expected-error @below {{expects one linear index for a flat access, got 2}}
+    xgrad.accumulate %v at flat [%i, %i] : f32
+  }
+}
+
+// -----
+
+xgrad.graph @bounds_count {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %c = arith.constant 2 : index
+  // expected-error @below {{expects one bound per iterator (1), got 2}}
+  %k = xgrad.kernel bounds(%c, %c) -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    xgrad.accumulate %v at flat [%i] : f32
+  }
+}
+
+// -----
+
+xgrad.graph @shape_count {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %c = arith.constant 2 : index
+  // expected-error @below {{expects one shape value per result dimension (1), got 2}}
+  %k = xgrad.kernel shape(%c, %c) -> tensor<?xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    xgrad.accumulate %v at [%i] : f32
+  }
+}
+
+// -----
+
+xgrad.graph @shape_and_like {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %c = arith.constant 2 : index
+  // expected-error @below {{expects at most one of 'shape' (withShape) and 'like' (copyShape)}}
+  %k = xgrad.kernel shape(%c) like(%a : tensor<?xf32>) -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    xgrad.accumulate %v at flat [%i] : f32
+  }
+}
+
+// -----
+
+xgrad.graph @like_rank {
+  %a = xgrad.input "a" : tensor<?xf32>
+  // expected-error @below {{expects the result to have the rank of 'like' (1), got 'tensor<?x?xf32>'}}
+  %k = xgrad.kernel like(%a : tensor<?xf32>) -> tensor<?x?xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    xgrad.accumulate %v at flat [%i] : f32
+  }
+}
+
+// -----
+
+xgrad.graph @init_type {
+  %a = xgrad.input "a" : tensor<3xf32>
+  // expected-error @below {{expects the init tensor to have the result type 'tensor<4xf32>', got 'tensor<3xf32>'}}
+  %k = xgrad.kernel init(%a : tensor<3xf32>) -> tensor<4xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<3xf32>
+    xgrad.accumulate %v at [%i] : f32
+  }
+}
+
+// -----
+
+xgrad.graph @grad_region_args {
+  %a = xgrad.input "a" : tensor<?xf32>
+  // expected-error @below {{expects the custom gradient region to take two tensors of 'f32': the kernel's result and the gradient of the result}}
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    xgrad.accumulate %v at flat [%i] : f32
+  } grad {
+  ^bb0(%g: tensor<*xf32>):
+    xgrad.grad_yield %g for %a : tensor<*xf32> for tensor<?xf32>
+  }
+}
+
+// -----
+
+xgrad.graph @grad_region_end {
+  %a = xgrad.input "a" : tensor<?xf32>
+  // expected-error @below {{expects the custom gradient region to end in 'xgrad.grad_yield'}}
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    xgrad.accumulate %v at flat [%i] : f32
+  } grad {
+  ^bb0(%r: tensor<*xf32>, %g: tensor<*xf32>):
+    %z = arith.constant 0.0 : f32
+  }
+}
+
+// -----
+
+xgrad.graph @grad_yield_count {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    xgrad.accumulate %v at flat [%i] : f32
+  } grad {
+  ^bb0(%r: tensor<*xf32>, %g: tensor<*xf32>):
+    // expected-error @below {{expects one gradient per value, got 2 gradients for 1 values}}
+    "xgrad.grad_yield"(%g, %g, %a) <{operandSegmentSizes = array<i32: 2, 1>}> : (tensor<*xf32>, tensor<*xf32>, tensor<?xf32>) -> ()
+  }
+}
+
+// -----
+
+xgrad.graph @grad_yield_type {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    xgrad.accumulate %v at flat [%i] : f32
+  } grad {
+  ^bb0(%r: tensor<*xf32>, %g: tensor<*xf32>):
+    %c = arith.constant dense<0.0> : tensor<2xf64>
+    // expected-error @below {{expects a gradient of type 'tensor<?xf32>', got 'tensor<2xf64>'}}
+    xgrad.grad_yield %c for %a : tensor<2xf64> for tensor<?xf32>
+  }
+}
+
+// -----
+
+xgrad.graph @accumulate_in_grad {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    xgrad.accumulate %v at flat [%i] : f32
+  } grad {
+  ^bb0(%r: tensor<*xf32>, %g: tensor<*xf32>):
+    %c = arith.constant 0 : index
+    %z = arith.constant 0.0 : f32
+    // expected-error @below {{expects to be in the kernel body, not its custom gradient region}}
+    xgrad.accumulate %z at flat [%c] : f32
+    xgrad.grad_yield %g for %a : tensor<*xf32> for tensor<?xf32>
+  }
+}
+
+// -----
+
+xgrad.graph @grad_yield_in_body {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    xgrad.accumulate %v at flat [%i] : f32
+    // expected-error @below {{expects to be in the kernel's custom gradient region}}
+    xgrad.grad_yield %a for %a : tensor<?xf32> for tensor<?xf32>
+  }
+}
+
+// -----
+
+xgrad.graph @optimizer_args {
+  %a = xgrad.input "a" : tensor<?xf32>
+  // expected-error @below {{expects the optimizer region to take (parameter, gradient, one tensor per state name): 3 arguments, got 2}}
+  %t = xgrad.backprop %a state ["m"] : tensor<?xf32> optimizer {
+  ^bb0(%p: tensor<*xf32>, %g: tensor<*xf32>):
+    xgrad.yield %p : tensor<*xf32>
+  }
+}
+
+// -----
+
+xgrad.graph @optimizer_ranked_arg {
+  %a = xgrad.input "a" : tensor<?xf32>
+  // expected-error @below {{expects optimizer argument #1 to be 'tensor<*xf32>' (the region is generic over parameter shapes), got 'tensor<4xf32>'}}
+  %t = xgrad.backprop %a : tensor<?xf32> optimizer {
+  ^bb0(%p: tensor<*xf32>, %g: tensor<4xf32>):
+    xgrad.yield %p : tensor<*xf32>
+  }
+}
+
+// -----
+
+xgrad.graph @optimizer_yield_count {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %t = xgrad.backprop %a state ["m"] : tensor<?xf32> optimizer {
+  ^bb0(%p: tensor<*xf32>, %g: tensor<*xf32>, %m: tensor<*xf32>):
+    // expected-error @below {{expects the new parameter and the new state values: 2 values, got 1}}
+    xgrad.yield %p : tensor<*xf32>
+  }
+}
+
+// -----
+
+xgrad.graph @optimizer_yield_type {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %t = xgrad.backprop %a : tensor<?xf32> optimizer {
+  ^bb0(%p: tensor<*xf32>, %g: tensor<*xf32>):
+    %c = arith.constant dense<0.0> : tensor<2xf64>
+    // expected-error @below {{expects value #0 to have element type 'f32', got 'tensor<2xf64>'}}
+    xgrad.yield %c : tensor<2xf64>
+  }
+}
+
+// -----
+
+xgrad.graph @optimizer_terminator {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %t = "xgrad.backprop"(%a) ({
+  ^bb0(%p: tensor<*xf32>, %g: tensor<*xf32>):
+    // expected-error @below {{block with no terminator}}
+    %z = arith.constant 0.0 : f32
+  }) : (tensor<?xf32>) -> tensor<?xf32>
+}
+
+// -----
+
+xgrad.graph @dim_range {
+  %a = xgrad.input "a" : tensor<?x2xf32>
+  // expected-error @below {{expects a dimension in [0, 2), got 2}}
+  %d = xgrad.dim %a[2] : tensor<?x2xf32>
+}
+
+// -----
+
+xgrad.graph @bool_plus_scalar {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    %s = xgrad.to_scalar %i : index to f32
+    // expected-error @below {{'arith.addf' op operand #0 must be floating-point-like, but got 'index'}}
+    %w = "arith.addf"(%i, %v) : (index, f32) -> f32
+    xgrad.accumulate %w at flat [%i] : f32
+  }
+}
+
+// -----
+
+// expected-error @below {{'xgrad.input' op expects parent op 'xgrad.graph'}}
+%a = xgrad.input "a" : tensor<?xf32>
+
+// -----
+
+xgrad.graph @epoch_outside_kernel {
+  // expected-error @below {{'xgrad.epoch' op expects parent op 'xgrad.kernel'}}
+  %e = xgrad.epoch
+}
