@@ -13,6 +13,7 @@
 #include "mlir/Transforms/Passes.h"
 
 #include "xgrad/Dialect/XGrad/IR/XGradDialect.h"
+#include "xgrad/Dialect/XGrad/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
@@ -20,6 +21,7 @@ int main(int argc, char **argv) {
                   mlir::func::FuncDialect, mlir::tensor::TensorDialect>();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
+  mlir::xgrad::registerXGradPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "xgrad optimizer driver\n", registry));
 }

@@ -86,7 +86,7 @@ xgrad.graph @flat_read_two_indices {
   %a = xgrad.input "a" : tensor<?x2xf32>
   %k = xgrad.kernel -> tensor<*xf32> {
   ^bb0(%i: index, %j: index):
-    // expected-error @below {{expects one linear index for a flat read, got 2}}
+    // expected-error @below {{expects one linear index for a flat access, got 2}}
     %v = xgrad.read flat %a[%i, %j] : tensor<?x2xf32>
     xgrad.accumulate %v at flat [%i] : f32
   }

@@ -1,7 +1,9 @@
 //===- XGradOps.cpp - xgrad operations: builders, verifiers, folders ------===//
 #include "xgrad/Dialect/XGrad/IR/XGradOps.h"
+#include "xgrad/Dialect/XGrad/IR/ShapeRules.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -225,17 +227,8 @@ LogicalResult AccumulateOp::verify() {
   if (getValue().getType() != resultType.getElementType())
     return emitOpError() << "expects a value of the result's element type "
                          << resultType.getElementType() << ", got " << getValue().getType();
-  if (getFlat()) {
-    if (getIndices().size() != 1)
-      return emitOpError() << "expects one linear index for a flat access, got "
-                           << getIndices().size();
-    return success();
-  }
-  std::optional<int64_t> rank = rankOf(resultType);
-  if (rank && int64_t(getIndices().size()) != *rank)
-    return emitOpError() << "expects " << *rank << " indices for a result of type "
-                         << resultType << ", got " << getIndices().size();
-  return success();
+  return verifyIndexCount(*this, resultType, getFlat(), getIndices().size(),
+                          "a result of type");
 }
 
 LogicalResult GradYieldOp::verify() {
@@ -258,17 +251,8 @@ LogicalResult GradYieldOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ReadOp::verify() {
-  if (getFlat()) {
-    if (getIndices().size() != 1)
-      return emitOpError() << "expects one linear index for a flat read, got "
-                           << getIndices().size();
-    return success();
-  }
-  std::optional<int64_t> rank = rankOf(getTensor().getType());
-  if (rank && int64_t(getIndices().size()) != *rank)
-    return emitOpError() << "expects " << *rank << " indices for a tensor of type "
-                         << getTensor().getType() << ", got " << getIndices().size();
-  return success();
+  return verifyIndexCount(*this, getTensor().getType(), getFlat(), getIndices().size(),
+                          "a tensor of type");
 }
 
 LogicalResult DimOp::verify() {
@@ -283,6 +267,11 @@ LogicalResult DimOp::verify() {
 
 OpFoldResult DimOp::fold(FoldAdaptor) {
   auto type = dyn_cast<RankedTensorType>(getTensor().getType());
+  // An inferred kernel knows its shape: reuse the value rather than query the tensor.
+  if (auto kernel = getTensor().getDefiningOp<KernelOp>();
+      kernel && type && kernel.getShape().size() == size_t(type.getRank()) &&
+      type.isDynamicDim(getDim()))
+    return kernel.getShape()[getDim()];
   if (!type || type.isDynamicDim(getDim()))
     return {};
   return IntegerAttr::get(IndexType::get(getContext()), type.getDimSize(getDim()));
@@ -300,6 +289,19 @@ OpFoldResult RankOp::fold(FoldAdaptor) {
   if (!rank)
     return {};
   return IntegerAttr::get(IndexType::get(getContext()), *rank);
+}
+
+/// A check that holds by construction (equal operands, or known extents that satisfy it)
+/// is dropped; one that fails statically stays, so that the run reports it.
+LogicalResult CheckOp::canonicalize(CheckOp op, PatternRewriter &rewriter) {
+  std::optional<int64_t> lhs = evaluateIndex(op.getLhs()), rhs = evaluateIndex(op.getRhs());
+  bool holds = op.getLhs() == op.getRhs() ||
+               (lhs && rhs && (op.getPredicate() == CheckPredicate::eq ? *lhs == *rhs
+                                                                       : *lhs <= *rhs));
+  if (!holds)
+    return failure();
+  rewriter.eraseOp(op);
+  return success();
 }
 
 #define GET_OP_CLASSES

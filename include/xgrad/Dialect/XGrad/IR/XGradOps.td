@@ -172,6 +172,27 @@ def XGrad_GradientOp : XGrad_Op<"gradient", [HasParent<"GraphOp">, Pure,
   let assemblyFormat = "$loss `wrt` $wrt attr-dict `:` type($loss) `,` type($wrt)";
 }
 
+def XGrad_CheckPredicate : I32EnumAttr<"CheckPredicate", "how a run-time check compares", [
+    I32EnumAttrCase<"eq", 0>,
+    I32EnumAttrCase<"le", 1>
+  ]> {
+  let cppNamespace = "::mlir::xgrad";
+}
+
+def XGrad_CheckOp : XGrad_Op<"check"> {
+  let summary = "A run-time shape check: fails the run with a message when it does not hold";
+  let description = [{
+    `xgrad.check eq %a, %b, "kernel 'matmul': iterator #2 ..."` is emitted by
+    `--xgrad-infer-shapes` where two extents that must agree (or an index bound and an
+    extent) are not known statically. When the check fails, the run stops with the message
+    followed by both values; nothing after it reads or writes memory.
+  }];
+  let arguments = (ins XGrad_CheckPredicate:$predicate, Index:$lhs, Index:$rhs,
+                       StrAttr:$message);
+  let assemblyFormat = "$predicate $lhs `,` $rhs `,` $message attr-dict";
+  let hasCanonicalizeMethod = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Kernels
 //===----------------------------------------------------------------------===//
@@ -225,9 +246,11 @@ def XGrad_AccumulateOp : XGrad_Op<"accumulate", [HasParent<"KernelOp">]> {
     `out{i} ++= v`, indexing the row-major data directly. It must be the last operation of
     its kernel's body, and each kernel has exactly one.
   }];
-  let arguments = (ins AnyFloat:$value, UnitAttr:$flat, Variadic<Index>:$indices);
+  let arguments = (ins AnyFloat:$value, UnitAttr:$flat, UnitAttr:$checked,
+                       Variadic<Index>:$indices);
   let assemblyFormat = [{
-    $value `at` (`flat` $flat^)? ` ` `[` $indices `]` attr-dict `:` type($value)
+    $value `at` (`checked` $checked^)? (`flat` $flat^)? ` ` `[` $indices `]` attr-dict
+    `:` type($value)
   }];
   let hasVerifier = 1;
 }
@@ -251,10 +274,17 @@ def XGrad_ReadOp : XGrad_Op<"read", [Pure,
     TypesMatchWith<"result is the tensor's element type", "tensor", "result",
                    "::llvm::cast<::mlir::TensorType>($_self).getElementType()">]> {
   let summary = "Reads a tensor element: `a[i, j]`, or `a{k}` with `flat`";
-  let arguments = (ins XGrad_FloatTensor:$tensor, UnitAttr:$flat, Variadic<Index>:$indices);
+  let description = [{
+    `checked` marks an index that `--xgrad-infer-shapes` could not bound (it is computed
+    from Scalars): the lowering tests it element by element and fails the run if it leaves
+    the tensor, instead of reading out of bounds.
+  }];
+  let arguments = (ins XGrad_FloatTensor:$tensor, UnitAttr:$flat, UnitAttr:$checked,
+                       Variadic<Index>:$indices);
   let results = (outs AnyFloat:$result);
   let assemblyFormat = [{
-    (`flat` $flat^)? $tensor `[` $indices `]` attr-dict `:` type($tensor)
+    (`checked` $checked^)? (`flat` $flat^)? $tensor `[` $indices `]` attr-dict
+    `:` type($tensor)
   }];
   let hasVerifier = 1;
 }

@@ -1,0 +1,487 @@
+//===- InferShapes.cpp - iterator ranges and result shapes ----------------===//
+//
+// Exprgrad infers loop ranges from how tensors are indexed but checks nothing; upstream
+// MLIR refuses to infer them at all. This pass infers them and then proves every access in
+// bounds, or emits a run-time check where it can't (see docs/Rationale.md).
+//
+//===----------------------------------------------------------------------===//
+#include "xgrad/Dialect/XGrad/IR/ShapeRules.h"
+#include "xgrad/Dialect/XGrad/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace mlir::xgrad {
+#define GEN_PASS_DEF_XGRADINFERSHAPES
+#include "xgrad/Dialect/XGrad/Transforms/Passes.h.inc"
+} // namespace mlir::xgrad
+
+using namespace mlir;
+using namespace mlir::xgrad;
+
+namespace {
+
+/// One read or the write of a kernel: the tensor (null for the write before its shape is
+/// known) and its indices.
+struct Access {
+  Operation *op;
+  Value tensor;
+  bool flat;
+  SmallVector<Value> indices;
+  std::string describe() const {
+    return (isa<AccumulateOp>(op) ? "the write" : "the read of " + describeTensor(tensor));
+  }
+};
+
+/// Where an iterator's range comes from.
+struct Range {
+  Value extent;
+  std::string source;
+  Operation *access = nullptr;
+  /// The tensor a flat read took the range from: a flat write at that iterator copies its
+  /// shape (Exprgrad's `result{it} ++= a{it} | it`).
+  Value flatSource;
+};
+
+static std::optional<int64_t> constantOf(Value value) { return evaluateIndex(value); }
+
+class KernelInference {
+public:
+  KernelInference(KernelOp kernel, bool explain)
+      : kernel(kernel), body(kernel.getBody().front()), builder(kernel), explain(explain),
+        ranges(kernel.getNumIterators()) {}
+
+  LogicalResult run();
+
+private:
+  std::string kernelName() {
+    if (std::optional<StringRef> name = kernel.getKernelName())
+      return ("kernel '" + *name + "'").str();
+    return "the kernel";
+  }
+  Value constant(int64_t value) {
+    return arith::ConstantIndexOp::create(builder, kernel.getLoc(), value);
+  }
+  /// Extents are memoized so that two accesses of one dimension share one value and need
+  /// no check that they agree.
+  Value extentOf(Value tensor, int64_t dim) {
+    Value &extent = extents[{tensor, dim}];
+    if (!extent)
+      extent = builder.createOrFold<DimOp>(kernel.getLoc(), tensor, dim);
+    return extent;
+  }
+  Value lengthOf(Value tensor) {
+    Value &extent = extents[{tensor, -1}];
+    if (!extent)
+      extent = builder.createOrFold<LenOp>(kernel.getLoc(), tensor);
+    return extent;
+  }
+  Value add(Value a, Value b) {
+    return builder.createOrFold<arith::AddIOp>(kernel.getLoc(), a, b);
+  }
+  Value sub(Value a, Value b) {
+    return builder.createOrFold<arith::SubIOp>(kernel.getLoc(), a, b);
+  }
+  Value mul(Value a, int64_t b) {
+    return builder.createOrFold<arith::MulIOp>(kernel.getLoc(), a, constant(b));
+  }
+  Value div(Value a, Value b) {
+    return builder.createOrFold<arith::DivSIOp>(kernel.getLoc(), a, b);
+  }
+
+  LogicalResult collectAccesses();
+  LogicalResult rangesFromPlainIndices();
+  LogicalResult rangesFromAffineIndices();
+  LogicalResult inferResultShape();
+  LogicalResult checkBounds();
+  std::optional<std::pair<Value, Value>> interval(Value index);
+  LogicalResult checkAtMost(Value lhs, Value rhs, Operation *access, const Twine &what);
+
+  KernelOp kernel;
+  Block &body;
+  OpBuilder builder;
+  bool explain;
+  SmallVector<Access> accesses;
+  SmallVector<std::optional<Range>> ranges;
+  /// Accessed dimensions already proven equal to an iterator's range.
+  llvm::DenseSet<std::pair<Operation *, unsigned>> provenDims;
+  SmallVector<Value> resultShape;
+  std::string shapeSource;
+  /// A shape derived from the write itself needs no check that the write fits it.
+  bool shapeFromWrite = false;
+  llvm::DenseMap<Value, std::optional<std::pair<Value, Value>>> intervals;
+  llvm::DenseMap<std::pair<Value, int64_t>, Value> extents;
+};
+
+} // namespace
+
+LogicalResult KernelInference::collectAccesses() {
+  for (Operation &op : body) {
+    if (auto read = dyn_cast<ReadOp>(op)) {
+      if (!read.getFlat() && !isa<RankedTensorType>(read.getTensor().getType()))
+        return read.emitOpError() << "reads " << describeTensor(read.getTensor())
+                                  << ", whose rank is unknown: infer or declare its shape first";
+      // The tensor may have become ranked since the read was verified.
+      if (failed(verifyIndexCount(read, read.getTensor().getType(), read.getFlat(),
+                                  read.getIndices().size(), "a tensor of type")))
+        return failure();
+      accesses.push_back({read, read.getTensor(), read.getFlat(),
+                          SmallVector<Value>(read.getIndices())});
+    }
+  }
+  AccumulateOp write = kernel.getAccumulate();
+  accesses.push_back({write, Value(), write.getFlat(), SmallVector<Value>(write.getIndices())});
+  return success();
+}
+
+LogicalResult KernelInference::rangesFromPlainIndices() {
+  // The write counts as a source only when the result's shape is given.
+  for (Access &access : accesses) {
+    bool isWrite = isa<AccumulateOp>(access.op);
+    if (isWrite && resultShape.empty())
+      continue;
+    for (auto [dim, index] : llvm::enumerate(access.indices)) {
+      auto iterator = dyn_cast<BlockArgument>(index);
+      if (!iterator || iterator.getOwner() != &body)
+        continue;
+      Value extent;
+      if (access.flat)
+        extent = isWrite ? nullptr : lengthOf(access.tensor);
+      else
+        extent = isWrite ? resultShape[dim] : extentOf(access.tensor, dim);
+      if (!extent)
+        continue;
+      std::string source = access.flat ? "the length of " + describeTensor(access.tensor)
+                                       : "dimension " + std::to_string(dim) + " of " +
+                                             (isWrite ? std::string("the result")
+                                                      : describeTensor(access.tensor));
+      std::optional<Range> &range = ranges[iterator.getArgNumber()];
+      provenDims.insert({access.op, unsigned(dim)});
+      if (!range) {
+        range = Range{extent, source, access.op,
+                      access.flat && !isWrite ? access.tensor : Value()};
+        continue;
+      }
+      if (range->extent == extent)
+        continue;
+      std::optional<int64_t> known = constantOf(range->extent), other = constantOf(extent);
+      if (known && other) {
+        if (*known == *other)
+          continue;
+        InFlightDiagnostic diag = access.op->emitError()
+                                  << kernelName() << ": iterator #" << iterator.getArgNumber()
+                                  << " has extent " << *known << " from " << range->source
+                                  << " but " << *other << " from " << source;
+        diag.attachNote(range->access->getLoc()) << "the first extent comes from here";
+        return diag;
+      }
+      std::string message = kernelName() + ": iterator #" +
+                            std::to_string(iterator.getArgNumber()) + " has one extent from " +
+                            range->source + " and another from " + source;
+      CheckOp::create(builder, access.op->getLoc(), CheckPredicate::eq, range->extent, extent,
+                      builder.getStringAttr(message));
+    }
+  }
+  return success();
+}
+
+LogicalResult KernelInference::rangesFromAffineIndices() {
+  // `c * i + rest` stays inside an extent E for i < (E - 1 - max(rest)) / c + 1; each such
+  // access bounds i and the range is the smallest bound, so that every access is in bounds.
+  bool progress = true;
+  while (progress) {
+    progress = false;
+    for (unsigned iterator = 0; iterator < ranges.size(); ++iterator) {
+      if (ranges[iterator])
+        continue;
+      Value bound;
+      std::string sources;
+      Operation *first = nullptr;
+      for (Access &access : accesses) {
+        if (!access.tensor)
+          continue;
+        for (auto [dim, index] : llvm::enumerate(access.indices)) {
+          std::optional<AffineIndex> affine = decomposeAffineIndex(index, body);
+          if (!affine || !affine->coefficients.count(iterator) ||
+              affine->coefficients.lookup(iterator) <= 0)
+            continue;
+          Value restMax = constant(affine->constant);
+          bool othersKnown = true;
+          for (auto [other, coefficient] : affine->coefficients) {
+            if (other == iterator)
+              continue;
+            if (!ranges[other]) {
+              othersKnown = false;
+              break;
+            }
+            if (coefficient > 0)
+              restMax = add(restMax, mul(sub(ranges[other]->extent, constant(1)), coefficient));
+          }
+          if (!othersKnown)
+            continue;
+          Value extent = access.flat ? lengthOf(access.tensor) : extentOf(access.tensor, dim);
+          Value candidate =
+              add(div(sub(sub(extent, constant(1)), restMax),
+                      constant(affine->coefficients.lookup(iterator))),
+                  constant(1));
+          bound = bound ? builder.createOrFold<arith::MinSIOp>(kernel.getLoc(), bound, candidate)
+                        : candidate;
+          sources += (sources.empty() ? "" : ", ") + access.describe() + " at dimension " +
+                     std::to_string(dim);
+          // The range is at most this access's bound, so the access stays in bounds.
+          provenDims.insert({access.op, unsigned(dim)});
+          first = first ? first : access.op;
+        }
+      }
+      if (!bound)
+        continue;
+      ranges[iterator] = Range{bound, "solving " + sources, first, Value()};
+      progress = true;
+    }
+  }
+  for (auto [iterator, range] : llvm::enumerate(ranges)) {
+    if (range)
+      continue;
+    InFlightDiagnostic diag = kernel.emitOpError()
+                              << "cannot infer the range of iterator #" << iterator
+                              << ": it is not a plain index of any access, and no affine index "
+                                 "expression determines it";
+    for (Access &access : accesses)
+      diag.attachNote(access.op->getLoc()) << "considered " << access.describe();
+    diag.attachNote() << "give the result an explicit shape with 'shape(...)' (withShape)";
+    return diag;
+  }
+  return success();
+}
+
+LogicalResult KernelInference::inferResultShape() {
+  AccumulateOp write = kernel.getAccumulate();
+  if (!resultShape.empty())
+    return success();
+  if (write.getFlat()) {
+    auto iterator = dyn_cast<BlockArgument>(write.getIndices()[0]);
+    Value source = iterator && iterator.getOwner() == &body
+                       ? ranges[iterator.getArgNumber()]->flatSource
+                       : Value();
+    auto sourceType = source ? dyn_cast<RankedTensorType>(source.getType()) : nullptr;
+    if (!sourceType)
+      return write.emitOpError()
+             << "cannot infer the result shape of " << kernelName()
+             << " from a flat write: its index is not an iterator ranging over a flat read of "
+                "a ranked tensor; give the result an explicit shape with 'shape(...)' "
+                "(withShape) or 'like(...)' (copyShape)";
+    for (int64_t dim = 0; dim < sourceType.getRank(); ++dim)
+      resultShape.push_back(extentOf(source, dim));
+    shapeSource = "the shape of " + describeTensor(source) + " (flat write over its elements)";
+    shapeFromWrite = true;
+    return success();
+  }
+  for (auto [dim, index] : llvm::enumerate(write.getIndices())) {
+    std::optional<std::pair<Value, Value>> bounds = interval(index);
+    if (!bounds)
+      return write.emitOpError()
+             << "cannot infer dimension " << dim << " of the result of " << kernelName()
+             << ": its write index is not bounded by the iterators; give the result an explicit "
+                "shape with 'shape(...)' (withShape)";
+    resultShape.push_back(add(bounds->second, constant(1)));
+  }
+  shapeSource = "the write indices";
+  shapeFromWrite = true;
+  return success();
+}
+
+std::optional<std::pair<Value, Value>> KernelInference::interval(Value index) {
+  auto cached = intervals.find(index);
+  if (cached != intervals.end())
+    return cached->second;
+  std::optional<std::pair<Value, Value>> result;
+  auto both = [&](Value value) { return std::make_pair(value, value); };
+  if (auto arg = dyn_cast<BlockArgument>(index)) {
+    if (arg.getOwner() == &body)
+      result = {constant(0), sub(ranges[arg.getArgNumber()]->extent, constant(1))};
+  } else if (!kernel->isAncestor(index.getDefiningOp())) {
+    result = both(index);
+  } else if (std::optional<int64_t> value = constantOf(index)) {
+    result = both(constant(*value));
+  } else if (auto dim = index.getDefiningOp<DimOp>()) {
+    result = both(extentOf(dim.getTensor(), dim.getDim()));
+  } else if (auto len = index.getDefiningOp<LenOp>()) {
+    result = both(lengthOf(len.getTensor()));
+  } else if (auto wrap = index.getDefiningOp<WrapOp>()) {
+    std::optional<std::pair<Value, Value>> modulus = interval(wrap.getRhs());
+    if (modulus && modulus->first == modulus->second)
+      result = {constant(0), sub(modulus->first, constant(1))};
+  } else if (Operation *op = index.getDefiningOp(); op && op->getNumOperands() == 2) {
+    std::optional<std::pair<Value, Value>> lhs = interval(op->getOperand(0));
+    std::optional<std::pair<Value, Value>> rhs = interval(op->getOperand(1));
+    std::optional<int64_t> factor = rhs ? constantOf(rhs->first) : std::nullopt;
+    if (!rhs || rhs->first != rhs->second)
+      factor = std::nullopt;
+    if (lhs && rhs && isa<arith::AddIOp>(op)) {
+      result = {add(lhs->first, rhs->first), add(lhs->second, rhs->second)};
+    } else if (lhs && rhs && isa<arith::SubIOp>(op)) {
+      result = {sub(lhs->first, rhs->second), sub(lhs->second, rhs->first)};
+    } else if (lhs && factor && isa<arith::MulIOp>(op)) {
+      result = *factor >= 0 ? std::make_pair(mul(lhs->first, *factor), mul(lhs->second, *factor))
+                            : std::make_pair(mul(lhs->second, *factor), mul(lhs->first, *factor));
+    } else if (lhs && factor && *factor > 0 && isa<arith::DivSIOp>(op)) {
+      // Division truncating towards zero is monotonic for a positive divisor.
+      result = {div(lhs->first, rhs->first), div(lhs->second, rhs->first)};
+    } else if (lhs && factor && *factor > 0 && isa<arith::RemSIOp>(op)) {
+      std::optional<int64_t> low = constantOf(lhs->first);
+      result = {constant(low && *low >= 0 ? 0 : 1 - *factor), constant(*factor - 1)};
+    }
+  }
+  intervals[index] = result;
+  return result;
+}
+
+/// Requires lhs <= rhs: a static error when both are known and it fails, a run-time check
+/// when either is not known.
+LogicalResult KernelInference::checkAtMost(Value lhs, Value rhs, Operation *access,
+                                           const Twine &what) {
+  std::optional<int64_t> left = constantOf(lhs), right = constantOf(rhs);
+  if (left && right) {
+    if (*left <= *right)
+      return success();
+    return access->emitError() << kernelName() << ": " << what << " (" << *left << " > "
+                               << *right << ")";
+  }
+  if (lhs == rhs)
+    return success();
+  CheckOp::create(builder, access->getLoc(), CheckPredicate::le, lhs, rhs,
+                  builder.getStringAttr(kernelName() + ": " + what.str()));
+  return success();
+}
+
+LogicalResult KernelInference::checkBounds() {
+  for (Access &access : accesses) {
+    if (!access.tensor && shapeFromWrite)
+      continue;
+    for (auto [dim, index] : llvm::enumerate(access.indices)) {
+      if (provenDims.contains({access.op, unsigned(dim)}))
+        continue;
+      std::optional<std::pair<Value, Value>> bounds = interval(index);
+      if (!bounds) {
+        access.op->setAttr("checked", builder.getUnitAttr());
+        continue;
+      }
+      Value extent;
+      if (access.flat)
+        extent = access.tensor ? lengthOf(access.tensor) : nullptr;
+      else
+        extent = access.tensor ? extentOf(access.tensor, dim) : resultShape[dim];
+      if (!extent) {
+        // A flat write: its extent is the product of the result shape.
+        extent = constant(1);
+        for (Value size : resultShape)
+          extent = builder.createOrFold<arith::MulIOp>(kernel.getLoc(), extent, size);
+      }
+      std::string where = access.describe() + " at dimension " + std::to_string(dim);
+      if (failed(checkAtMost(constant(0), bounds->first, access.op,
+                             where + " can have a negative index")) ||
+          failed(checkAtMost(add(bounds->second, constant(1)), extent, access.op,
+                             where + " can index past its extent")))
+        return failure();
+    }
+  }
+  return success();
+}
+
+LogicalResult KernelInference::run() {
+  if (Value like = kernel.getLike()) {
+    auto type = dyn_cast<RankedTensorType>(like.getType());
+    if (!type)
+      return kernel.emitOpError() << "copies the shape of " << describeTensor(like)
+                                  << ", whose rank is unknown";
+    for (int64_t dim = 0; dim < type.getRank(); ++dim)
+      resultShape.push_back(extentOf(like, dim));
+    shapeSource = "'like' (copyShape of " + describeTensor(like) + ")";
+  } else if (!kernel.getShape().empty()) {
+    resultShape.assign(kernel.getShape().begin(), kernel.getShape().end());
+    shapeSource = "'shape' (withShape)";
+  } else if (Value init = kernel.getInit()) {
+    auto type = dyn_cast<RankedTensorType>(init.getType());
+    if (!type)
+      return kernel.emitOpError() << "adds to " << describeTensor(init)
+                                  << ", whose rank is unknown";
+    for (int64_t dim = 0; dim < type.getRank(); ++dim)
+      resultShape.push_back(extentOf(init, dim));
+    shapeSource = "the init tensor " + describeTensor(init);
+  }
+  AccumulateOp write = kernel.getAccumulate();
+  if (!resultShape.empty() && failed(verifyIndexCount(write, RankedTensorType::get(
+                                                                 SmallVector<int64_t>(
+                                                                     resultShape.size(),
+                                                                     ShapedType::kDynamic),
+                                                                 builder.getF32Type()),
+                                                      write.getFlat(), write.getIndices().size(),
+                                                      "a result of type")))
+    return failure();
+
+  if (failed(collectAccesses()) || failed(rangesFromPlainIndices()) ||
+      failed(rangesFromAffineIndices()) || failed(inferResultShape()) || failed(checkBounds()))
+    return failure();
+
+  SmallVector<int64_t> staticShape;
+  for (Value size : resultShape)
+    staticShape.push_back(constantOf(size).value_or(ShapedType::kDynamic));
+  Type elementType = cast<TensorType>(kernel.getType()).getElementType();
+  auto resultType = RankedTensorType::get(staticShape, elementType);
+  if (Value init = kernel.getInit())
+    resultType = cast<RankedTensorType>(init.getType());
+  if (auto declared = dyn_cast<RankedTensorType>(kernel.getType());
+      declared && failed(verifyCompatibleShape(declared, resultType)))
+    return kernel.emitOpError() << "declares the result type " << declared << " but its shape is "
+                                << resultType << " from " << shapeSource;
+
+  SmallVector<Value> bounds;
+  for (std::optional<Range> &range : ranges)
+    bounds.push_back(range->extent);
+  kernel.getBoundsMutable().assign(bounds);
+  kernel.getLikeMutable().clear();
+  kernel.getShapeMutable().assign(resultShape);
+  kernel.getResult().setType(resultType);
+
+  if (explain) {
+    for (auto [iterator, range] : llvm::enumerate(ranges)) {
+      std::optional<int64_t> value = constantOf(range->extent);
+      emitRemark(kernel.getLoc()) << "iterator #" << iterator << " ranges over "
+                          << (value ? std::to_string(*value) : std::string("a dynamic extent"))
+                          << " from " << range->source;
+    }
+    emitRemark(kernel.getLoc()) << "result " << resultType << " from " << shapeSource;
+  }
+  return success();
+}
+
+namespace {
+struct XGradInferShapesPass
+    : public mlir::xgrad::impl::XGradInferShapesBase<XGradInferShapesPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    GraphOp graph = getOperation();
+    for (Operation &op : llvm::make_early_inc_range(graph.getBody().front())) {
+      if (auto input = dyn_cast<InputOp>(op); input && !isa<RankedTensorType>(input.getType())) {
+        input.emitOpError() << "needs a ranked type for shape inference, got " << input.getType();
+        return signalPassFailure();
+      }
+      auto kernel = dyn_cast<KernelOp>(op);
+      if (!kernel || !kernel.getBounds().empty())
+        continue;
+      if (failed(KernelInference(kernel, explain).run()))
+        return signalPassFailure();
+    }
+    // Ops whose result type follows an operand's.
+    graph.walk([](Operation *op) {
+      if (auto backprop = dyn_cast<BackpropOp>(op))
+        backprop.getResult().setType(backprop.getLoss().getType());
+      else if (auto gradient = dyn_cast<GradientOp>(op))
+        gradient.getResult().setType(gradient.getWrt().getType());
+    });
+  }
+};
+} // namespace

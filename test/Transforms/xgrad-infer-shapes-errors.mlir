@@ -1,0 +1,151 @@
+// RUN: xgrad-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(xgrad.graph(xgrad-infer-shapes))'
+
+// A range nothing determines: `y div 2` is not invertible.
+xgrad.graph @unresolvable {
+  %a = xgrad.input "a" : tensor<?xf32>
+  // expected-error @below {{cannot infer the range of iterator #0: it is not a plain index of any access, and no affine index expression determines it}}
+  // expected-note @below {{give the result an explicit shape with 'shape(...)' (withShape)}}
+  %k = xgrad.kernel "up" -> tensor<*xf32> {
+  ^bb0(%y: index):
+    %two = arith.constant 2 : index
+    %h = arith.divsi %y, %two : index
+    // expected-note @below {{considered the read of input 'a'}}
+    %v = xgrad.read %a[%h] : tensor<?xf32>
+    // expected-note @below {{considered the write}}
+    xgrad.accumulate %v at [%y] : f32
+  }
+}
+
+// -----
+
+// Two static extents of one iterator disagree: a matmul of 2x3 by 4x5.
+xgrad.graph @static_conflict {
+  %a = xgrad.input "a" : tensor<2x3xf32>
+  %b = xgrad.input "b" : tensor<4x5xf32>
+  %k = xgrad.kernel "matmul" -> tensor<*xf32> {
+  ^bb0(%y: index, %x: index, %it: index):
+    // expected-note @below {{the first extent comes from here}}
+    %l = xgrad.read %a[%y, %it] : tensor<2x3xf32>
+    // expected-error @below {{kernel 'matmul': iterator #2 has extent 3 from dimension 1 of input 'a' but 4 from dimension 0 of input 'b'}}
+    %r = xgrad.read %b[%it, %x] : tensor<4x5xf32>
+    %p = arith.mulf %l, %r : f32
+    xgrad.accumulate %p at [%y, %x] : f32
+  }
+}
+
+// -----
+
+// An explicit shape smaller than what the kernel writes.
+xgrad.graph @wrong_explicit_shape {
+  %a = xgrad.input "a" : tensor<4xf32>
+  %c2 = arith.constant 2 : index
+  %k = xgrad.kernel "copy" shape(%c2) -> tensor<*xf32> {
+  ^bb0(%y: index):
+    // expected-note @below {{the first extent comes from here}}
+    %v = xgrad.read %a[%y] : tensor<4xf32>
+    // expected-error @below {{kernel 'copy': iterator #0 has extent 4 from dimension 0 of input 'a' but 2 from dimension 0 of the result}}
+    xgrad.accumulate %v at [%y] : f32
+  }
+}
+
+// -----
+
+// A declared result type that contradicts the inferred shape.
+xgrad.graph @wrong_declared_type {
+  %a = xgrad.input "a" : tensor<4xf32>
+  // expected-error @below {{declares the result type 'tensor<5xf32>' but its shape is 'tensor<4xf32>' from the shape of input 'a' (flat write over its elements)}}
+  %k = xgrad.kernel "copy" -> tensor<5xf32> {
+  ^bb0(%y: index):
+    %v = xgrad.read flat %a[%y] : tensor<4xf32>
+    xgrad.accumulate %v at flat [%y] : f32
+  }
+}
+
+// -----
+
+// A statically out-of-bounds read: a[y + 1] over all of a.
+xgrad.graph @static_out_of_bounds {
+  %a = xgrad.input "a" : tensor<4xf32>
+  %b = xgrad.input "b" : tensor<4xf32>
+  %k = xgrad.kernel "shift" -> tensor<*xf32> {
+  ^bb0(%y: index):
+    %one = arith.constant 1 : index
+    %y1 = arith.addi %y, %one : index
+    %v = xgrad.read %b[%y] : tensor<4xf32>
+    // expected-error @below {{kernel 'shift': the read of input 'a' at dimension 0 can index past its extent (5 > 4)}}
+    %w = xgrad.read %a[%y1] : tensor<4xf32>
+    %s = arith.addf %v, %w : f32
+    xgrad.accumulate %s at [%y] : f32
+  }
+}
+
+// -----
+
+// A negative index: a[y - 1].
+xgrad.graph @negative_index {
+  %a = xgrad.input "a" : tensor<4xf32>
+  %b = xgrad.input "b" : tensor<4xf32>
+  %k = xgrad.kernel "shift" -> tensor<*xf32> {
+  ^bb0(%y: index):
+    %one = arith.constant 1 : index
+    %y1 = arith.subi %y, %one : index
+    %v = xgrad.read %b[%y] : tensor<4xf32>
+    // expected-error @below {{kernel 'shift': the read of input 'a' at dimension 0 can have a negative index (0 > -1)}}
+    %w = xgrad.read %a[%y1] : tensor<4xf32>
+    %s = arith.addf %v, %w : f32
+    xgrad.accumulate %s at [%y] : f32
+  }
+}
+
+// -----
+
+// A flat write whose shape cannot be known.
+xgrad.graph @flat_write_shape {
+  %a = xgrad.input "a" : tensor<4xf32>
+  %k = xgrad.kernel "flat" -> tensor<*xf32> {
+  ^bb0(%y: index):
+    %v = xgrad.read %a[%y] : tensor<4xf32>
+    // expected-error @below {{cannot infer the result shape of kernel 'flat' from a flat write: its index is not an iterator ranging over a flat read of a ranked tensor; give the result an explicit shape with 'shape(...)' (withShape) or 'like(...)' (copyShape)}}
+    xgrad.accumulate %v at flat [%y] : f32
+  }
+}
+
+// -----
+
+// A result dimension written at an index computed from a Scalar.
+xgrad.graph @unbounded_write {
+  %a = xgrad.input "a" : tensor<4xf32>
+  %k = xgrad.kernel "scatter" -> tensor<*xf32> {
+  ^bb0(%y: index):
+    %v = xgrad.read %a[%y] : tensor<4xf32>
+    %i = xgrad.to_index %v : f32
+    // expected-error @below {{cannot infer dimension 0 of the result of kernel 'scatter': its write index is not bounded by the iterators; give the result an explicit shape with 'shape(...)' (withShape)}}
+    xgrad.accumulate %v at [%i] : f32
+  }
+}
+
+// -----
+
+// Shape inference needs ranked inputs.
+xgrad.graph @unranked_input {
+  // expected-error @below {{needs a ranked type for shape inference, got 'tensor<*xf32>'}}
+  %a = xgrad.input "a" : tensor<*xf32>
+}
+
+// -----
+
+// A read whose index count does not match the rank the tensor turned out to have.
+xgrad.graph @rank_after_inference {
+  %a = xgrad.input "a" : tensor<?x2xf32>
+  %k = xgrad.kernel "copy" -> tensor<*xf32> {
+  ^bb0(%y: index, %x: index):
+    %v = xgrad.read %a[%y, %x] : tensor<?x2xf32>
+    xgrad.accumulate %v at [%y, %x] : f32
+  }
+  %l = xgrad.kernel "bad" -> tensor<*xf32> {
+  ^bb0(%y: index):
+    // expected-error @below {{expects 2 indices for a tensor of type 'tensor<?x2xf32>', got 1}}
+    %v = xgrad.read %k[%y] : tensor<*xf32>
+    xgrad.accumulate %v at [%y] : f32
+  }
+}
