@@ -4,24 +4,22 @@
 // accepts is what the compiler can handle.
 //
 //===----------------------------------------------------------------------===//
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/DialectRegistry.h"
+#include "xgrad/Conversion/Passes.h"
+#include "xgrad/Dialect/XGrad/IR/XGradDialect.h"
+#include "xgrad/Dialect/XGrad/Transforms/Passes.h"
+#include "xgrad/Pipelines/Pipelines.h"
+
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
 
-#include "xgrad/Dialect/XGrad/IR/XGradDialect.h"
-#include "xgrad/Dialect/XGrad/Transforms/Passes.h"
-
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<mlir::xgrad::XGradDialect, mlir::arith::ArithDialect, mlir::math::MathDialect,
-                  mlir::func::FuncDialect, mlir::tensor::TensorDialect>();
+  mlir::xgrad::registerPipelineDialects(registry);
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::xgrad::registerXGradPasses();
+  mlir::xgrad::registerXGradConversionPasses();
+  mlir::xgrad::registerXGradPipelines();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "xgrad optimizer driver\n", registry));
 }

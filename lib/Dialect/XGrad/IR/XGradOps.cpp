@@ -150,6 +150,24 @@ LogicalResult BackpropOp::verifyRegions() {
   return success();
 }
 
+LogicalResult UpdateOp::verify() {
+  if (getState().size() != getNewValues().size())
+    return emitOpError() << "expects one new value per state tensor, got "
+                         << getNewValues().size() << " for " << getState().size();
+  for (auto [state, value] : llvm::zip(getState(), getNewValues())) {
+    if (!state.getDefiningOp<ParamOp>() && !state.getDefiningOp<CachedOp>())
+      return emitOpError() << "expects state to be a parameter or a cached value, got "
+                           << describeTensor(state);
+    if (failed(verifyCompatibleShape(state.getType(), value.getType())) ||
+        cast<TensorType>(state.getType()).getElementType() !=
+            cast<TensorType>(value.getType()).getElementType())
+      return emitOpError() << "expects the new value of " << describeTensor(state)
+                           << " to have its type " << state.getType() << ", got "
+                           << value.getType();
+  }
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // KernelOp
 //===----------------------------------------------------------------------===//

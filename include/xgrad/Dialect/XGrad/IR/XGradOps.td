@@ -160,6 +160,29 @@ def XGrad_YieldOp : XGrad_Op<"yield", [
   let assemblyFormat = "$values attr-dict `:` type($values)";
 }
 
+def XGrad_UpdateOp : XGrad_Op<"update", [HasParent<"GraphOp">, AttrSizedOperandSegments,
+    AllTypesMatch<["value", "result"]>]> {
+  let summary = "A training step: its value, after which model state takes new values";
+  let description = [{
+    `--xgrad-autodiff` replaces `xgrad.backprop` by the gradient kernels, the optimizer
+    instantiated per parameter, and one `xgrad.update`: its result is the loss, and a target
+    that computes it also stores each new value into its state (a parameter, or optimizer
+    state declared with `xgrad.cached`).
+
+    ```mlir
+    %train = xgrad.update %loss : tensor<1xf32> state(%w : tensor<2x4xf32>) to(%w_new : tensor<2x4xf32>)
+    ```
+  }];
+  let arguments = (ins XGrad_FloatTensor:$value, Variadic<XGrad_FloatTensor>:$state,
+                       Variadic<XGrad_FloatTensor>:$new_values);
+  let results = (outs XGrad_FloatTensor:$result);
+  let assemblyFormat = [{
+    $value `:` type($value) `state` `(` ($state^ `:` type($state))? `)`
+    `to` `(` ($new_values^ `:` type($new_values))? `)` attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
 def XGrad_GradientOp : XGrad_Op<"gradient", [HasParent<"GraphOp">, Pure,
     AllTypesMatch<["wrt", "result"]>]> {
   let summary = "The gradient of a loss with respect to a value of the graph";

@@ -30,4 +30,21 @@ def XGradInferShapes : Pass<"xgrad-infer-shapes", "GraphOp"> {
   ];
 }
 
+def XGradMaterializeTargets : Pass<"xgrad-materialize-targets", "ModuleOp"> {
+  let summary = "Turns each target of each graph into a func.func over inputs and model state";
+  let description = [{
+    Target `t` of graph `@g` becomes `func.func @g.t`. Its arguments are the inputs the
+    target needs (`{xgrad.input = "x"}`), the model state it reads (parameters and cached
+    values, `{xgrad.state = "w"}`) and the epoch counter (`{xgrad.epoch}`, always last). Its
+    results are the target's value (`{xgrad.output = "t"}`) followed by the new value of
+    every state it updates (`{xgrad.state = "w"}`). State is passed in rather than global so
+    that several models, or copies of one, live in one process.
+
+    Each graph's state is declared on the module as `xgrad.state.<graph>`: one dictionary per
+    parameter or cache with its name, type, initializer and seed. The graph is erased; every
+    kernel must already have its shapes inferred.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect", "::mlir::arith::ArithDialect"];
+}
+
 #endif // XGRAD_DIALECT_XGRAD_TRANSFORMS_PASSES_TD

@@ -1,0 +1,388 @@
+//===- XGradToLinalg.cpp - kernels to linalg.generic or scf loops ---------===//
+#include "xgrad/Conversion/Passes.h"
+#include "xgrad/Dialect/XGrad/IR/ShapeRules.h"
+#include "xgrad/Dialect/XGrad/IR/XGradOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+
+namespace mlir::xgrad {
+#define GEN_PASS_DEF_CONVERTXGRADTOLINALG
+#include "xgrad/Conversion/Passes.h.inc"
+} // namespace mlir::xgrad
+
+using namespace mlir;
+using namespace mlir::xgrad;
+
+namespace {
+
+/// Lowers the kernels and graph-level xgrad ops of one function.
+class FunctionLowering {
+public:
+  FunctionLowering(func::FuncOp func, SmallVector<Attribute> &messages, bool useLinalg)
+      : func(func), messages(messages), useLinalg(useLinalg) {}
+
+  LogicalResult run();
+
+private:
+  Value index(OpBuilder &b, Location loc, int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  }
+  /// `if (!condition) xgrad_check_failed(id, lhs, rhs)`.
+  void emitCheck(OpBuilder &b, Location loc, Value condition, StringRef message, Value lhs,
+                 Value rhs);
+  Value lowerShapeQuery(Operation *op, OpBuilder &b, IRMapping &mapping);
+  /// A tensor viewed as one dimension, for flat accesses.
+  Value collapsed(OpBuilder &b, Location loc, Value tensor);
+  /// Clones one body op of a kernel into `b`, lowering xgrad's scalar ops; reads are
+  /// lowered to tensor.extract.
+  LogicalResult lowerBodyOp(Operation &op, OpBuilder &b, IRMapping &mapping,
+                            DenseMap<Value, Value> &flatViews);
+  Value extractChecked(OpBuilder &b, ReadOp read, Value tensor, ValueRange indices);
+  FailureOr<Value> lowerKernelToLoops(KernelOp kernel, OpBuilder &b, Value init);
+  FailureOr<Value> lowerKernelToGeneric(KernelOp kernel, OpBuilder &b, Value init);
+
+  func::FuncOp func;
+  SmallVector<Attribute> &messages;
+  bool useLinalg;
+  Value epoch;
+};
+
+} // namespace
+
+void FunctionLowering::emitCheck(OpBuilder &b, Location loc, Value condition, StringRef message,
+                                 Value lhs, Value rhs) {
+  int64_t id = messages.size();
+  messages.push_back(b.getStringAttr(message));
+  auto ifOp = scf::IfOp::create(b, loc, arith::XOrIOp::create(b, loc, condition,
+                                                              arith::ConstantIntOp::create(
+                                                                  b, loc, 1, 1)),
+                                /*withElseRegion=*/false);
+  OpBuilder then = ifOp.getThenBodyBuilder();
+  func::CallOp::create(then, loc, kCheckFailedFunction, TypeRange{},
+                       ValueRange{arith::ConstantIntOp::create(then, loc, id, 64), lhs, rhs});
+}
+
+Value FunctionLowering::lowerShapeQuery(Operation *op, OpBuilder &b, IRMapping &mapping) {
+  Location loc = op->getLoc();
+  if (auto dim = dyn_cast<DimOp>(op))
+    return tensor::DimOp::create(b, loc, mapping.lookupOrDefault(dim.getTensor()), dim.getDim());
+  if (auto rank = dyn_cast<RankOp>(op))
+    return index(b, loc, cast<RankedTensorType>(rank.getTensor().getType()).getRank());
+  auto len = cast<LenOp>(op);
+  Value tensor = mapping.lookupOrDefault(len.getTensor());
+  Value product = index(b, loc, 1);
+  for (int64_t dim = 0; dim < cast<RankedTensorType>(tensor.getType()).getRank(); ++dim)
+    product = arith::MulIOp::create(b, loc, product, tensor::DimOp::create(b, loc, tensor, dim));
+  return product;
+}
+
+Value FunctionLowering::collapsed(OpBuilder &b, Location loc, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (type.getRank() == 1)
+    return tensor;
+  ReassociationIndices all;
+  for (int64_t dim = 0; dim < type.getRank(); ++dim)
+    all.push_back(dim);
+  return tensor::CollapseShapeOp::create(b, loc, tensor, ArrayRef<ReassociationIndices>{all});
+}
+
+/// The one-dimensional result of a flat write, in the kernel's result shape.
+static Value expanded(OpBuilder &b, Location loc, RankedTensorType type, Value flat,
+                      ValueRange shape) {
+  if (type.getRank() == 1)
+    return flat;
+  ReassociationIndices all;
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t dim = 0; dim < type.getRank(); ++dim) {
+    all.push_back(dim);
+    sizes.push_back(type.isDynamicDim(dim) ? OpFoldResult(shape[dim])
+                                           : OpFoldResult(b.getIndexAttr(type.getDimSize(dim))));
+  }
+  return tensor::ExpandShapeOp::create(b, loc, type, flat, ArrayRef<ReassociationIndices>{all},
+                                       sizes)
+      .getResult();
+}
+
+Value FunctionLowering::extractChecked(OpBuilder &b, ReadOp read, Value tensor,
+                                       ValueRange indices) {
+  Location loc = read.getLoc();
+  if (read.getChecked()) {
+    for (auto [dim, idx] : llvm::enumerate(indices)) {
+      Value extent = tensor::DimOp::create(b, loc, tensor, dim);
+      Value nonNegative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, idx,
+                                                index(b, loc, 0));
+      Value below = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, extent);
+      emitCheck(b, loc, arith::AndIOp::create(b, loc, nonNegative, below),
+                "the read of " + describeTensor(read.getTensor()) + " at dimension " +
+                    std::to_string(dim) + " is out of bounds (index, extent)",
+                idx, extent);
+    }
+  }
+  return tensor::ExtractOp::create(b, loc, tensor, indices);
+}
+
+LogicalResult FunctionLowering::lowerBodyOp(Operation &op, OpBuilder &b, IRMapping &mapping,
+                                            DenseMap<Value, Value> &flatViews) {
+  Location loc = op.getLoc();
+  auto map = [&](Value value) { return mapping.lookupOrDefault(value); };
+  Value result;
+  if (auto read = dyn_cast<ReadOp>(op)) {
+    Value tensor = map(read.getTensor());
+    if (read.getFlat()) {
+      Value &view = flatViews[tensor];
+      if (!view) {
+        // The collapse is hoisted out of the loops: it depends only on the tensor.
+        OpBuilder hoist(b.getContext());
+        if (Operation *def = tensor.getDefiningOp())
+          hoist.setInsertionPointAfter(def);
+        else
+          hoist.setInsertionPointToStart(cast<BlockArgument>(tensor).getOwner());
+        view = collapsed(hoist, loc, tensor);
+      }
+      tensor = view;
+    }
+    SmallVector<Value> indices;
+    for (Value idx : read.getIndices())
+      indices.push_back(map(idx));
+    result = extractChecked(b, read, tensor, indices);
+  } else if (isa<DimOp, LenOp, RankOp>(op)) {
+    result = lowerShapeQuery(&op, b, mapping);
+  } else if (isa<EpochOp>(op)) {
+    result = epoch;
+  } else if (auto wrap = dyn_cast<WrapOp>(op)) {
+    Value modulus = map(wrap.getRhs());
+    Value rem = arith::RemSIOp::create(b, loc, map(wrap.getLhs()), modulus);
+    result = arith::RemSIOp::create(b, loc, arith::AddIOp::create(b, loc, rem, modulus), modulus);
+  } else if (auto toScalar = dyn_cast<ToScalarOp>(op)) {
+    Value value = map(toScalar.getValue());
+    if (value.getType().isIndex())
+      result = arith::SIToFPOp::create(
+          b, loc, toScalar.getType(),
+          arith::IndexCastOp::create(b, loc, b.getI64Type(), value));
+    else
+      result = arith::UIToFPOp::create(b, loc, toScalar.getType(), value);
+  } else if (auto toIndex = dyn_cast<ToIndexOp>(op)) {
+    result = arith::IndexCastOp::create(
+        b, loc, b.getIndexType(),
+        arith::FPToSIOp::create(b, loc, b.getI64Type(), map(toIndex.getValue())));
+  } else if (op.getDialect() && isa<XGradDialect>(op.getDialect())) {
+    return op.emitOpError("cannot be lowered inside a kernel body");
+  } else {
+    b.clone(op, mapping);
+    return success();
+  }
+  mapping.map(op.getResult(0), result);
+  return success();
+}
+
+FailureOr<Value> FunctionLowering::lowerKernelToLoops(KernelOp kernel, OpBuilder &b,
+                                                      Value init) {
+  Location loc = kernel.getLoc();
+  AccumulateOp write = kernel.getAccumulate();
+  Value result = write.getFlat() ? collapsed(b, loc, init) : init;
+  SmallVector<Value> lbs(kernel.getNumIterators(), index(b, loc, 0));
+  SmallVector<Value> steps(kernel.getNumIterators(), index(b, loc, 1));
+  DenseMap<Value, Value> flatViews;
+  LogicalResult status = success();
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, lbs, kernel.getBounds(), steps, ValueRange{result},
+      [&](OpBuilder &inner, Location, ValueRange ivs, ValueRange carried) -> scf::ValueVector {
+        IRMapping mapping;
+        mapping.map(kernel.getIterators(), ivs);
+        for (Operation &op : kernel.getBody().front())
+          if (!isa<AccumulateOp>(op) && failed(lowerBodyOp(op, inner, mapping, flatViews)))
+            status = failure();
+        SmallVector<Value> indices;
+        for (Value idx : write.getIndices())
+          indices.push_back(mapping.lookupOrDefault(idx));
+        Value old = tensor::ExtractOp::create(inner, loc, carried[0], indices);
+        Value sum = arith::AddFOp::create(inner, loc, old, mapping.lookup(write.getValue()));
+        return {tensor::InsertOp::create(inner, loc, sum, carried[0], indices)};
+      });
+  if (failed(status))
+    return failure();
+  Value loops = nest.results.empty() ? result : nest.results[0];
+  if (!write.getFlat())
+    return loops;
+  return expanded(b, loc, cast<RankedTensorType>(init.getType()), loops, kernel.getShape());
+}
+
+FailureOr<Value> FunctionLowering::lowerKernelToGeneric(KernelOp kernel, OpBuilder &b,
+                                                        Value init) {
+  Location loc = kernel.getLoc();
+  Block &body = kernel.getBody().front();
+  AccumulateOp write = kernel.getAccumulate();
+  unsigned numLoops = kernel.getNumIterators();
+  MLIRContext *ctx = b.getContext();
+
+  // The write must be a projection: distinct plain iterators.
+  SmallVector<AffineExpr> writeExprs;
+  llvm::SmallBitVector written(numLoops), plain(numLoops);
+  for (Value idx : write.getIndices()) {
+    auto arg = dyn_cast<BlockArgument>(idx);
+    if (!arg || arg.getOwner() != &body || written.test(arg.getArgNumber()))
+      return failure();
+    written.set(arg.getArgNumber());
+    writeExprs.push_back(getAffineDimExpr(arg.getArgNumber(), ctx));
+  }
+  plain |= written;
+
+  // Reads affine in the iterators become inputs; flat ones read the collapsed tensor.
+  SmallVector<ReadOp> inputReads;
+  SmallVector<AffineMap> maps;
+  for (auto read : body.getOps<ReadOp>()) {
+    if (read.getChecked())
+      continue;
+    SmallVector<AffineExpr> exprs;
+    bool affine = true;
+    for (Value idx : read.getIndices()) {
+      std::optional<AffineIndex> decomposed = decomposeAffineIndex(idx, body);
+      if (!decomposed) {
+        affine = false;
+        break;
+      }
+      AffineExpr expr = getAffineConstantExpr(decomposed->constant, ctx);
+      for (auto [iterator, coefficient] : decomposed->coefficients)
+        expr = expr + getAffineDimExpr(iterator, ctx) * coefficient;
+      if (std::optional<unsigned> iterator = decomposed->plainIterator())
+        plain.set(*iterator);
+      exprs.push_back(expr);
+    }
+    if (!affine)
+      continue;
+    inputReads.push_back(read);
+    maps.push_back(AffineMap::get(numLoops, 0, exprs, ctx));
+  }
+  // linalg derives every loop's range from a shape; an iterator that is a plain index
+  // nowhere has none, so such a kernel stays a loop nest.
+  if (!plain.all())
+    return failure();
+
+  SmallVector<Value> inputs;
+  DenseMap<Value, Value> flatViews;
+  for (ReadOp read : inputReads) {
+    Value tensor = read.getTensor();
+    if (read.getFlat()) {
+      Value &view = flatViews[tensor];
+      if (!view)
+        view = collapsed(b, loc, tensor);
+      tensor = view;
+    }
+    inputs.push_back(tensor);
+  }
+  Value output = write.getFlat() ? collapsed(b, loc, init) : init;
+  maps.push_back(AffineMap::get(numLoops, 0, writeExprs, ctx));
+  SmallVector<utils::IteratorType> iteratorTypes;
+  for (unsigned loop = 0; loop < numLoops; ++loop)
+    iteratorTypes.push_back(written.test(loop) ? utils::IteratorType::parallel
+                                               : utils::IteratorType::reduction);
+
+  LogicalResult status = success();
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{output.getType()}, inputs, ValueRange{output}, maps, iteratorTypes,
+      [&](OpBuilder &inner, Location, ValueRange args) {
+        IRMapping mapping;
+        for (unsigned loop = 0; loop < numLoops; ++loop)
+          mapping.map(kernel.getIterators()[loop], linalg::IndexOp::create(inner, loc, loop));
+        for (auto [read, arg] : llvm::zip(inputReads, args))
+          mapping.map(read.getResult(), arg);
+        for (Operation &op : body) {
+          if (isa<AccumulateOp>(op))
+            continue;
+          if (auto read = dyn_cast<ReadOp>(op); read && mapping.contains(read.getResult()))
+            continue;
+          if (failed(lowerBodyOp(op, inner, mapping, flatViews)))
+            status = failure();
+        }
+        Value sum = arith::AddFOp::create(inner, loc, args.back(),
+                                          mapping.lookup(write.getValue()));
+        linalg::YieldOp::create(inner, loc, sum);
+      });
+  if (failed(status))
+    return failure();
+  Value result = generic.getResult(0);
+  if (!write.getFlat())
+    return result;
+  return expanded(b, loc, cast<RankedTensorType>(init.getType()), result, kernel.getShape());
+}
+
+LogicalResult FunctionLowering::run() {
+  for (BlockArgument arg : func.getArguments())
+    if (func.getArgAttr(arg.getArgNumber(), "xgrad.epoch"))
+      epoch = arg;
+  SmallVector<Operation *> ops;
+  for (Operation &op : func.getBody().front())
+    if (op.getDialect() && isa<XGradDialect>(op.getDialect()))
+      ops.push_back(&op);
+  for (Operation *op : ops) {
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    if (auto check = dyn_cast<CheckOp>(op)) {
+      auto predicate = check.getPredicate() == CheckPredicate::eq ? arith::CmpIPredicate::eq
+                                                                  : arith::CmpIPredicate::sle;
+      emitCheck(b, loc, arith::CmpIOp::create(b, loc, predicate, check.getLhs(), check.getRhs()),
+                check.getMessage(), check.getLhs(), check.getRhs());
+      op->erase();
+      continue;
+    }
+    if (isa<DimOp, LenOp, RankOp>(op)) {
+      IRMapping mapping;
+      op->getResult(0).replaceAllUsesWith(lowerShapeQuery(op, b, mapping));
+      op->erase();
+      continue;
+    }
+    auto kernel = dyn_cast<KernelOp>(op);
+    if (!kernel)
+      return op->emitOpError("cannot be lowered: it should have been removed by an earlier "
+                             "pass (run --xgrad-materialize-targets first)");
+    if (kernel.getBounds().empty())
+      return kernel.emitOpError("has no inferred bounds: run --xgrad-infer-shapes first");
+    auto type = cast<RankedTensorType>(kernel.getType());
+    Value init = kernel.getInit();
+    if (!init) {
+      SmallVector<Value> dynamicSizes;
+      for (auto [dim, size] : llvm::enumerate(kernel.getShape()))
+        if (type.isDynamicDim(dim))
+          dynamicSizes.push_back(size);
+      Value empty = tensor::EmptyOp::create(b, loc, type, dynamicSizes);
+      Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(type.getElementType(), 0.0));
+      init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+    }
+    FailureOr<Value> lowered = failure();
+    if (useLinalg)
+      lowered = lowerKernelToGeneric(kernel, b, init);
+    if (failed(lowered))
+      lowered = lowerKernelToLoops(kernel, b, init);
+    if (failed(lowered))
+      return failure();
+    kernel.getResult().replaceAllUsesWith(*lowered);
+    kernel.erase();
+  }
+  return success();
+}
+
+namespace {
+struct ConvertXGradToLinalgPass
+    : public mlir::xgrad::impl::ConvertXGradToLinalgBase<ConvertXGradToLinalgPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<Attribute> messages;
+    if (auto existing = module->getAttrOfType<ArrayAttr>(kMessagesAttr))
+      messages.assign(existing.begin(), existing.end());
+    for (auto func : module.getOps<func::FuncOp>())
+      if (failed(FunctionLowering(func, messages, useLinalg).run()))
+        return signalPassFailure();
+    OpBuilder b(module.getBodyRegion());
+    if (!messages.empty() && !module.lookupSymbol(kCheckFailedFunction)) {
+      auto decl = func::FuncOp::create(
+          b, module.getLoc(), kCheckFailedFunction,
+          b.getFunctionType({b.getI64Type(), b.getIndexType(), b.getIndexType()}, {}));
+      decl.setPrivate();
+    }
+    module->setAttr(kMessagesAttr, b.getArrayAttr(messages));
+  }
+};
+} // namespace
