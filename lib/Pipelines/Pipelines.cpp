@@ -50,9 +50,17 @@ void xgrad::buildXGradGraphPipeline(OpPassManager &pm) {
   graph.addPass(createCSEPass());
 }
 
-void xgrad::buildXGradToLLVMPipeline(OpPassManager &pm, const XGradToLLVMOptions &options) {
+void xgrad::buildXGradToFuncsPipeline(OpPassManager &pm) {
   buildXGradGraphPipeline(pm);
   pm.addPass(xgrad::createXGradMaterializeTargets());
+}
+
+void xgrad::buildXGradToLLVMPipeline(OpPassManager &pm, const XGradToLLVMOptions &options) {
+  buildXGradToFuncsPipeline(pm);
+  buildFuncsToLLVMPipeline(pm, options);
+}
+
+void xgrad::buildFuncsToLLVMPipeline(OpPassManager &pm, const XGradToLLVMOptions &options) {
   xgrad::ConvertXGradToLinalgOptions lowering;
   lowering.useLinalg = options.useLinalg;
   pm.addPass(xgrad::createConvertXGradToLinalg(lowering));

@@ -20,6 +20,11 @@ struct XGradToLLVMOptions : public PassPipelineOptions<XGradToLLVMOptions> {
 
 /// Graph-level passes: shape inference (and, once present, autodiff and simplification).
 void buildXGradGraphPipeline(OpPassManager &pm);
+/// Graphs to one func.func per target, still on tensors: the graph pipeline and
+/// --xgrad-materialize-targets.
+void buildXGradToFuncsPipeline(OpPassManager &pm);
+/// Materialized functions to the LLVM dialect.
+void buildFuncsToLLVMPipeline(OpPassManager &pm, const XGradToLLVMOptions &options);
 /// Everything from a module of graphs to the LLVM dialect, ready for the JIT.
 void buildXGradToLLVMPipeline(OpPassManager &pm, const XGradToLLVMOptions &options);
 

@@ -96,6 +96,13 @@ static LogicalResult materialize(GraphOp graph, TargetOp target, OpBuilder &buil
   auto named = [&](StringRef key, Attribute value) {
     return builder.getDictionaryAttr(builder.getNamedAttr(key, value));
   };
+  // Inputs and state belong to the caller: bufferization must not update them in place, so
+  // that a run stopped by a failed check leaves them as they were.
+  auto callerOwned = [&](StringRef key, Attribute value) {
+    return builder.getDictionaryAttr(
+        {builder.getNamedAttr(key, value),
+         builder.getNamedAttr("bufferization.writable", builder.getBoolAttr(false))});
+  };
   for (Operation &op : body) {
     if (!needed.contains(&op))
       continue;
@@ -106,13 +113,13 @@ static LogicalResult materialize(GraphOp graph, TargetOp target, OpBuilder &buil
                             "materialized");
     if (auto input = dyn_cast<InputOp>(op)) {
       argTypes.push_back(input.getType());
-      argAttrs.push_back(named("xgrad.input", input.getInputNameAttr()));
+      argAttrs.push_back(callerOwned("xgrad.input", input.getInputNameAttr()));
       stateArgs.push_back(input);
     } else if (isa<ParamOp, CachedOp>(op)) {
       StringAttr name = isa<ParamOp>(op) ? cast<ParamOp>(op).getParamNameAttr()
                                           : cast<CachedOp>(op).getCacheNameAttr();
       argTypes.push_back(op.getResult(0).getType());
-      argAttrs.push_back(named("xgrad.state", name));
+      argAttrs.push_back(callerOwned("xgrad.state", name));
       stateArgs.push_back(op.getResult(0));
     } else if (auto cache = dyn_cast<CacheOp>(op)) {
       stateResults.push_back({cache.getValue(), cache.getCacheNameAttr()});

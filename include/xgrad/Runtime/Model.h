@@ -1,0 +1,68 @@
+//===- Model.h - compile a graph and run its targets ------------*- C++ -*-===//
+//
+// The embedding API: compile xgrad IR through the whole pipeline and the JIT, then call
+// targets on host tensors. Each Model owns its MLIRContext and JIT, so one graph can be
+// compiled twice and several models live in one process.
+//
+//===----------------------------------------------------------------------===//
+#ifndef XGRAD_RUNTIME_MODEL_H
+#define XGRAD_RUNTIME_MODEL_H
+
+#include "xgrad/Runtime/Tensor.h"
+#include "llvm/Support/Error.h"
+#include <map>
+#include <memory>
+
+namespace xgrad {
+
+struct CompileOptions {
+  /// Run the parallel loops of kernels on OpenMP threads.
+  bool parallel = false;
+  /// Lower projection kernels through linalg.generic (otherwise plain loop nests).
+  bool useLinalg = true;
+};
+
+/// One value crossing a target's boundary.
+struct ValueSpec {
+  std::string name;
+  ElementType elementType;
+  /// -1 for a dynamic extent.
+  std::vector<int64_t> shape;
+};
+
+struct TargetSignature {
+  std::string symbol;
+  std::vector<ValueSpec> inputs;
+  std::vector<ValueSpec> stateIn;
+  ValueSpec output;
+  std::vector<ValueSpec> stateOut;
+};
+
+class Model {
+public:
+  ~Model();
+  /// Parses `source` (xgrad graphs, or functions already materialized from them) and
+  /// compiles it. Diagnostics become the error's message.
+  static llvm::Expected<std::unique_ptr<Model>> compile(llvm::StringRef source,
+                                                        const CompileOptions &options = {});
+
+  /// Computes a target: returns its value and stores the new state it computes.
+  llvm::Expected<Tensor> call(llvm::StringRef target, const std::map<std::string, Tensor> &inputs);
+
+  std::vector<std::string> targetNames() const;
+  const TargetSignature *findTarget(llvm::StringRef name) const;
+  std::map<std::string, Tensor> &state() { return stateTensors; }
+  /// What `epoch()` returns in kernels.
+  int64_t epoch = 0;
+
+private:
+  Model();
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+  std::map<std::string, TargetSignature> targets;
+  std::map<std::string, Tensor> stateTensors;
+};
+
+} // namespace xgrad
+
+#endif // XGRAD_RUNTIME_MODEL_H

@@ -1,0 +1,55 @@
+//===- Tensor.h - host tensors passed to and from compiled models -*- C++ -*-===//
+#ifndef XGRAD_RUNTIME_TENSOR_H
+#define XGRAD_RUNTIME_TENSOR_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace xgrad {
+
+enum class ElementType { f32, f64 };
+
+inline size_t elementSize(ElementType type) { return type == ElementType::f32 ? 4 : 8; }
+inline llvm::StringRef elementTypeName(ElementType type) {
+  return type == ElementType::f32 ? "f32" : "f64";
+}
+
+/// A dense row-major tensor owned by the host.
+class Tensor {
+public:
+  Tensor() = default;
+  Tensor(ElementType type, std::vector<int64_t> shape);
+
+  ElementType elementType() const { return type; }
+  llvm::ArrayRef<int64_t> shape() const { return dims; }
+  int64_t numElements() const;
+  void *data() { return bytes.data(); }
+  const void *data() const { return bytes.data(); }
+  size_t sizeInBytes() const { return bytes.size(); }
+
+  /// Element `i` of the flat data, converted to double.
+  double at(int64_t i) const;
+  void set(int64_t i, double value);
+
+  /// `4x2xf32`: the shape and element type as MLIR writes them.
+  std::string typeString() const;
+  /// Nested brackets, one innermost row per line, values with `precision` significant digits.
+  void print(llvm::raw_ostream &os, int precision = 6) const;
+
+  bool operator==(const Tensor &other) const {
+    return type == other.type && dims == other.dims && bytes == other.bytes;
+  }
+
+private:
+  ElementType type = ElementType::f32;
+  std::vector<int64_t> dims;
+  std::vector<uint8_t> bytes;
+};
+
+} // namespace xgrad
+
+#endif // XGRAD_RUNTIME_TENSOR_H

@@ -1,0 +1,417 @@
+//===- Model.cpp - compile a graph and run its targets --------------------===//
+#include "xgrad/Runtime/Model.h"
+#include "xgrad/Conversion/Passes.h"
+#include "xgrad/Pipelines/Pipelines.h"
+#include "xgrad/Runtime/Initializers.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <csetjmp>
+#include <cstdlib>
+
+using namespace xgrad;
+using llvm::StringRef;
+
+//===----------------------------------------------------------------------===//
+// Run-time check failures
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct CheckFailure {
+  int64_t id, lhs, rhs;
+};
+thread_local std::jmp_buf *activeRun = nullptr;
+thread_local CheckFailure lastFailure;
+} // namespace
+
+/// Called by compiled code when an `xgrad.check` fails. It unwinds to the `call` that
+/// started the run: the generated code holds no resources that need destructors, so the
+/// jump only leaks the run's temporary buffers.
+extern "C" void xgrad_check_failed(int64_t id, int64_t lhs, int64_t rhs) {
+  lastFailure = {id, lhs, rhs};
+  if (!activeRun) {
+    llvm::errs() << "xgrad: a run-time check failed outside of Model::call\n";
+    std::abort();
+  }
+  std::longjmp(*activeRun, 1);
+}
+
+/// Runs the packed function; false when a check failed. Kept apart so that no C++ object
+/// with a destructor lives in the frame that calls setjmp.
+static bool runGuarded(void (*function)(void **), void **args) {
+  std::jmp_buf buffer;
+  std::jmp_buf *outer = activeRun;
+  activeRun = &buffer;
+  if (setjmp(buffer)) {
+    activeRun = outer;
+    return false;
+  }
+  function(args);
+  activeRun = outer;
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Compilation
+//===----------------------------------------------------------------------===//
+
+struct Model::Impl {
+  mlir::MLIRContext context;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  std::vector<std::string> messages;
+  Impl() : context(mlir::MLIRContext::Threading::DISABLED) {}
+};
+
+Model::Model() : impl(std::make_unique<Impl>()) {}
+Model::~Model() = default;
+
+static llvm::Expected<ElementType> elementTypeOf(mlir::Type type) {
+  mlir::Type element = mlir::cast<mlir::TensorType>(type).getElementType();
+  if (element.isF32())
+    return ElementType::f32;
+  if (element.isF64())
+    return ElementType::f64;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << element;
+  return llvm::createStringError("unsupported element type %s (xgrad runs f32 and f64)",
+                                 text.c_str());
+}
+
+static llvm::Expected<ValueSpec> specOf(mlir::Type type, mlir::Attribute name) {
+  auto ranked = mlir::dyn_cast<mlir::RankedTensorType>(type);
+  if (!ranked)
+    return llvm::createStringError("a target's value has no inferred shape");
+  llvm::Expected<ElementType> element = elementTypeOf(type);
+  if (!element)
+    return element.takeError();
+  ValueSpec spec{mlir::cast<mlir::StringAttr>(name).str(), *element, {}};
+  for (int64_t size : ranked.getShape())
+    spec.shape.push_back(mlir::ShapedType::isDynamic(size) ? -1 : size);
+  return spec;
+}
+
+static llvm::Expected<TargetSignature> signatureOf(mlir::func::FuncOp func) {
+  TargetSignature signature{func.getSymName().str(), {}, {}, {}, {}};
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    mlir::Type type = func.getArgument(i).getType();
+    for (StringRef kind : {"xgrad.input", "xgrad.state"}) {
+      mlir::Attribute name = func.getArgAttr(i, kind);
+      if (!name)
+        continue;
+      llvm::Expected<ValueSpec> spec = specOf(type, name);
+      if (!spec)
+        return spec.takeError();
+      (kind == "xgrad.input" ? signature.inputs : signature.stateIn).push_back(*spec);
+    }
+  }
+  for (unsigned i = 0; i < func.getNumResults(); ++i) {
+    mlir::Type type = func.getResultTypes()[i];
+    if (mlir::Attribute name = func.getResultAttr(i, "xgrad.output")) {
+      llvm::Expected<ValueSpec> spec = specOf(type, name);
+      if (!spec)
+        return spec.takeError();
+      signature.output = *spec;
+    } else if (mlir::Attribute name = func.getResultAttr(i, "xgrad.state")) {
+      llvm::Expected<ValueSpec> spec = specOf(type, name);
+      if (!spec)
+        return spec.takeError();
+      signature.stateOut.push_back(*spec);
+    }
+  }
+  return signature;
+}
+
+/// Runs `build` on the module, collecting diagnostics into the error.
+template <typename Build>
+static llvm::Error runPipeline(mlir::ModuleOp module, Build build, StringRef stage) {
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  mlir::ScopedDiagnosticHandler handler(module.getContext(), [&](mlir::Diagnostic &diag) {
+    os << diag.getLocation() << ": " << diag << "\n";
+    for (mlir::Diagnostic &note : diag.getNotes())
+      os << note.getLocation() << ": note: " << note << "\n";
+    return mlir::success();
+  });
+  mlir::PassManager pm(module.getContext());
+  build(pm);
+  if (mlir::failed(pm.run(module)))
+    return llvm::createStringError("%s failed:\n%s", stage.str().c_str(), diagnostics.c_str());
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
+                                                      const CompileOptions &options) {
+  static bool targetsInitialized = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)targetsInitialized;
+
+  std::unique_ptr<Model> model(new Model());
+  mlir::MLIRContext &context = model->impl->context;
+  mlir::DialectRegistry registry;
+  mlir::xgrad::registerPipelineDialects(registry);
+  mlir::registerBuiltinDialectTranslation(registry);
+  mlir::registerLLVMDialectTranslation(registry);
+  mlir::registerOpenMPDialectTranslation(registry);
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
+
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  {
+    mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+      os << diag.getLocation() << ": " << diag << "\n";
+      return mlir::success();
+    });
+    llvm::SourceMgr sourceMgr;
+    sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(source, "model"),
+                                 llvm::SMLoc());
+    module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  }
+  if (!module)
+    return llvm::createStringError("cannot parse the model:\n%s", diagnostics.c_str());
+
+  if (llvm::Error error = runPipeline(
+          *module, [](mlir::PassManager &pm) { mlir::xgrad::buildXGradToFuncsPipeline(pm); },
+          "compiling the graph"))
+    return std::move(error);
+
+  for (auto func : module->getOps<mlir::func::FuncOp>()) {
+    if (func.isDeclaration())
+      continue;
+    llvm::Expected<TargetSignature> signature = signatureOf(func);
+    if (!signature)
+      return signature.takeError();
+    model->targets[signature->symbol] = std::move(*signature);
+  }
+  for (mlir::NamedAttribute attr : (*module)->getAttrs()) {
+    if (!attr.getName().strref().starts_with("xgrad.state."))
+      continue;
+    for (mlir::Attribute entry : mlir::cast<mlir::ArrayAttr>(attr.getValue())) {
+      auto decl = mlir::cast<mlir::DictionaryAttr>(entry);
+      auto type = mlir::cast<mlir::TypeAttr>(decl.get("type")).getValue();
+      llvm::Expected<ValueSpec> spec = specOf(type, decl.get("name"));
+      if (!spec)
+        return spec.takeError();
+      if (llvm::is_contained(spec->shape, -1))
+        continue; // A cache of dynamic shape holds nothing until a target stores it.
+      Tensor tensor(spec->elementType, spec->shape);
+      if (llvm::Error error = initialize(
+              tensor, mlir::cast<mlir::StringAttr>(decl.get("init")).getValue(),
+              mlir::cast<mlir::DenseF64ArrayAttr>(decl.get("args")).asArrayRef(),
+              mlir::cast<mlir::IntegerAttr>(decl.get("seed")).getInt()))
+        return std::move(error);
+      model->stateTensors[spec->name] = std::move(tensor);
+    }
+  }
+
+  mlir::xgrad::XGradToLLVMOptions lowering;
+  lowering.parallel = options.parallel;
+  lowering.useLinalg = options.useLinalg;
+  if (llvm::Error error = runPipeline(
+          *module,
+          [&](mlir::PassManager &pm) { mlir::xgrad::buildFuncsToLLVMPipeline(pm, lowering); },
+          "lowering to LLVM"))
+    return std::move(error);
+  if (auto messages = (*module)->getAttrOfType<mlir::ArrayAttr>(mlir::xgrad::kMessagesAttr))
+    for (mlir::Attribute message : messages)
+      model->impl->messages.push_back(mlir::cast<mlir::StringAttr>(message).str());
+
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder)
+    return machineBuilder.takeError();
+  auto machine = machineBuilder->createTargetMachine();
+  if (!machine)
+    return machine.takeError();
+  auto transformer = mlir::makeOptimizingTransformer(3, 0, machine->get());
+  llvm::SmallVector<StringRef> libraries;
+  std::string runnerUtils = XGRAD_MLIR_LIB_DIR "/libmlir_c_runner_utils.so";
+  libraries.push_back(runnerUtils);
+  mlir::ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  engineOptions.sharedLibPaths = libraries;
+  auto engine = mlir::ExecutionEngine::create(*module, engineOptions);
+  if (!engine)
+    return engine.takeError();
+  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    symbols[interner("xgrad_check_failed")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&xgrad_check_failed), llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
+  model->impl->engine = std::move(*engine);
+  return model;
+}
+
+//===----------------------------------------------------------------------===//
+// Calls
+//===----------------------------------------------------------------------===//
+
+std::vector<std::string> Model::targetNames() const {
+  std::vector<std::string> names;
+  for (auto &[symbol, signature] : targets)
+    names.push_back(symbol);
+  return names;
+}
+
+const TargetSignature *Model::findTarget(StringRef name) const {
+  auto exact = targets.find(name.str());
+  if (exact != targets.end())
+    return &exact->second;
+  const TargetSignature *found = nullptr;
+  for (auto &[symbol, signature] : targets) {
+    if (!StringRef(symbol).ends_with(("." + name).str()))
+      continue;
+    if (found)
+      return nullptr; // Ambiguous: the caller must name the graph.
+    found = &signature;
+  }
+  return found;
+}
+
+static std::string shapeString(const ValueSpec &spec) {
+  std::string text;
+  for (int64_t size : spec.shape)
+    text += (size < 0 ? std::string("?") : std::to_string(size)) + "x";
+  return text + elementTypeName(spec.elementType).str();
+}
+
+static llvm::Error checkTensor(const ValueSpec &spec, const Tensor &tensor, StringRef what) {
+  bool matches = tensor.elementType() == spec.elementType &&
+                 tensor.shape().size() == spec.shape.size();
+  for (size_t dim = 0; matches && dim < spec.shape.size(); ++dim)
+    matches = spec.shape[dim] < 0 || spec.shape[dim] == tensor.shape()[dim];
+  if (matches)
+    return llvm::Error::success();
+  return llvm::createStringError("%s '%s': expected a tensor of %s, got %s", what.str().c_str(),
+                                 spec.name.c_str(), shapeString(spec).c_str(),
+                                 tensor.typeString().c_str());
+}
+
+/// A memref descriptor as the LLVM lowering lays it out: allocated and aligned pointers,
+/// offset, sizes, strides; every field 8 bytes.
+static void appendDescriptor(std::vector<int64_t> &storage, const Tensor &tensor) {
+  auto pointer = reinterpret_cast<int64_t>(tensor.data());
+  storage.push_back(pointer);
+  storage.push_back(pointer);
+  storage.push_back(0);
+  llvm::append_range(storage, tensor.shape());
+  int64_t stride = 1;
+  std::vector<int64_t> strides(tensor.shape().size());
+  for (size_t dim = strides.size(); dim-- > 0;) {
+    strides[dim] = stride;
+    stride *= tensor.shape()[dim];
+  }
+  llvm::append_range(storage, strides);
+}
+
+llvm::Expected<Tensor> Model::call(StringRef name, const std::map<std::string, Tensor> &inputs) {
+  const TargetSignature *target = findTarget(name);
+  if (!target) {
+    std::string known;
+    for (const std::string &symbol : targetNames())
+      known += (known.empty() ? "" : ", ") + symbol;
+    return llvm::createStringError("unknown or ambiguous target '%s' (targets: %s)",
+                                   name.str().c_str(), known.c_str());
+  }
+  for (auto &[inputName, tensor] : inputs)
+    if (!llvm::any_of(target->inputs, [&](const ValueSpec &s) { return s.name == inputName; }))
+      return llvm::createStringError("target '%s' has no input '%s'", name.str().c_str(),
+                                     inputName.c_str());
+
+  // Descriptors first, so that the pointers into `storage` stay valid.
+  std::vector<int64_t> storage;
+  std::vector<size_t> fieldCounts;
+  for (const ValueSpec &spec : target->inputs) {
+    auto it = inputs.find(spec.name);
+    if (it == inputs.end())
+      return llvm::createStringError("target '%s' needs input '%s' (%s)", name.str().c_str(),
+                                     spec.name.c_str(), shapeString(spec).c_str());
+    if (llvm::Error error = checkTensor(spec, it->second, "input"))
+      return std::move(error);
+    appendDescriptor(storage, it->second);
+    fieldCounts.push_back(3 + 2 * spec.shape.size());
+  }
+  for (const ValueSpec &spec : target->stateIn) {
+    auto it = stateTensors.find(spec.name);
+    if (it == stateTensors.end())
+      return llvm::createStringError("state '%s' has no value yet (a cache is read before any "
+                                     "target stored it)",
+                                     spec.name.c_str());
+    if (llvm::Error error = checkTensor(spec, it->second, "state"))
+      return std::move(error);
+    appendDescriptor(storage, it->second);
+    fieldCounts.push_back(3 + 2 * spec.shape.size());
+  }
+  storage.push_back(epoch);
+  fieldCounts.push_back(1);
+  size_t resultFields = 3 + 2 * target->output.shape.size();
+  for (const ValueSpec &spec : target->stateOut)
+    resultFields += 3 + 2 * spec.shape.size();
+  std::vector<int64_t> results(resultFields, 0);
+
+  std::vector<void *> args;
+  size_t offset = 0;
+  for (size_t count : fieldCounts)
+    for (size_t field = 0; field < count; ++field)
+      args.push_back(&storage[offset++]);
+  args.push_back(results.data());
+
+  auto function = impl->engine->lookupPacked(target->symbol);
+  if (!function)
+    return function.takeError();
+  if (!runGuarded(*function, args.data())) {
+    CheckFailure failure = lastFailure;
+    std::string message = failure.id >= 0 && size_t(failure.id) < impl->messages.size()
+                              ? impl->messages[failure.id]
+                              : "unknown check";
+    return llvm::createStringError("run-time check failed: %s (%lld vs %lld)", message.c_str(),
+                                   (long long)failure.lhs, (long long)failure.rhs);
+  }
+
+  // Copy every result out of its buffer, then free each buffer once.
+  std::vector<void *> allocations;
+  auto takeResult = [&](const ValueSpec &spec, size_t &at) {
+    std::vector<int64_t> shape(results.begin() + at + 3,
+                               results.begin() + at + 3 + spec.shape.size());
+    Tensor tensor(spec.elementType, shape);
+    auto *aligned = reinterpret_cast<uint8_t *>(results[at + 1]);
+    std::memcpy(tensor.data(), aligned + results[at + 2] * elementSize(spec.elementType),
+                tensor.sizeInBytes());
+    allocations.push_back(reinterpret_cast<void *>(results[at]));
+    at += 3 + 2 * spec.shape.size();
+    return tensor;
+  };
+  size_t at = 0;
+  Tensor output = takeResult(target->output, at);
+  for (const ValueSpec &spec : target->stateOut)
+    stateTensors[spec.name] = takeResult(spec, at);
+  // A result is the caller's own buffer only if the lowering returned an argument uncopied;
+  // never free those.
+  std::vector<void *> arguments;
+  for (size_t at = 0, i = 0; i + 1 < fieldCounts.size(); at += fieldCounts[i++])
+    arguments.push_back(reinterpret_cast<void *>(storage[at]));
+  llvm::sort(allocations);
+  allocations.erase(std::unique(allocations.begin(), allocations.end()), allocations.end());
+  for (void *allocation : allocations)
+    if (!llvm::is_contained(arguments, allocation))
+      std::free(allocation);
+  return output;
+}

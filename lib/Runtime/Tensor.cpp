@@ -1,0 +1,71 @@
+//===- Tensor.cpp - host tensors ------------------------------------------===//
+#include "xgrad/Runtime/Tensor.h"
+
+#include "llvm/Support/Format.h"
+#include <cstring>
+#include <functional>
+
+using namespace xgrad;
+
+Tensor::Tensor(ElementType type, std::vector<int64_t> shape) : type(type), dims(std::move(shape)) {
+  bytes.assign(numElements() * elementSize(type), 0);
+}
+
+int64_t Tensor::numElements() const {
+  int64_t count = 1;
+  for (int64_t size : dims)
+    count *= size;
+  return count;
+}
+
+double Tensor::at(int64_t i) const {
+  if (type == ElementType::f32) {
+    float value;
+    std::memcpy(&value, bytes.data() + 4 * i, 4);
+    return value;
+  }
+  double value;
+  std::memcpy(&value, bytes.data() + 8 * i, 8);
+  return value;
+}
+
+void Tensor::set(int64_t i, double value) {
+  if (type == ElementType::f32) {
+    float narrow = static_cast<float>(value);
+    std::memcpy(bytes.data() + 4 * i, &narrow, 4);
+    return;
+  }
+  std::memcpy(bytes.data() + 8 * i, &value, 8);
+}
+
+std::string Tensor::typeString() const {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  for (int64_t size : dims)
+    os << size << "x";
+  os << elementTypeName(type);
+  return text;
+}
+
+void Tensor::print(llvm::raw_ostream &os, int precision) const {
+  if (dims.empty()) {
+    os << llvm::format("%.*g", precision, at(0)) << "\n";
+    return;
+  }
+  int64_t flat = 0;
+  std::function<void(size_t, int)> printDim = [&](size_t dim, int indent) {
+    os << "[";
+    for (int64_t i = 0; i < dims[dim]; ++i) {
+      if (dim + 1 == dims.size()) {
+        os << (i ? ", " : "") << llvm::format("%.*g", precision, at(flat++));
+        continue;
+      }
+      if (i)
+        os << ",\n" << std::string(indent + 1, ' ');
+      printDim(dim + 1, indent + 1);
+    }
+    os << "]";
+  };
+  printDim(0, 0);
+  os << "\n";
+}

@@ -1,0 +1,131 @@
+//===- xgrad-run.cpp - compile an xgrad graph and run one of its targets --===//
+//
+//   xgrad-run model.mlir --target NAME --input x=x.npy --input y=4x1:0,1,1,0 [--repeat N]
+//
+// Prints the target's value (and with --print-state the model state) in a stable text
+// form, or writes it as .npy with --output. Every error is one line and exit status 1.
+//
+//===----------------------------------------------------------------------===//
+#include "xgrad/Runtime/Model.h"
+#include "xgrad/Runtime/Npy.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace llvm;
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"), cl::init("-"));
+static cl::opt<std::string> targetName("target", cl::desc("The target to run"), cl::Required);
+static cl::list<std::string>
+    inputs("input", cl::desc("An input: name=file.npy, or name=SHAPE:v0,v1,... (e.g. 2x2:0,1,1,0)"));
+static cl::opt<unsigned> repeat("repeat", cl::desc("Run the target this many times; the "
+                                                   "epoch counter advances after each run"),
+                                cl::init(1));
+static cl::opt<std::string> outputFile("output", cl::desc("Write the value to this .npy file"));
+static cl::opt<bool> printState("print-state", cl::desc("Print the model state after the runs"));
+static cl::opt<bool> parallel("parallel", cl::desc("Run parallel loops on OpenMP threads"));
+static cl::opt<bool> noLinalg("no-linalg",
+                              cl::desc("Lower every kernel to loop nests instead of linalg"));
+static cl::opt<int> precision("precision", cl::desc("Significant digits printed"), cl::init(6));
+
+[[noreturn]] static void fail(const Twine &message) {
+  WithColor::error(errs(), "xgrad-run") << message << "\n";
+  std::exit(1);
+}
+
+static void failOn(Error error) {
+  if (error)
+    fail(toString(std::move(error)));
+}
+
+/// `SHAPE:v0,v1,...` with SHAPE like `4x2` (or empty for a scalar-shaped tensor).
+static Expected<xgrad::Tensor> parseLiteral(StringRef name, StringRef text,
+                                            xgrad::ElementType type) {
+  auto [shapeText, valuesText] = text.split(':');
+  std::vector<int64_t> shape;
+  SmallVector<StringRef> parts;
+  shapeText.split(parts, 'x', -1, false);
+  for (StringRef part : parts) {
+    int64_t size;
+    if (part.trim().getAsInteger(10, size) || size < 0)
+      return createStringError("input '%s': invalid shape '%s' (expected e.g. 4x2:0,1,...)",
+                               name.str().c_str(), shapeText.str().c_str());
+    shape.push_back(size);
+  }
+  xgrad::Tensor tensor(type, shape);
+  SmallVector<StringRef> values;
+  valuesText.split(values, ',', -1, false);
+  if (int64_t(values.size()) != tensor.numElements())
+    return createStringError("input '%s': shape %s needs %lld values, got %zu",
+                             name.str().c_str(), shapeText.str().c_str(),
+                             (long long)tensor.numElements(), values.size());
+  for (auto [i, value] : llvm::enumerate(values)) {
+    double number;
+    if (value.trim().getAsDouble(number))
+      return createStringError("input '%s': '%s' is not a number", name.str().c_str(),
+                               value.trim().str().c_str());
+    tensor.set(i, number);
+  }
+  return tensor;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "xgrad: compile a graph and run a target\n");
+
+  auto source = MemoryBuffer::getFileOrSTDIN(inputFile);
+  if (!source)
+    fail("cannot read " + inputFile + ": " + source.getError().message());
+  xgrad::CompileOptions options;
+  options.parallel = parallel;
+  options.useLinalg = !noLinalg;
+  auto model = xgrad::Model::compile((*source)->getBuffer(), options);
+  if (!model)
+    fail(toString(model.takeError()));
+  const xgrad::TargetSignature *target = (*model)->findTarget(targetName);
+  if (!target)
+    fail("unknown or ambiguous target '" + targetName + "' (targets: " +
+         join((*model)->targetNames(), ", ") + ")");
+
+  std::map<std::string, xgrad::Tensor> values;
+  for (StringRef input : inputs) {
+    auto [name, value] = input.split('=');
+    if (value.empty())
+      fail("--input expects name=file.npy or name=SHAPE:values, got '" + input + "'");
+    auto spec = llvm::find_if(target->inputs,
+                              [&](const xgrad::ValueSpec &s) { return s.name == name; });
+    if (spec == target->inputs.end())
+      fail("target '" + targetName + "' has no input '" + name + "'");
+    Expected<xgrad::Tensor> tensor = value.ends_with(".npy")
+                                         ? xgrad::readNpy(value)
+                                         : parseLiteral(name, value, spec->elementType);
+    if (!tensor)
+      fail(toString(tensor.takeError()));
+    values[name.str()] = std::move(*tensor);
+  }
+
+  xgrad::Tensor result;
+  for (unsigned run = 0; run < repeat; ++run) {
+    Expected<xgrad::Tensor> value = (*model)->call(targetName, values);
+    if (!value)
+      fail(toString(value.takeError()));
+    result = std::move(*value);
+    ++(*model)->epoch;
+  }
+
+  if (!outputFile.empty()) {
+    failOn(xgrad::writeNpy(outputFile, result));
+  } else {
+    outs() << target->output.name << ": " << result.typeString() << "\n";
+    result.print(outs(), precision);
+  }
+  if (printState)
+    for (auto &[name, tensor] : (*model)->state()) {
+      outs() << "state " << name << ": " << tensor.typeString() << "\n";
+      tensor.print(outs(), precision);
+    }
+  return 0;
+}
