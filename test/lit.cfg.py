@@ -19,4 +19,4 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.xgrad_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["xgrad-opt", "split-file", "not"], tool_dirs)
+llvm_config.add_tool_substitutions(["xgrad-opt", "xgrad-run", "split-file", "not"], tool_dirs)

@@ -80,12 +80,16 @@ void xgrad::buildFuncsToLLVMPipeline(OpPassManager &pm, const XGradToLLVMOptions
     pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  // OpenMP regions must be formed while memrefs are still memrefs, before scf becomes cf.
-  if (options.parallel)
+  if (options.parallel) {
+    // scf-to-openmp wraps loop bodies in memref.alloca_scope, whose region must still be a
+    // single block when memrefs are lowered: lower memrefs before scf becomes cf.
     pm.addPass(createConvertSCFToOpenMPPass());
+    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  }
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  if (!options.parallel)
+    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   if (options.parallel)

@@ -180,7 +180,7 @@ llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
       return mlir::success();
     });
     llvm::SourceMgr sourceMgr;
-    sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(source, "model"),
+    sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(source, options.sourceName),
                                  llvm::SMLoc());
     module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
   }
@@ -243,6 +243,8 @@ llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
   llvm::SmallVector<StringRef> libraries;
   std::string runnerUtils = XGRAD_MLIR_LIB_DIR "/libmlir_c_runner_utils.so";
   libraries.push_back(runnerUtils);
+  if (options.parallel)
+    libraries.push_back(XGRAD_OPENMP_LIBRARY);
   mlir::ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;

@@ -82,6 +82,7 @@ int main(int argc, char **argv) {
   xgrad::CompileOptions options;
   options.parallel = parallel;
   options.useLinalg = !noLinalg;
+  options.sourceName = inputFile;
   auto model = xgrad::Model::compile((*source)->getBuffer(), options);
   if (!model)
     fail(toString(model.takeError()));

@@ -20,6 +20,8 @@ struct CompileOptions {
   bool parallel = false;
   /// Lower projection kernels through linalg.generic (otherwise plain loop nests).
   bool useLinalg = true;
+  /// The name diagnostics give the source.
+  std::string sourceName = "model";
 };
 
 /// One value crossing a target's boundary.
