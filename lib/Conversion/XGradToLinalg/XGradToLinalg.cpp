@@ -93,16 +93,10 @@ static Value expanded(OpBuilder &b, Location loc, RankedTensorType type, Value f
                       ValueRange shape) {
   if (type.getRank() == 1)
     return flat;
-  ReassociationIndices all;
-  SmallVector<OpFoldResult> sizes;
-  for (int64_t dim = 0; dim < type.getRank(); ++dim) {
-    all.push_back(dim);
-    sizes.push_back(type.isDynamicDim(dim) ? OpFoldResult(shape[dim])
-                                           : OpFoldResult(b.getIndexAttr(type.getDimSize(dim))));
-  }
-  return tensor::ExpandShapeOp::create(b, loc, type, flat, ArrayRef<ReassociationIndices>{all},
-                                       sizes)
-      .getResult();
+  // tensor.reshape rather than expand_shape: expand-strided-metadata in LLVM 22 crashes on an
+  // expand_shape group with more than one dynamic extent.
+  Value shapeTensor = tensor::FromElementsOp::create(b, loc, shape);
+  return tensor::ReshapeOp::create(b, loc, type, flat, shapeTensor).getResult();
 }
 
 Value FunctionLowering::extractChecked(OpBuilder &b, ReadOp read, Value tensor,
