@@ -5,6 +5,7 @@
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
 #include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
@@ -73,6 +74,7 @@ void xgrad::buildFuncsToLLVMPipeline(OpPassManager &pm, const XGradToLLVMOptions
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
 
   if (options.parallel)
     pm.addPass(createConvertLinalgToParallelLoopsPass());
@@ -124,6 +126,7 @@ void xgrad::registerXGradPipelines() {
   registerPass([] { return memref::createExpandStridedMetadataPass(); });
   registerPass([] { return bufferization::createOneShotBufferizePass(); });
   bufferization::registerBufferizationPipelines();
+  registerPass([] { return createConvertBufferizationToMemRefPass(); });
   registerPass([] { return createLowerAffinePass(); });
   registerPass([] { return createConvertSCFToOpenMPPass(); });
   registerPass([] { return createSCFToControlFlowPass(); });

@@ -134,15 +134,34 @@ static llvm::Expected<TargetSignature> signatureOf(mlir::func::FuncOp func) {
   return signature;
 }
 
+/// `file:line:col: error: message`, as MLIR's tools print diagnostics, with notes after it.
+static void printDiagnostic(llvm::raw_ostream &os, mlir::Diagnostic &diag) {
+  auto print = [&](mlir::Diagnostic &d, StringRef severity) {
+    mlir::Location loc = d.getLocation();
+    if (auto fused = mlir::dyn_cast<mlir::FusedLoc>(loc); fused && !fused.getLocations().empty())
+      loc = fused.getLocations().front();
+    if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(loc))
+      os << file.getFilename().getValue() << ":" << file.getLine() << ":" << file.getColumn()
+         << ": ";
+    else
+      os << loc << ": ";
+    os << severity << ": " << d << "\n";
+  };
+  StringRef severity = diag.getSeverity() == mlir::DiagnosticSeverity::Error     ? "error"
+                       : diag.getSeverity() == mlir::DiagnosticSeverity::Warning ? "warning"
+                                                                                 : "remark";
+  print(diag, severity);
+  for (mlir::Diagnostic &note : diag.getNotes())
+    print(note, "note");
+}
+
 /// Runs `build` on the module, collecting diagnostics into the error.
 template <typename Build>
 static llvm::Error runPipeline(mlir::ModuleOp module, Build build, StringRef stage) {
   std::string diagnostics;
   llvm::raw_string_ostream os(diagnostics);
   mlir::ScopedDiagnosticHandler handler(module.getContext(), [&](mlir::Diagnostic &diag) {
-    os << diag.getLocation() << ": " << diag << "\n";
-    for (mlir::Diagnostic &note : diag.getNotes())
-      os << note.getLocation() << ": note: " << note << "\n";
+    printDiagnostic(os, diag);
     return mlir::success();
   });
   mlir::PassManager pm(module.getContext());
@@ -176,7 +195,7 @@ llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
   mlir::OwningOpRef<mlir::ModuleOp> module;
   {
     mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-      os << diag.getLocation() << ": " << diag << "\n";
+      printDiagnostic(os, diag);
       return mlir::success();
     });
     llvm::SourceMgr sourceMgr;
@@ -384,8 +403,16 @@ llvm::Expected<Tensor> Model::call(StringRef name, const std::map<std::string, T
     std::string message = failure.id >= 0 && size_t(failure.id) < impl->messages.size()
                               ? impl->messages[failure.id]
                               : "unknown check";
-    return llvm::createStringError("run-time check failed: %s (%lld vs %lld)", message.c_str(),
-                                   (long long)failure.lhs, (long long)failure.rhs);
+    // A message names its operands with {lhs} and {rhs}, or gets them appended.
+    std::string lhs = std::to_string(failure.lhs), rhs = std::to_string(failure.rhs);
+    size_t at = message.find("{lhs}");
+    if (at == std::string::npos)
+      message += " (" + lhs + " vs " + rhs + ")";
+    for (; at != std::string::npos; at = message.find("{lhs}"))
+      message.replace(at, 5, lhs);
+    for (at = message.find("{rhs}"); at != std::string::npos; at = message.find("{rhs}"))
+      message.replace(at, 5, rhs);
+    return llvm::createStringError("run-time check failed: %s", message.c_str());
   }
 
   // Copy every result out of its buffer, then free each buffer once.

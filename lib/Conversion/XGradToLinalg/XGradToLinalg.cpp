@@ -110,7 +110,7 @@ Value FunctionLowering::extractChecked(OpBuilder &b, ReadOp read, Value tensor,
       Value below = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, extent);
       emitCheck(b, loc, arith::AndIOp::create(b, loc, nonNegative, below),
                 "the read of " + describeTensor(read.getTensor()) + " at dimension " +
-                    std::to_string(dim) + " is out of bounds (index, extent)",
+                    std::to_string(dim) + " is out of bounds: index {lhs}, extent {rhs}",
                 idx, extent);
     }
   }

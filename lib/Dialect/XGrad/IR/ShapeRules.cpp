@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
 using namespace mlir::xgrad;
@@ -136,6 +137,13 @@ std::string mlir::xgrad::describeTensor(Value tensor) {
       return ("kernel '" + *name + "'").str();
   if (auto cached = dyn_cast_or_null<CachedOp>(op))
     return ("cache '" + cached.getCacheName() + "'").str();
+  // After --xgrad-materialize-targets, inputs and state are function arguments.
+  if (auto arg = dyn_cast<BlockArgument>(tensor))
+    if (auto function = dyn_cast_or_null<FunctionOpInterface>(arg.getOwner()->getParentOp()))
+      for (StringRef kind : {"input", "state"})
+        if (auto name = function.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                               ("xgrad." + kind).str()))
+          return (kind + " '" + name.getValue() + "'").str();
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "the tensor defined at " << tensor.getLoc();

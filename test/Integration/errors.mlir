@@ -1,0 +1,95 @@
+// Every way a run can go wrong ends in one line on stderr and exit status 1.
+// RUN: split-file %s %t
+// RUN: not xgrad-run %t/matmul.mlir --target out --input a=2x3:1,2,3,4,5,6 --input b=4x2:1,2,3,4,5,6,7,8 2>&1 | FileCheck %s --check-prefix=CHECK-FAILED
+// CHECK-FAILED: xgrad-run: error: run-time check failed: kernel 'matmul': iterator #2 has one extent from dimension 1 of input 'a' and another from dimension 0 of input 'b' (3 vs 4)
+// RUN: not xgrad-run %t/gather.mlir --target out --input idx=3:0,2,5 --input table=4:10,20,30,40 2>&1 | FileCheck %s --check-prefix=CHECK-GATHER
+// CHECK-GATHER: xgrad-run: error: run-time check failed: the read of input 'table' at dimension 0 is out of bounds: index 5, extent 4
+// RUN: xgrad-run %t/gather.mlir --target out --input idx=3:0,2,3 --input table=4:10,20,30,40 | FileCheck %s --check-prefix=CHECK-GATHER-OK
+// CHECK-GATHER-OK: out: 3xf32
+// CHECK-GATHER-OK-NEXT: [10, 30, 40]
+// RUN: not xgrad-run %t/matmul.mlir --target out --input a=2x3:1,2,3,4,5,6 --input c=1:1 2>&1 | FileCheck %s --check-prefix=CHECK-NAME
+// CHECK-NAME: xgrad-run: error: target 'out' has no input 'c'
+// RUN: not xgrad-run %t/matmul.mlir --target out --input a=2x3:1,2,3,4,5,6 2>&1 | FileCheck %s --check-prefix=CHECK-MISSING
+// CHECK-MISSING: xgrad-run: error: target 'out' needs input 'b' (?x?xf32)
+// RUN: not xgrad-run %t/matmul.mlir --target out --input a=6:1,2,3,4,5,6 --input b=3x1:1,2,3 2>&1 | FileCheck %s --check-prefix=CHECK-RANK
+// CHECK-RANK: xgrad-run: error: input 'a': expected a tensor of ?x?xf32, got 6xf32
+// RUN: not xgrad-run %t/static.mlir --target out --input a=3x3:1,2,3,4,5,6,7,8,9 2>&1 | FileCheck %s --check-prefix=CHECK-SIZE
+// CHECK-SIZE: xgrad-run: error: input 'a': expected a tensor of ?x2xf32, got 3x3xf32
+// RUN: not xgrad-run %t/matmul.mlir --target nope 2>&1 | FileCheck %s --check-prefix=CHECK-TARGET
+// CHECK-TARGET: xgrad-run: error: unknown or ambiguous target 'nope' (targets: m.out)
+// RUN: not xgrad-run %t/matmul.mlir --target out --input a=2x3:1,2 2>&1 | FileCheck %s --check-prefix=CHECK-COUNT
+// CHECK-COUNT: xgrad-run: error: input 'a': shape 2x3 needs 6 values, got 2
+// RUN: not xgrad-run %t/matmul.mlir --target out --input a=2x3:1,2,x,4,5,6 2>&1 | FileCheck %s --check-prefix=CHECK-NUMBER
+// CHECK-NUMBER: xgrad-run: error: input 'a': 'x' is not a number
+// RUN: not xgrad-run %t/missing.mlir --target out 2>&1 | FileCheck %s --check-prefix=CHECK-FILE
+// CHECK-FILE: xgrad-run: error: cannot read {{.*}}missing.mlir: No such file or directory
+// RUN: not xgrad-run %t/matmul.mlir --target out --input a=%t/nothere.npy 2>&1 | FileCheck %s --check-prefix=CHECK-NPY-MISSING
+// CHECK-NPY-MISSING: xgrad-run: error: cannot read {{.*}}nothere.npy: No such file or directory
+// RUN: printf 'not numpy' > %t/bad.npy
+// RUN: not xgrad-run %t/matmul.mlir --target out --input a=%t/bad.npy 2>&1 | FileCheck %s --check-prefix=CHECK-NPY-MAGIC
+// CHECK-NPY-MAGIC: xgrad-run: error: {{.*}}bad.npy: not a valid .npy file: missing the \x93NUMPY magic
+// RUN: %python -c "import numpy; numpy.save('%t/ints.npy', numpy.arange(6, dtype=numpy.int32).reshape(2, 3))"
+// RUN: not xgrad-run %t/matmul.mlir --target out --input a=%t/ints.npy 2>&1 | FileCheck %s --check-prefix=CHECK-NPY-DTYPE
+// CHECK-NPY-DTYPE: xgrad-run: error: {{.*}}ints.npy: unsupported dtype '<i4' (xgrad reads float32 and float64)
+// RUN: %python -c "import numpy; numpy.save('%t/a.npy', numpy.arange(6, dtype=numpy.float32).reshape(2, 3))"
+// RUN: head -c 140 %t/a.npy > %t/truncated.npy
+// RUN: not xgrad-run %t/matmul.mlir --target out --input a=%t/truncated.npy 2>&1 | FileCheck %s --check-prefix=CHECK-NPY-TRUNCATED
+// CHECK-NPY-TRUNCATED: xgrad-run: error: {{.*}}truncated.npy: not a valid .npy file: expected 24 bytes of data for shape 2x3xf32, found 12
+// RUN: %python -c "import numpy; numpy.save('%t/f.npy', numpy.asfortranarray(numpy.ones((2, 3), dtype=numpy.float32)))"
+// RUN: not xgrad-run %t/matmul.mlir --target out --input a=%t/f.npy 2>&1 | FileCheck %s --check-prefix=CHECK-NPY-FORTRAN
+// CHECK-NPY-FORTRAN: xgrad-run: error: {{.*}}f.npy: Fortran-ordered arrays are not supported
+// RUN: not xgrad-run %t/broken.mlir --target out 2>&1 | FileCheck %s --check-prefix=CHECK-PARSE
+// CHECK-PARSE: xgrad-run: error: cannot parse the model:
+// CHECK-PARSE-NEXT: broken.mlir:3:3: error: custom op 'xgrad.bogus' is unknown
+// RUN: not xgrad-run %t/uninferable.mlir --target out 2>&1 | FileCheck %s --check-prefix=CHECK-INFER
+// CHECK-INFER: xgrad-run: error: compiling the graph failed:
+// CHECK-INFER-NEXT: uninferable.mlir:3:8: error: 'xgrad.kernel' op cannot infer the range of iterator #0
+
+//--- matmul.mlir
+xgrad.graph @m {
+  %a = xgrad.input "a" : tensor<?x?xf32>
+  %b = xgrad.input "b" : tensor<?x?xf32>
+  %c = xgrad.kernel "matmul" -> tensor<*xf32> {
+  ^bb0(%y: index, %x: index, %it: index):
+    %l = xgrad.read %a[%y, %it] : tensor<?x?xf32>
+    %r = xgrad.read %b[%it, %x] : tensor<?x?xf32>
+    %p = arith.mulf %l, %r : f32
+    xgrad.accumulate %p at [%y, %x] : f32
+  }
+  xgrad.target "out" %c : tensor<*xf32>
+}
+//--- gather.mlir
+xgrad.graph @g {
+  %idx = xgrad.input "idx" : tensor<?xf32>
+  %table = xgrad.input "table" : tensor<4xf32>
+  %g = xgrad.kernel "gather" -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %s = xgrad.read %idx[%i] : tensor<?xf32>
+    %k = xgrad.to_index %s : f32
+    %v = xgrad.read %table[%k] : tensor<4xf32>
+    xgrad.accumulate %v at [%i] : f32
+  }
+  xgrad.target "out" %g : tensor<*xf32>
+}
+//--- static.mlir
+xgrad.graph @s {
+  %a = xgrad.input "a" : tensor<?x2xf32>
+  xgrad.target "out" %a : tensor<?x2xf32>
+}
+//--- broken.mlir
+xgrad.graph @b {
+  %a = xgrad.input "a" : tensor<?x2xf32>
+  xgrad.bogus
+}
+//--- uninferable.mlir
+xgrad.graph @u {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %k = xgrad.kernel "up" -> tensor<*xf32> {
+  ^bb0(%y: index):
+    %two = arith.constant 2 : index
+    %h = arith.divsi %y, %two : index
+    %v = xgrad.read %a[%h] : tensor<?xf32>
+    xgrad.accumulate %v at [%y] : f32
+  }
+  xgrad.target "out" %k : tensor<*xf32>
+}
