@@ -1,6 +1,7 @@
 //===- Pipelines.cpp - xgrad's named pass pipelines -----------------------===//
 #include "xgrad/Pipelines/Pipelines.h"
 #include "xgrad/Conversion/Passes.h"
+#include "xgrad/Dialect/XGrad/IR/DerivativeRules.h"
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -47,6 +48,11 @@ using namespace mlir;
 void xgrad::buildXGradGraphPipeline(OpPassManager &pm) {
   OpPassManager &graph = pm.nest<xgrad::GraphOp>();
   graph.addPass(xgrad::createXGradInferShapes());
+  graph.addPass(xgrad::createXGradAutodiff());
+  graph.addPass(xgrad::createXGradInferShapes());
+  // CSE first: inference emits one shape query per use, and checks between two equal
+  // queries only disappear once they are one value.
+  graph.addPass(createCSEPass());
   graph.addPass(createCanonicalizerPass());
   graph.addPass(createCSEPass());
 }
@@ -108,6 +114,7 @@ void xgrad::registerPipelineDialects(DialectRegistry &registry) {
                   func::FuncDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
                   math::MathDialect, memref::MemRefDialect, omp::OpenMPDialect,
                   scf::SCFDialect, tensor::TensorDialect>();
+  xgrad::registerDerivativeRules(registry);
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   arith::registerBufferDeallocationOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(registry);

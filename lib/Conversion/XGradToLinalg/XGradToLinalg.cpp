@@ -192,7 +192,7 @@ FailureOr<Value> FunctionLowering::lowerKernelToLoops(KernelOp kernel, OpBuilder
         for (Value idx : write.getIndices())
           indices.push_back(mapping.lookupOrDefault(idx));
         Value old = tensor::ExtractOp::create(inner, loc, carried[0], indices);
-        Value sum = arith::AddFOp::create(inner, loc, old, mapping.lookup(write.getValue()));
+        Value sum = arith::AddFOp::create(inner, loc, old, mapping.lookupOrDefault(write.getValue()));
         return {tensor::InsertOp::create(inner, loc, sum, carried[0], indices)};
       });
   if (failed(status))
@@ -291,7 +291,7 @@ FailureOr<Value> FunctionLowering::lowerKernelToGeneric(KernelOp kernel, OpBuild
             status = failure();
         }
         Value sum = arith::AddFOp::create(inner, loc, args.back(),
-                                          mapping.lookup(write.getValue()));
+                                          mapping.lookupOrDefault(write.getValue()));
         linalg::YieldOp::create(inner, loc, sum);
       });
   if (failed(status))

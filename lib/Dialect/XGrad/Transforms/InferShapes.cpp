@@ -73,11 +73,24 @@ private:
       extent = builder.createOrFold<DimOp>(kernel.getLoc(), tensor, dim);
     return extent;
   }
+  Value resultLength() {
+    Value length = constant(1);
+    for (Value size : resultShape)
+      length = builder.createOrFold<arith::MulIOp>(kernel.getLoc(), length, size);
+    return length;
+  }
+  /// The product of the extents, so that lengths of tensors of one shape are one value.
   Value lengthOf(Value tensor) {
     Value &extent = extents[{tensor, -1}];
-    if (!extent)
-      extent = builder.createOrFold<LenOp>(kernel.getLoc(), tensor);
-    return extent;
+    if (extent)
+      return extent;
+    auto type = dyn_cast<RankedTensorType>(tensor.getType());
+    if (!type)
+      return extent = builder.createOrFold<LenOp>(kernel.getLoc(), tensor);
+    Value length = constant(1);
+    for (int64_t dim = 0; dim < type.getRank(); ++dim)
+      length = builder.createOrFold<arith::MulIOp>(kernel.getLoc(), length, extentOf(tensor, dim));
+    return extents[{tensor, -1}] = length;
   }
   Value add(Value a, Value b) {
     return builder.createOrFold<arith::AddIOp>(kernel.getLoc(), a, b);
@@ -121,7 +134,7 @@ private:
 LogicalResult KernelInference::collectAccesses() {
   for (Operation &op : body) {
     if (auto read = dyn_cast<ReadOp>(op)) {
-      if (!read.getFlat() && !isa<RankedTensorType>(read.getTensor().getType()))
+      if (!isa<RankedTensorType>(read.getTensor().getType()))
         return read.emitOpError() << "reads " << describeTensor(read.getTensor())
                                   << ", whose rank is unknown: infer or declare its shape first";
       // The tensor may have become ranked since the read was verified.
@@ -149,15 +162,12 @@ LogicalResult KernelInference::rangesFromPlainIndices() {
         continue;
       Value extent;
       if (access.flat)
-        extent = isWrite ? nullptr : lengthOf(access.tensor);
+        extent = isWrite ? resultLength() : lengthOf(access.tensor);
       else
         extent = isWrite ? resultShape[dim] : extentOf(access.tensor, dim);
-      if (!extent)
-        continue;
-      std::string source = access.flat ? "the length of " + describeTensor(access.tensor)
-                                       : "dimension " + std::to_string(dim) + " of " +
-                                             (isWrite ? std::string("the result")
-                                                      : describeTensor(access.tensor));
+      std::string tensorName = isWrite ? "the result" : describeTensor(access.tensor);
+      std::string source = access.flat ? "the length of " + tensorName
+                                       : "dimension " + std::to_string(dim) + " of " + tensorName;
       std::optional<Range> &range = ranges[iterator.getArgNumber()];
       provenDims.insert({access.op, unsigned(dim)});
       if (!range) {
@@ -374,12 +384,8 @@ LogicalResult KernelInference::checkBounds() {
         extent = access.tensor ? lengthOf(access.tensor) : nullptr;
       else
         extent = access.tensor ? extentOf(access.tensor, dim) : resultShape[dim];
-      if (!extent) {
-        // A flat write: its extent is the product of the result shape.
-        extent = constant(1);
-        for (Value size : resultShape)
-          extent = builder.createOrFold<arith::MulIOp>(kernel.getLoc(), extent, size);
-      }
+      if (!extent)
+        extent = resultLength();
       std::string where = access.describe() + " at dimension " + std::to_string(dim);
       if (failed(checkAtMost(constant(0), bounds->first, access.op,
                              where + " can have a negative index")) ||
@@ -412,6 +418,9 @@ LogicalResult KernelInference::run() {
       resultShape.push_back(extentOf(init, dim));
     shapeSource = "the init tensor " + describeTensor(init);
   }
+  // Bounds given explicitly (by autodiff, or by hand) are the first source of each range.
+  for (auto [iterator, bound] : llvm::enumerate(kernel.getBounds()))
+    ranges[iterator] = Range{bound, "the kernel's bounds", kernel, Value()};
   AccumulateOp write = kernel.getAccumulate();
   if (!resultShape.empty() && failed(verifyIndexCount(write, RankedTensorType::get(
                                                                  SmallVector<int64_t>(
@@ -470,7 +479,8 @@ struct XGradInferShapesPass
         return signalPassFailure();
       }
       auto kernel = dyn_cast<KernelOp>(op);
-      if (!kernel || !kernel.getBounds().empty())
+      if (!kernel || (!kernel.getBounds().empty() && !kernel.getShape().empty() &&
+                      isa<RankedTensorType>(kernel.getType())))
         continue;
       if (failed(KernelInference(kernel, explain).run()))
         return signalPassFailure();

@@ -30,6 +30,28 @@ def XGradInferShapes : Pass<"xgrad-infer-shapes", "GraphOp"> {
   ];
 }
 
+def XGradAutodiff : Pass<"xgrad-autodiff", "GraphOp"> {
+  let summary = "Expands backprop and gradient ops into gradient kernels and optimizer steps";
+  let description = [{
+    Reverse-mode differentiation of a graph. From the loss, whose gradient starts at 1 for
+    every element, it derives in reverse order a gradient for every tensor the loss depends
+    on: a read `a[r(i)]` in `out[w(i)] ++= f(...)` contributes the kernel
+    `grad(a)[r(i)] ++= grad(out)[w(i)] * df/da` over the same iterators (a scatter where
+    `r` is computed). Every use contributes: reads of one tensor in several kernels or twice
+    in one, `let` values used twice, and the init chain of a repeated `++=`. Derivatives come
+    from DifferentiableOpInterface; a kernel's `grad` region replaces the derived gradient
+    of the values it covers. Reads whose value the result does not depend on produce no
+    kernel. Kernels must have inferred bounds; the new kernels reuse them and
+    `--xgrad-infer-shapes` gives them shapes.
+
+    `xgrad.backprop` becomes the optimizer region instantiated per parameter with a
+    gradient (its state as `xgrad.cached "<state>.<param>"`) and one `xgrad.update`.
+    `xgrad.gradient` becomes the gradient tensor. The output is ordinary xgrad IR, so
+    running the pass again differentiates gradients.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def XGradMaterializeTargets : Pass<"xgrad-materialize-targets", "ModuleOp"> {
   let summary = "Turns each target of each graph into a func.func over inputs and model state";
   let description = [{

@@ -1,0 +1,340 @@
+//===- Autodiff.cpp - reverse-mode differentiation of graphs --------------===//
+//
+// Each kernel `out[w(i)] ++= f(a[r(i)], ...)` contributes, per read, one gradient kernel
+// over the same iterators: `grad(a)[r(i)] ++= grad(out)[w(i)] * df/da`. The derivative
+// comes from a reverse sweep over a copy of the body, using each op's
+// DifferentiableOpInterface rule. Contributions to one tensor chain through `init`, so every
+// use adds its share. The output is ordinary xgrad IR: it can be differentiated again.
+//
+//===----------------------------------------------------------------------===//
+#include "xgrad/Dialect/XGrad/IR/DerivativeRules.h"
+#include "xgrad/Dialect/XGrad/IR/ShapeRules.h"
+#include "xgrad/Dialect/XGrad/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/DenseSet.h"
+
+namespace mlir::xgrad {
+#define GEN_PASS_DEF_XGRADAUTODIFF
+#include "xgrad/Dialect/XGrad/Transforms/Passes.h.inc"
+} // namespace mlir::xgrad
+
+using namespace mlir;
+using namespace mlir::xgrad;
+
+namespace {
+
+class Differentiator {
+public:
+  Differentiator(GraphOp graph, Operation *at) : graph(graph), builder(at) {}
+
+  /// Derives the gradient of `loss` with respect to every tensor it depends on through
+  /// the `sources`; returns failure after emitting a diagnostic.
+  LogicalResult run(Value loss, ArrayRef<Value> sources);
+  /// The gradient of `value`, or null where it is zero.
+  Value gradientOf(Value value) const { return gradients.lookup(value); }
+
+private:
+  Type unrankedLike(Value tensor) {
+    return UnrankedTensorType::get(cast<TensorType>(tensor.getType()).getElementType());
+  }
+  /// A kernel `{it} ++= 1.0 | it` shaped like `tensor`.
+  Value ones(Value tensor);
+  /// Adds `gradient` into the accumulated gradient of `value`.
+  void accumulate(Value value, Value gradient);
+  /// The gradient kernel of one read; false (and nothing built) when it is zero.
+  FailureOr<bool> differentiateRead(KernelOp kernel, ReadOp read, Value resultGradient);
+  LogicalResult differentiateKernel(KernelOp kernel);
+
+  GraphOp graph;
+  OpBuilder builder;
+  llvm::DenseSet<Value> dependent;
+  llvm::DenseMap<Value, Value> gradients;
+};
+
+} // namespace
+
+Value Differentiator::ones(Value tensor) {
+  Location loc = tensor.getLoc();
+  auto kernel = KernelOp::create(builder, loc, unrankedLike(tensor), StringAttr(), Value(),
+                                 ValueRange{}, tensor, ValueRange{});
+  kernel.setKernelName("grad.seed");
+  Block *body = builder.createBlock(&kernel.getBody(), {}, {builder.getIndexType()}, {loc});
+  OpBuilder inner = OpBuilder::atBlockEnd(body);
+  Value one = arith::ConstantOp::create(
+      inner, loc, inner.getFloatAttr(cast<TensorType>(tensor.getType()).getElementType(), 1.0));
+  AccumulateOp::create(inner, loc, one, /*flat=*/true, /*checked=*/false,
+                       ValueRange{body->getArgument(0)});
+  builder.setInsertionPointAfter(kernel);
+  return kernel;
+}
+
+void Differentiator::accumulate(Value value, Value gradient) {
+  Value &existing = gradients[value];
+  if (!existing) {
+    existing = gradient;
+    return;
+  }
+  Location loc = value.getLoc();
+  auto sum = KernelOp::create(builder, loc, unrankedLike(value), StringAttr(), existing,
+                              ValueRange{}, Value(), ValueRange{});
+  sum.setKernelName("grad.sum");
+  Block *body = builder.createBlock(&sum.getBody(), {}, {builder.getIndexType()}, {loc});
+  OpBuilder inner = OpBuilder::atBlockEnd(body);
+  Value read = ReadOp::create(inner, loc, gradient, /*flat=*/true, /*checked=*/false,
+                              ValueRange{body->getArgument(0)});
+  AccumulateOp::create(inner, loc, read, /*flat=*/true, /*checked=*/false,
+                       ValueRange{body->getArgument(0)});
+  builder.setInsertionPointAfter(sum);
+  existing = sum;
+}
+
+FailureOr<bool> Differentiator::differentiateRead(KernelOp kernel, ReadOp read,
+                                                  Value resultGradient) {
+  Location loc = read.getLoc();
+  Value tensor = read.getTensor();
+  Value existing = gradients.lookup(tensor);
+  OpBuilder::InsertPoint outside = builder.saveInsertionPoint();
+  auto gradKernel = KernelOp::create(builder, loc, unrankedLike(tensor), StringAttr(), existing,
+                                     ValueRange{}, existing ? Value() : tensor,
+                                     kernel.getBounds());
+  std::string name = "grad";
+  if (std::optional<StringRef> forward = kernel.getKernelName())
+    name += "." + forward->str();
+  gradKernel.setKernelName(name);
+  Block &forwardBody = kernel.getBody().front();
+  Block *body = builder.createBlock(&gradKernel.getBody(), {},
+                                    forwardBody.getArgumentTypes(),
+                                    SmallVector<Location>(forwardBody.getNumArguments(), loc));
+  OpBuilder inner = OpBuilder::atBlockEnd(body);
+  IRMapping mapping;
+  mapping.map(forwardBody.getArguments(), body->getArguments());
+  SmallVector<Operation *> forward;
+  for (Operation &op : forwardBody)
+    if (!isa<AccumulateOp>(op))
+      forward.push_back(inner.clone(op, mapping));
+
+  // The reverse sweep, seeded with the gradient of the result at the written element.
+  AccumulateOp write = kernel.getAccumulate();
+  SmallVector<Value> writeIndices;
+  for (Value index : write.getIndices())
+    writeIndices.push_back(mapping.lookupOrDefault(index));
+  Value seed = ReadOp::create(inner, loc, resultGradient, write.getFlat(), write.getChecked(),
+                              writeIndices);
+  llvm::DenseMap<Value, Value> adjoints;
+  adjoints[mapping.lookup(write.getValue())] = seed;
+  for (Operation *op : llvm::reverse(forward)) {
+    if (op->getNumResults() != 1 || isa<ReadOp>(op))
+      continue;
+    Value adjoint = adjoints.lookup(op->getResult(0));
+    if (!adjoint)
+      continue;
+    auto rule = dyn_cast<DifferentiableOpInterface>(op);
+    if (!rule) {
+      if (llvm::none_of(op->getOperandTypes(), [](Type t) { return isa<FloatType>(t); }))
+        continue; // Nothing differentiable flows through it (to_scalar, constants).
+      InFlightDiagnostic diag = kernel.emitOpError()
+                                << "cannot be differentiated: '" << op->getName()
+                                << "' has no derivative rule (DifferentiableOpInterface)";
+      gradKernel.erase();
+      builder.restoreInsertionPoint(outside);
+      return diag;
+    }
+    SmallVector<Value> contributions = rule.backpropagate(inner, adjoint);
+    for (auto [operand, contribution] : llvm::zip(op->getOperands(), contributions)) {
+      if (!contribution || !isa<FloatType>(operand.getType()))
+        continue;
+      Value &total = adjoints[operand];
+      total = total ? arith::AddFOp::create(inner, loc, total, contribution).getResult()
+                    : contribution;
+    }
+  }
+
+  Value readAdjoint = adjoints.lookup(mapping.lookup(read.getResult()));
+  if (!readAdjoint) {
+    // The result does not depend on this read's value (an index, a comparison): its
+    // gradient is zero and no kernel is built.
+    gradKernel.erase();
+    builder.restoreInsertionPoint(outside);
+    return false;
+  }
+  SmallVector<Value> readIndices;
+  for (Value index : read.getIndices())
+    readIndices.push_back(mapping.lookupOrDefault(index));
+  AccumulateOp::create(inner, loc, readAdjoint, read.getFlat(), read.getChecked(), readIndices);
+  builder.setInsertionPointAfter(gradKernel);
+  gradients[tensor] = gradKernel;
+  return true;
+}
+
+LogicalResult Differentiator::differentiateKernel(KernelOp kernel) {
+  Value resultGradient = gradients.lookup(kernel.getResult());
+  if (!resultGradient)
+    return success();
+  if (kernel.getBounds().empty())
+    return kernel.emitOpError("has no inferred bounds: run --xgrad-infer-shapes before "
+                              "--xgrad-autodiff");
+  // out = init + sum(...): the init receives the result's gradient unchanged.
+  if (Value init = kernel.getInit(); init && dependent.contains(init))
+    accumulate(init, resultGradient);
+
+  llvm::DenseSet<Value> covered;
+  if (!kernel.getGrad().empty()) {
+    Block &custom = kernel.getGrad().front();
+    IRMapping mapping;
+    mapping.map(custom.getArgument(0), kernel.getResult());
+    mapping.map(custom.getArgument(1), resultGradient);
+    for (Operation &op : custom.without_terminator())
+      builder.clone(op, mapping);
+    auto yield = cast<GradYieldOp>(custom.getTerminator());
+    for (auto [gradient, wrt] : llvm::zip(yield.getGrads(), yield.getWrt())) {
+      covered.insert(wrt);
+      if (dependent.contains(wrt))
+        accumulate(wrt, mapping.lookupOrDefault(gradient));
+    }
+  }
+  for (auto read : kernel.getBody().front().getOps<ReadOp>()) {
+    if (!dependent.contains(read.getTensor()) || covered.contains(read.getTensor()))
+      continue;
+    if (failed(differentiateRead(kernel, read, resultGradient)))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult Differentiator::run(Value loss, ArrayRef<Value> sources) {
+  Block &graphBody = graph.getBody().front();
+  dependent.insert(sources.begin(), sources.end());
+  // Forward: what depends on a source, through reads, inits and updates.
+  for (Operation &op : graphBody) {
+    if (&op == builder.getInsertionPoint().getNodePtr())
+      break;
+    if (auto kernel = dyn_cast<KernelOp>(op)) {
+      bool depends = kernel.getInit() && dependent.contains(kernel.getInit());
+      kernel.getBody().walk([&](ReadOp read) { depends |= dependent.contains(read.getTensor()); });
+      if (depends)
+        dependent.insert(kernel.getResult());
+    } else if (auto update = dyn_cast<UpdateOp>(op)) {
+      if (dependent.contains(update.getValue()))
+        dependent.insert(update.getResult());
+    }
+  }
+  if (!dependent.contains(loss))
+    return success();
+  // Backward, in reverse order: every kernel the loss depends on through a source.
+  gradients[loss] = ones(loss);
+  SmallVector<Operation *> order;
+  for (Operation &op : graphBody) {
+    if (&op == builder.getInsertionPoint().getNodePtr())
+      break;
+    order.push_back(&op);
+  }
+  for (Operation *op : llvm::reverse(order)) {
+    if (auto update = dyn_cast<UpdateOp>(op)) {
+      if (Value gradient = gradients.lookup(update.getResult()))
+        accumulate(update.getValue(), gradient);
+      continue;
+    }
+    auto kernel = dyn_cast<KernelOp>(op);
+    if (kernel && dependent.contains(kernel.getResult()) &&
+        failed(differentiateKernel(kernel)))
+      return failure();
+  }
+  return success();
+}
+
+/// Instantiates the optimizer for every parameter with a gradient and replaces the
+/// backprop by an `xgrad.update` of them.
+static LogicalResult expandBackprop(GraphOp graph, BackpropOp backprop) {
+  SmallVector<Value> params;
+  for (auto param : graph.getBody().front().getOps<ParamOp>())
+    params.push_back(param);
+  Differentiator differentiator(graph, backprop);
+  if (failed(differentiator.run(backprop.getLoss(), params)))
+    return failure();
+
+  OpBuilder builder(backprop);
+  Block &optimizer = backprop.getOptimizer().front();
+  SmallVector<Value> state, newValues;
+  for (Value param : params) {
+    Value gradient = differentiator.gradientOf(param);
+    if (!gradient)
+      continue;
+    IRMapping mapping;
+    mapping.map(optimizer.getArgument(0), param);
+    mapping.map(optimizer.getArgument(1), gradient);
+    SmallVector<Value> stateTensors;
+    for (auto [index, stateName] : llvm::enumerate(backprop.getState())) {
+      std::string name = (cast<StringAttr>(stateName).getValue() + "." +
+                          param.getDefiningOp<ParamOp>().getParamName())
+                             .str();
+      Value tensor = CachedOp::create(builder, backprop.getLoc(), param.getType(),
+                                      builder.getStringAttr(name));
+      mapping.map(optimizer.getArgument(2 + index), tensor);
+      stateTensors.push_back(tensor);
+    }
+    for (Operation &op : optimizer.without_terminator())
+      builder.clone(op, mapping);
+    auto yield = cast<YieldOp>(optimizer.getTerminator());
+    state.push_back(param);
+    newValues.push_back(mapping.lookupOrDefault(yield.getValues()[0]));
+    for (auto [tensor, value] : llvm::zip(stateTensors, yield.getValues().drop_front())) {
+      state.push_back(tensor);
+      newValues.push_back(mapping.lookupOrDefault(value));
+    }
+  }
+  auto update = UpdateOp::create(builder, backprop.getLoc(), backprop.getLoss().getType(),
+                                 backprop.getLoss(), state, newValues);
+  backprop.getResult().replaceAllUsesWith(update.getResult());
+  backprop.erase();
+  return success();
+}
+
+static LogicalResult expandGradient(GraphOp graph, GradientOp gradientOp) {
+  Differentiator differentiator(graph, gradientOp);
+  if (failed(differentiator.run(gradientOp.getLoss(), {gradientOp.getWrt()})))
+    return failure();
+  Value gradient = differentiator.gradientOf(gradientOp.getWrt());
+  if (!gradient) {
+    // No dependence: the gradient is zero, a kernel that adds nothing.
+    OpBuilder builder(gradientOp);
+    Location loc = gradientOp.getLoc();
+    Value wrt = gradientOp.getWrt();
+    auto zeros = KernelOp::create(
+        builder, loc,
+        UnrankedTensorType::get(cast<TensorType>(wrt.getType()).getElementType()),
+        builder.getStringAttr("grad.zero"), Value(), ValueRange{}, wrt, ValueRange{});
+    Block *body = builder.createBlock(&zeros.getBody(), {}, {builder.getIndexType()}, {loc});
+    OpBuilder inner = OpBuilder::atBlockEnd(body);
+    Value zero = arith::ConstantOp::create(
+        inner, loc, inner.getFloatAttr(cast<TensorType>(wrt.getType()).getElementType(), 0.0));
+    AccumulateOp::create(inner, loc, zero, /*flat=*/true, /*checked=*/false,
+                         ValueRange{body->getArgument(0)});
+    gradient = zeros;
+  }
+  gradientOp.getResult().replaceAllUsesWith(gradient);
+  gradientOp.erase();
+  return success();
+}
+
+namespace {
+struct XGradAutodiffPass : public mlir::xgrad::impl::XGradAutodiffBase<XGradAutodiffPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    GraphOp graph = getOperation();
+    SmallVector<Operation *> work;
+    for (Operation &op : graph.getBody().front())
+      if (isa<BackpropOp, GradientOp>(op))
+        work.push_back(&op);
+    for (Operation *op : work) {
+      LogicalResult result = isa<BackpropOp>(op)
+                                 ? expandBackprop(graph, cast<BackpropOp>(op))
+                                 : expandGradient(graph, cast<GradientOp>(op));
+      if (failed(result))
+        return signalPassFailure();
+    }
+  }
+};
+} // namespace
