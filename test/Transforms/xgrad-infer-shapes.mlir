@@ -48,11 +48,7 @@ xgrad.graph @dynamic_inner {
 // Bias add onto an init tensor; flat elementwise copies its read's shape; transpose; a
 // reduction to one element; softmax; cross entropy.
 // CHECK-LABEL: xgrad.graph @dense_softmax
-// Lengths are products of extents, so equal shapes give one value.
 // CHECK: %[[B:.*]] = xgrad.dim %x[0] : tensor<?x3xf32>
-// CHECK: %[[S:.*]] = arith.muli %[[B]], %c4 : index
-// CHECK: %[[L:.*]] = xgrad.dim %labels[0] : tensor<?x4xf32>
-// CHECK: %[[Y:.*]] = arith.muli %[[L]], %c4 : index
 // CHECK: %bias = xgrad.kernel "bias" init(%matmul : tensor<?x4xf32>) shape(%{{.*}}, %{{.*}}) bounds(%{{.*}}, %{{.*}}) -> tensor<?x4xf32>
 // The softmax reads relu and sums along the same inferred batch extent: no check.
 // CHECK-NOT: xgrad.check eq {{.*}} "kernel 'softmax
@@ -60,6 +56,10 @@ xgrad.graph @dynamic_inner {
 // CHECK: %transpose = xgrad.kernel "transpose" {{.*}} -> tensor<4x?xf32>
 // CHECK: %sums = xgrad.kernel "sums" {{.*}} -> tensor<?xf32>
 // CHECK: %softmax = xgrad.kernel "softmax" {{.*}} -> tensor<?x4xf32>
+// Lengths are products of extents, so equal shapes give one value.
+// CHECK: %[[S:.*]] = arith.muli %[[B]], %c4 : index
+// CHECK: %[[L:.*]] = xgrad.dim %labels[0] : tensor<?x4xf32>
+// CHECK: %[[Y:.*]] = arith.muli %[[L]], %c4 : index
 // CHECK: xgrad.check eq %[[S]], %[[Y]], "kernel 'cross_entropy': iterator #0 has one extent from the length of kernel 'softmax' and another from the length of input 'labels'"
 // CHECK: %cross_entropy = xgrad.kernel "cross_entropy" shape(%c1) bounds(%[[S]]) -> tensor<1xf32>
 // CHECK: xgrad.target "loss" %cross_entropy : tensor<1xf32>
