@@ -6,11 +6,14 @@
 // form, or writes it as .npy with --output. Every error is one line and exit status 1.
 //
 //===----------------------------------------------------------------------===//
+#include "xgrad/Runtime/GradientCheck.h"
 #include "xgrad/Runtime/Model.h"
 #include "xgrad/Runtime/Npy.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/WithColor.h"
@@ -29,6 +32,13 @@ static cl::opt<bool> printState("print-state", cl::desc("Print the model state a
 static cl::opt<bool> parallel("parallel", cl::desc("Run parallel loops on OpenMP threads"));
 static cl::opt<bool> noLinalg("no-linalg",
                               cl::desc("Lower every kernel to loop nests instead of linalg"));
+static cl::opt<bool> checkGradientsFlag(
+    "check-gradients",
+    cl::desc("Compare the derived gradients of the target (summed) with central finite "
+             "differences for every parameter and input; fails above --tolerance"));
+static cl::opt<double> tolerance("tolerance",
+                                 cl::desc("Largest relative error --check-gradients accepts"),
+                                 cl::init(1e-6));
 static cl::opt<int> precision("precision", cl::desc("Significant digits printed"), cl::init(6));
 
 [[noreturn]] static void fail(const Twine &message) {
@@ -93,7 +103,8 @@ int main(int argc, char **argv) {
 
   std::map<std::string, xgrad::Tensor> values;
   for (StringRef input : inputs) {
-    auto [name, value] = input.split('=');
+    StringRef name, value;
+    std::tie(name, value) = input.split('=');
     if (value.empty())
       fail("--input expects name=file.npy or name=SHAPE:values, got '" + input + "'");
     auto spec = llvm::find_if(target->inputs,
@@ -106,6 +117,24 @@ int main(int argc, char **argv) {
     if (!tensor)
       fail(toString(tensor.takeError()));
     values[name.str()] = std::move(*tensor);
+  }
+
+  if (checkGradientsFlag) {
+    auto results = xgrad::checkGradients((*source)->getBuffer(), targetName, values, options);
+    if (!results)
+      fail(toString(results.takeError()));
+    bool passed = true;
+    for (const xgrad::GradientCheckResult &result : *results) {
+      bool ok = result.maxRelativeError <= tolerance;
+      passed &= ok;
+      outs() << "gradient of " << result.name << ": " << result.elements
+             << " elements, max relative error " << format("%.3g", result.maxRelativeError)
+             << (ok ? ": ok" : ": FAILED") << "\n";
+    }
+    if (!passed)
+      fail("derived gradients differ from finite differences by more than " +
+           formatv("{0}", double(tolerance)).str());
+    return 0;
   }
 
   xgrad::Tensor result;
