@@ -1,6 +1,7 @@
 //===- xgrad-run.cpp - compile an xgrad graph and run one of its targets --===//
 //
 //   xgrad-run model.mlir --target NAME --input x=x.npy --input y=4x1:0,1,1,0 [--repeat N]
+//             [--train TRAINING_TARGET --epochs N]
 //
 // Prints the target's value (and with --print-state the model state) in a stable text
 // form, or writes it as .npy with --output. Every error is one line and exit status 1.
@@ -27,6 +28,10 @@ static cl::list<std::string>
 static cl::opt<unsigned> repeat("repeat", cl::desc("Run the target this many times; the "
                                                    "epoch counter advances after each run"),
                                 cl::init(1));
+static cl::opt<std::string> trainTarget("train",
+                                        cl::desc("Before the target, run this (training) "
+                                                 "target --epochs times"));
+static cl::opt<unsigned> epochs("epochs", cl::desc("How often --train runs"), cl::init(1));
 static cl::opt<std::string> outputFile("output", cl::desc("Write the value to this .npy file"));
 static cl::opt<bool> printState("print-state", cl::desc("Print the model state after the runs"));
 static cl::opt<bool> parallel("parallel", cl::desc("Run parallel loops on OpenMP threads"));
@@ -96,10 +101,23 @@ int main(int argc, char **argv) {
   auto model = xgrad::Model::compile((*source)->getBuffer(), options);
   if (!model)
     fail(toString(model.takeError()));
-  const xgrad::TargetSignature *target = (*model)->findTarget(targetName);
-  if (!target)
-    fail("unknown or ambiguous target '" + targetName + "' (targets: " +
-         join((*model)->targetNames(), ", ") + ")");
+  auto findTarget = [&](StringRef name) {
+    const xgrad::TargetSignature *found = (*model)->findTarget(name);
+    if (!found)
+      fail("unknown or ambiguous target '" + name + "' (targets: " +
+           join((*model)->targetNames(), ", ") + ")");
+    return found;
+  };
+  const xgrad::TargetSignature *target = findTarget(targetName);
+  const xgrad::TargetSignature *training = trainTarget.empty() ? nullptr : findTarget(trainTarget);
+  auto specOf = [&](StringRef name) -> const xgrad::ValueSpec * {
+    for (const xgrad::TargetSignature *signature : {target, training})
+      for (const xgrad::ValueSpec &spec : signature ? signature->inputs
+                                                    : std::vector<xgrad::ValueSpec>{})
+        if (spec.name == name)
+          return &spec;
+    return nullptr;
+  };
 
   std::map<std::string, xgrad::Tensor> values;
   for (StringRef input : inputs) {
@@ -107,9 +125,8 @@ int main(int argc, char **argv) {
     std::tie(name, value) = input.split('=');
     if (value.empty())
       fail("--input expects name=file.npy or name=SHAPE:values, got '" + input + "'");
-    auto spec = llvm::find_if(target->inputs,
-                              [&](const xgrad::ValueSpec &s) { return s.name == name; });
-    if (spec == target->inputs.end())
+    const xgrad::ValueSpec *spec = specOf(name);
+    if (!spec)
       fail("target '" + targetName + "' has no input '" + name + "'");
     Expected<xgrad::Tensor> tensor = value.ends_with(".npy")
                                          ? xgrad::readNpy(value)
@@ -118,6 +135,14 @@ int main(int argc, char **argv) {
       fail(toString(tensor.takeError()));
     values[name.str()] = std::move(*tensor);
   }
+  // Each target gets the inputs it takes.
+  auto inputsOf = [&](const xgrad::TargetSignature *signature) {
+    std::map<std::string, xgrad::Tensor> selected;
+    for (const xgrad::ValueSpec &spec : signature->inputs)
+      if (values.count(spec.name))
+        selected[spec.name] = values[spec.name];
+    return selected;
+  };
 
   if (checkGradientsFlag) {
     auto results = xgrad::checkGradients((*source)->getBuffer(), targetName, values, options);
@@ -137,9 +162,20 @@ int main(int argc, char **argv) {
     return 0;
   }
 
+  if (training) {
+    std::map<std::string, xgrad::Tensor> trainingInputs = inputsOf(training);
+    for (unsigned epoch = 0; epoch < epochs; ++epoch) {
+      Expected<xgrad::Tensor> loss = (*model)->call(trainTarget, trainingInputs);
+      if (!loss)
+        fail(toString(loss.takeError()));
+      ++(*model)->epoch;
+    }
+  }
+
   xgrad::Tensor result;
+  std::map<std::string, xgrad::Tensor> targetInputs = inputsOf(target);
   for (unsigned run = 0; run < repeat; ++run) {
-    Expected<xgrad::Tensor> value = (*model)->call(targetName, values);
+    Expected<xgrad::Tensor> value = (*model)->call(targetName, targetInputs);
     if (!value)
       fail(toString(value.takeError()));
     result = std::move(*value);
