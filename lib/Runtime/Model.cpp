@@ -353,7 +353,7 @@ llvm::Expected<Tensor> Model::call(StringRef name, const std::map<std::string, T
                                    name.str().c_str(), known.c_str());
   }
   for (auto &[inputName, tensor] : inputs)
-    if (!llvm::any_of(target->inputs, [&](const ValueSpec &s) { return s.name == inputName; }))
+    if (llvm::none_of(target->inputs, [&, n = inputName](const ValueSpec &s) { return s.name == n; }))
       return llvm::createStringError("target '%s' has no input '%s'", name.str().c_str(),
                                      inputName.c_str());
 

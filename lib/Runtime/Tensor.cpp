@@ -38,6 +38,26 @@ void Tensor::set(int64_t i, double value) {
   std::memcpy(bytes.data() + 8 * i, &value, 8);
 }
 
+bool Tensor::reshape(std::vector<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t size : shape)
+    count *= size;
+  if (count != numElements())
+    return false;
+  dims = std::move(shape);
+  return true;
+}
+
+Tensor Tensor::gatherRows(llvm::ArrayRef<int64_t> rows) const {
+  std::vector<int64_t> shape = dims;
+  shape[0] = rows.size();
+  Tensor result(type, shape);
+  size_t rowBytes = dims[0] ? bytes.size() / dims[0] : 0;
+  for (size_t i = 0; i < rows.size(); ++i)
+    std::memcpy(result.bytes.data() + i * rowBytes, bytes.data() + rows[i] * rowBytes, rowBytes);
+  return result;
+}
+
 std::string Tensor::typeString() const {
   std::string text;
   llvm::raw_string_ostream os(text);

@@ -10,6 +10,7 @@
 
 #include "xgrad/Runtime/Tensor.h"
 #include "llvm/Support/Error.h"
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -40,6 +41,22 @@ struct TargetSignature {
   std::vector<ValueSpec> stateOut;
 };
 
+struct FitProgress {
+  int64_t epoch, batch, batches;
+  /// The mean of the target's value over the batches of this epoch so far.
+  double meanLoss;
+};
+
+struct FitOptions {
+  int64_t batchSize = 32;
+  int64_t epochs = 1;
+  /// Shuffle the samples every epoch, from `seed` and the epoch number (reproducible).
+  bool shuffle = false;
+  uint64_t seed = 0;
+  /// Called after every batch.
+  std::function<void(const FitProgress &)> progress;
+};
+
 class Model {
 public:
   ~Model();
@@ -50,6 +67,13 @@ public:
 
   /// Computes a target: returns its value and stores the new state it computes.
   llvm::Expected<Tensor> call(llvm::StringRef target, const std::map<std::string, Tensor> &inputs);
+
+  /// Trains with mini-batches: every input is split along its first dimension (all must
+  /// have the same number of samples); the last, smaller batch is kept, not dropped. The
+  /// epoch counter advances after every epoch. Returns each epoch's mean loss.
+  llvm::Expected<std::vector<double>> fit(llvm::StringRef target,
+                                          const std::map<std::string, Tensor> &inputs,
+                                          const FitOptions &options);
 
   std::vector<std::string> targetNames() const;
   const TargetSignature *findTarget(llvm::StringRef name) const;

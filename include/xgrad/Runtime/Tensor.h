@@ -35,6 +35,12 @@ public:
   double at(int64_t i) const;
   void set(int64_t i, double value);
 
+  /// The same data in another shape; false if the element counts differ.
+  bool reshape(std::vector<int64_t> shape);
+
+  /// The rows (slices along dimension 0) at `rows`, in that order: a mini-batch.
+  Tensor gatherRows(llvm::ArrayRef<int64_t> rows) const;
+
   /// `4x2xf32`: the shape and element type as MLIR writes them.
   std::string typeString() const;
   /// Nested brackets, one innermost row per line, values with `precision` significant digits.

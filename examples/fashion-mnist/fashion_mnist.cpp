@@ -1,0 +1,135 @@
+//===- fashion_mnist.cpp - train a Fashion-MNIST classifier with xgrad ----===//
+//
+//   fashion-mnist [--model mlp.mlir] [--data DIR] [--epochs 5] [--batch 64] [--limit N]
+//
+// Loads the IDX files (gzip) of the Debian package dataset-fashion-mnist, compiles the model
+// through xgrad's pipeline and JIT, trains it with mini-batches (a progress bar per epoch)
+// and prints the loss, test accuracy and time of every epoch.
+//
+//===----------------------------------------------------------------------===//
+#include "xgrad/Runtime/Idx.h"
+#include "xgrad/Runtime/Model.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/WithColor.h"
+
+#include <chrono>
+
+using namespace llvm;
+
+static cl::opt<std::string> modelPath("model", cl::desc("The model (xgrad IR)"),
+                                      cl::init(XGRAD_EXAMPLES_DIR "/fashion-mnist/mlp.mlir"));
+static cl::opt<std::string> dataDir("data", cl::desc("Directory of the IDX files"),
+                                    cl::init("/usr/share/datasets/fashion-mnist"));
+static cl::opt<int> epochs("epochs", cl::desc("Training epochs"), cl::init(5));
+static cl::opt<int> batchSize("batch", cl::desc("Mini-batch size"), cl::init(64));
+static cl::opt<int> limit("limit", cl::desc("Train on the first N images only (0: all)"),
+                          cl::init(0));
+static cl::opt<bool> parallel("parallel", cl::desc("Run kernels on OpenMP threads"));
+static cl::opt<bool> shuffleSamples("shuffle", cl::desc("Shuffle the samples every epoch"),
+                             cl::init(true));
+
+[[noreturn]] static void fail(const Twine &message) {
+  WithColor::error(errs(), "fashion-mnist") << message << "\n";
+  std::exit(1);
+}
+
+template <typename T> static T orFail(Expected<T> value) {
+  if (!value)
+    fail(toString(value.takeError()));
+  return std::move(*value);
+}
+
+/// Images as [N, pixels] scaled to [0, 1]; labels one-hot [N, 10].
+static std::pair<xgrad::Tensor, xgrad::Tensor> load(StringRef prefix, int count) {
+  xgrad::Tensor images = orFail(
+      xgrad::readIdx((dataDir + "/" + prefix + "-images-idx3-ubyte.gz").str(), xgrad::ElementType::f32,
+                     1.0 / 255));
+  xgrad::Tensor labels = orFail(xgrad::readIdx((dataDir + "/" + prefix + "-labels-idx1-ubyte.gz").str()));
+  int64_t n = images.shape()[0];
+  if (labels.shape()[0] != n)
+    fail(prefix + ": " + Twine(n) + " images but " + Twine(labels.shape()[0]) + " labels");
+  images.reshape({n, images.numElements() / n});
+  if (count > 0 && count < n) {
+    std::vector<int64_t> first(count);
+    for (int i = 0; i < count; ++i)
+      first[i] = i;
+    images = images.gatherRows(first);
+    labels = labels.gatherRows(first);
+    n = count;
+  }
+  xgrad::Tensor oneHot(xgrad::ElementType::f32, {n, 10});
+  for (int64_t i = 0; i < n; ++i)
+    oneHot.set(i * 10 + int64_t(labels.at(i)), 1.0);
+  return {std::move(images), std::move(oneHot)};
+}
+
+static double accuracy(xgrad::Model &model, const xgrad::Tensor &images,
+                       const xgrad::Tensor &labels) {
+  int64_t n = images.shape()[0], correct = 0;
+  for (int64_t begin = 0; begin < n; begin += 1000) {
+    std::vector<int64_t> rows;
+    for (int64_t i = begin; i < std::min(n, begin + 1000); ++i)
+      rows.push_back(i);
+    xgrad::Tensor logits = orFail(model.call("predict", {{"images", images.gatherRows(rows)}}));
+    for (size_t r = 0; r < rows.size(); ++r) {
+      int best = 0;
+      for (int c = 1; c < 10; ++c)
+        if (logits.at(r * 10 + c) > logits.at(r * 10 + best))
+          best = c;
+      correct += labels.at(rows[r] * 10 + best) == 1.0;
+    }
+  }
+  return double(correct) / n;
+}
+
+int main(int argc, char **argv) {
+  cl::ParseCommandLineOptions(argc, argv, "Train a Fashion-MNIST classifier with xgrad\n");
+  using Clock = std::chrono::steady_clock;
+  auto seconds = [](Clock::time_point since) {
+    return std::chrono::duration<double>(Clock::now() - since).count();
+  };
+
+  auto [trainImages, trainLabels] = load("train", limit);
+  auto [testImages, testLabels] = load("t10k", 0);
+  outs() << "Fashion-MNIST: " << trainImages.shape()[0] << " training and "
+         << testImages.shape()[0] << " test images\n";
+
+  auto source = MemoryBuffer::getFile(modelPath);
+  if (!source)
+    fail("cannot read " + modelPath + ": " + source.getError().message());
+  xgrad::CompileOptions options;
+  options.parallel = parallel;
+  options.sourceName = modelPath;
+  Clock::time_point start = Clock::now();
+  std::unique_ptr<xgrad::Model> model = orFail(xgrad::Model::compile((*source)->getBuffer(), options));
+  outs() << "compiled " << modelPath << " in " << format("%.0f", 1000 * seconds(start))
+         << " ms\n";
+
+  for (int epoch = 0; epoch < epochs; ++epoch) {
+    xgrad::FitOptions fit;
+    fit.batchSize = batchSize;
+    fit.shuffle = shuffleSamples;
+    fit.seed = 42;
+    fit.progress = [&](const xgrad::FitProgress &p) {
+      if (p.batch % 20 != 0 && p.batch != p.batches)
+        return;
+      int done = int(30 * p.batch / p.batches);
+      outs() << "\repoch " << epoch + 1 << "/" << epochs << " [" << std::string(done, '=')
+             << std::string(30 - done, ' ') << "] " << p.batch << "/" << p.batches
+             << " loss " << format("%.4f", p.meanLoss);
+      outs().flush();
+    };
+    start = Clock::now();
+    std::vector<double> loss =
+        orFail(model->fit("train", {{"images", trainImages}, {"labels", trainLabels}}, fit));
+    double trainTime = seconds(start);
+    double acc = accuracy(*model, testImages, testLabels);
+    outs() << "\repoch " << epoch + 1 << "/" << epochs << ": loss " << format("%.4f", loss[0])
+           << ", test accuracy " << format("%.2f%%", 100 * acc) << ", "
+           << format("%.1f", trainTime) << " s" << std::string(20, ' ') << "\n";
+  }
+  return 0;
+}
