@@ -73,6 +73,7 @@ void xgrad::buildFuncsToLLVMPipeline(OpPassManager &pm, const XGradToLLVMOptions
   pm.addPass(xgrad::createConvertXGradToLinalg(lowering));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(xgrad::createXGradDefaultSchedule());
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;

@@ -3,6 +3,7 @@
 #define XGRAD_DIALECT_XGRAD_TRANSFORMS_PASSES_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 #include "xgrad/Dialect/XGrad/IR/XGradOps.h"

@@ -69,4 +69,16 @@ def XGradMaterializeTargets : Pass<"xgrad-materialize-targets", "ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect", "::mlir::arith::ArithDialect"];
 }
 
+def XGradDefaultSchedule : Pass<"xgrad-default-schedule", "::mlir::func::FuncOp"> {
+  let summary = "The default CPU schedule: loop orders that make the innermost loop contiguous";
+  let description = [{
+    For each `linalg.generic` the lowering produced, chooses the loop order: the innermost
+    loop is the parallel loop along which most operands (the output counting twice) are
+    contiguous, so that LLVM vectorizes it with the host's vector width without reordering
+    floating-point sums; the other loops keep their order. A matmul `(y, x, it)` becomes
+    `(y, it, x)`. Researchers replace this pass with their own schedule per kernel.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // XGRAD_DIALECT_XGRAD_TRANSFORMS_PASSES_TD
