@@ -83,9 +83,10 @@ void xgrad::buildFuncsToLLVMPipeline(OpPassManager &pm, const XGradToLLVMOptions
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
 
-  if (options.parallel)
+  if (options.parallel) {
     pm.addPass(createConvertLinalgToParallelLoopsPass());
-  else
+    pm.addNestedPass<func::FuncOp>(xgrad::createXGradOuterParallel());
+  } else
     pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

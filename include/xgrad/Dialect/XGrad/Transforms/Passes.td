@@ -81,4 +81,18 @@ def XGradDefaultSchedule : Pass<"xgrad-default-schedule", "::mlir::func::FuncOp"
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def XGradOuterParallel : Pass<"xgrad-outer-parallel", "::mlir::func::FuncOp"> {
+  let summary = "Keeps only the outermost parallel loop of each nest parallel";
+  let description = [{
+    `convert-linalg-to-parallel-loops` makes every parallel iterator an `scf.parallel`,
+    including ones nested inside a reduction loop (a matmul scheduled as `(y, it, x)` has a
+    parallel `x` inside the reduction `it`); OpenMP would then fork and join threads in
+    every iteration of the reduction. This pass turns every `scf.parallel` nested in another
+    loop back into `scf.for`s, so threads split the outermost parallel loop once per kernel.
+    Only loops that write distinct elements were parallel to begin with, so results stay
+    bit-identical to a single-threaded run.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 #endif // XGRAD_DIALECT_XGRAD_TRANSFORMS_PASSES_TD
