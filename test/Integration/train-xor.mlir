@@ -4,6 +4,11 @@
 // RUN: split-file %s %t
 // RUN: xgrad-run %t/gd.mlir --train train --epochs 5000 --target predict --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --output %t/gd.npy
 // RUN: %python %S/Inputs/within.py %t/gd.npy 0,1,1,0 0.1 | FileCheck %s
+// The layers form (dense, leakyRelu, sigmoid, mse, gradientDescent) from examples/:
+// RUN: xgrad-run %S/../../examples/xor/xor_layers.mlir --train train --epochs 5000 --target predict --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --output %t/layers.npy
+// RUN: %python %S/Inputs/within.py %t/layers.npy 0,1,1,0 0.1 | FileCheck %s
+// RUN: xgrad-run %S/../../examples/xor/xor_kernels.mlir --train train --epochs 5000 --target predict --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --output %t/kernels.npy
+// RUN: %python %S/Inputs/within.py %t/kernels.npy 0,1,1,0 0.1 | FileCheck %s
 // RUN: xgrad-run %t/adam.mlir --train train --epochs 1 --target loss --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --print-state | FileCheck %s --check-prefix=FIRST
 // RUN: xgrad-run %t/adam.mlir --train train --epochs 2000 --target predict --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --output %t/adam.npy
 // RUN: %python %S/Inputs/within.py %t/adam.npy 0,1,1,0 0.1 | FileCheck %s
