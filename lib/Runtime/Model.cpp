@@ -114,7 +114,9 @@ static llvm::Expected<TargetSignature> signatureOf(mlir::func::FuncOp func) {
       llvm::Expected<ValueSpec> spec = specOf(type, name);
       if (!spec)
         return spec.takeError();
-      (kind == "xgrad.input" ? signature.inputs : signature.stateIn).push_back(*spec);
+      std::vector<ValueSpec> &list = kind == "xgrad.input" ? signature.inputs : signature.stateIn;
+      signature.argumentOrder.push_back({kind == "xgrad.state", list.size()});
+      list.push_back(*spec);
     }
   }
   for (unsigned i = 0; i < func.getNumResults(); ++i) {
@@ -358,27 +360,28 @@ llvm::Expected<Tensor> Model::call(StringRef name, const std::map<std::string, T
                                      inputName.c_str());
 
   // Descriptors first, so that the pointers into `storage` stay valid.
-  std::vector<int64_t> storage;
-  std::vector<size_t> fieldCounts;
-  for (const ValueSpec &spec : target->inputs) {
-    auto it = inputs.find(spec.name);
-    if (it == inputs.end())
+  for (const ValueSpec &spec : target->inputs)
+    if (!inputs.count(spec.name))
       return llvm::createStringError("target '%s' needs input '%s' (%s)", name.str().c_str(),
                                      spec.name.c_str(), shapeString(spec).c_str());
-    if (llvm::Error error = checkTensor(spec, it->second, "input"))
+  std::vector<int64_t> storage;
+  std::vector<size_t> fieldCounts;
+  for (auto [isState, index] : target->argumentOrder) {
+    const ValueSpec &spec = isState ? target->stateIn[index] : target->inputs[index];
+    const Tensor *tensor = nullptr;
+    if (isState) {
+      auto it = stateTensors.find(spec.name);
+      if (it == stateTensors.end())
+        return llvm::createStringError("state '%s' has no value yet (a cache is read before "
+                                       "any target stored it)",
+                                       spec.name.c_str());
+      tensor = &it->second;
+    } else {
+      tensor = &inputs.at(spec.name);
+    }
+    if (llvm::Error error = checkTensor(spec, *tensor, isState ? "state" : "input"))
       return std::move(error);
-    appendDescriptor(storage, it->second);
-    fieldCounts.push_back(3 + 2 * spec.shape.size());
-  }
-  for (const ValueSpec &spec : target->stateIn) {
-    auto it = stateTensors.find(spec.name);
-    if (it == stateTensors.end())
-      return llvm::createStringError("state '%s' has no value yet (a cache is read before any "
-                                     "target stored it)",
-                                     spec.name.c_str());
-    if (llvm::Error error = checkTensor(spec, it->second, "state"))
-      return std::move(error);
-    appendDescriptor(storage, it->second);
+    appendDescriptor(storage, *tensor);
     fieldCounts.push_back(3 + 2 * spec.shape.size());
   }
   storage.push_back(epoch);

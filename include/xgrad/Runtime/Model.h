@@ -39,6 +39,8 @@ struct TargetSignature {
   std::vector<ValueSpec> stateIn;
   ValueSpec output;
   std::vector<ValueSpec> stateOut;
+  /// The function's arguments in order: {true, i} is stateIn[i], {false, i} inputs[i].
+  std::vector<std::pair<bool, size_t>> argumentOrder;
 };
 
 struct FitProgress {
@@ -64,6 +66,13 @@ public:
   /// compiles it. Diagnostics become the error's message.
   static llvm::Expected<std::unique_ptr<Model>> compile(llvm::StringRef source,
                                                         const CompileOptions &options = {});
+
+  /// Exprgrad's `apply`: runs a target for its effect on the state (a training step). The
+  /// epoch counter is not advanced (`fit` advances it per epoch).
+  llvm::Error apply(llvm::StringRef target, const std::map<std::string, Tensor> &inputs) {
+    llvm::Expected<Tensor> value = call(target, inputs);
+    return value ? llvm::Error::success() : value.takeError();
+  }
 
   /// Computes a target: returns its value and stores the new state it computes.
   llvm::Expected<Tensor> call(llvm::StringRef target, const std::map<std::string, Tensor> &inputs);

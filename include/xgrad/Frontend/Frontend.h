@@ -1,0 +1,231 @@
+//===- Frontend.h - write xgrad kernels in C++ as in Exprgrad ---*- C++ -*-===//
+//
+// Exprgrad's `out[y, x] ++= a[y, it] * b[it, x] | (y, x, it)` reads, in C++23,
+//
+//   Iter y, x, it;
+//   Fun out;
+//   out[y, x] += a[y, it] * b[it, x];
+//
+// with `a(it)` for Exprgrad's flat `a{it}`. Nothing here computes: expressions build a
+// graph, `toMLIR` prints it as xgrad IR and `compile` runs it through the pipeline and the
+// JIT. This header includes no MLIR header (they do not compile as C++23 here); the loop
+// order is the order in which iterators first appear, written indices first.
+//
+//===----------------------------------------------------------------------===//
+#ifndef XGRAD_FRONTEND_FRONTEND_H
+#define XGRAD_FRONTEND_FRONTEND_H
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace xgrad {
+
+struct ExprNode;
+struct FunNode;
+class Fun;
+
+/// An Index value: an iterator, a literal, index arithmetic or a shape query.
+class Index {
+public:
+  /// Index literals are integers; there are no implicit conversions from Scalars.
+  template <typename T, std::enable_if_t<std::is_integral_v<T>, int> = 0>
+  Index(T literal) : Index(fromLiteral(int64_t(literal))) {}
+  explicit Index(std::shared_ptr<ExprNode> node) : node(std::move(node)) {}
+  std::shared_ptr<ExprNode> node;
+
+private:
+  static Index fromLiteral(int64_t literal);
+};
+
+/// A loop iterator; each one is distinct.
+class Iter : public Index {
+public:
+  Iter();
+};
+
+/// A Scalar value (the model's float type).
+class Scalar {
+public:
+  /// Scalar literals are floating-point (`2.0`, not `2`), as in Exprgrad.
+  template <typename T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
+  Scalar(T literal) : Scalar(fromLiteral(double(literal))) {}
+  explicit Scalar(std::shared_ptr<ExprNode> node) : node(std::move(node)) {}
+  std::shared_ptr<ExprNode> node;
+
+private:
+  static Scalar fromLiteral(double literal);
+};
+
+/// A Boolean value, for select.
+class Boolean {
+public:
+  explicit Boolean(std::shared_ptr<ExprNode> node) : node(std::move(node)) {}
+  std::shared_ptr<ExprNode> node;
+};
+
+Index operator+(Index a, Index b);
+Index operator-(Index a, Index b);
+Index operator*(Index a, Index b);
+/// Exprgrad's `div` and `mod` (truncating, as Nim's).
+Index div(Index a, Index b);
+Index mod(Index a, Index b);
+/// `(a mod b + b) mod b`, always in [0, b).
+Index wrap(Index a, Index b);
+
+Scalar operator+(Scalar a, Scalar b);
+Scalar operator-(Scalar a, Scalar b);
+Scalar operator*(Scalar a, Scalar b);
+Scalar operator/(Scalar a, Scalar b);
+Scalar operator-(Scalar a);
+
+Boolean operator==(Scalar a, Scalar b);
+Boolean operator!=(Scalar a, Scalar b);
+Boolean operator<(Scalar a, Scalar b);
+Boolean operator>(Scalar a, Scalar b);
+Boolean operator<=(Scalar a, Scalar b);
+Boolean operator>=(Scalar a, Scalar b);
+Boolean operator==(Index a, Index b);
+Boolean operator!=(Index a, Index b);
+Boolean operator<(Index a, Index b);
+Boolean operator>(Index a, Index b);
+Boolean operator<=(Index a, Index b);
+Boolean operator>=(Index a, Index b);
+Boolean operator&&(Boolean a, Boolean b);
+Boolean operator||(Boolean a, Boolean b);
+Boolean operator!(Boolean a);
+
+Scalar sq(Scalar x);
+Scalar min(Scalar a, Scalar b);
+Scalar max(Scalar a, Scalar b);
+Scalar select(Boolean condition, Scalar a, Scalar b);
+Index select(Boolean condition, Index a, Index b);
+Scalar sin(Scalar x);
+Scalar cos(Scalar x);
+Scalar exp(Scalar x);
+Scalar pow(Scalar a, Scalar b);
+Scalar sqrt(Scalar x);
+Scalar ln(Scalar x);
+Scalar log2(Scalar x);
+Scalar log10(Scalar x);
+Scalar tanh(Scalar x);
+Scalar toScalar(Index i);
+Scalar toScalar(Boolean b);
+Index toIndex(Scalar x);
+/// The model's epoch counter (`Model::epoch`).
+Index epoch();
+
+/// `fun[indices]` or `fun(flatIndex)`: a read where a Scalar is expected, a write with `+=`
+/// (Exprgrad's `++=`).
+class Access {
+public:
+  Access(Fun &fun, std::vector<Index> indices, bool flat);
+  operator Scalar() const;
+  /// Adds `value` at this index over all iterators in the statement: one kernel.
+  void operator+=(Scalar value);
+
+private:
+  Fun &fun;
+  std::vector<Index> indices;
+  bool flat;
+};
+
+/// What a custom gradient writes: `grads.of(inp)(x) += inp(x) * grad(result)(x)`.
+class GradientSink {
+public:
+  /// The gradient of the kernel's result.
+  Fun &result();
+  /// The gradient of `value`, written by the custom gradient.
+  Fun &of(const Fun &value);
+  std::shared_ptr<FunNode> resultGradient;
+  std::vector<std::pair<std::shared_ptr<FunNode>, std::shared_ptr<Fun>>> gradients;
+  std::shared_ptr<Fun> resultFun;
+};
+
+/// Optimizer state that persists between steps, zero at first (Adam's moments).
+class OptimizerState {
+public:
+  Fun &operator[](const std::string &name);
+  struct Tensor {
+    std::string name;
+    /// The region argument the state starts as; `value` is what the optimizer made of it.
+    std::shared_ptr<FunNode> initial;
+    std::shared_ptr<Fun> value;
+  };
+  std::vector<Tensor> tensors;
+};
+
+/// `proc optim(param: var Fun, grad: Fun)`, with optional state.
+using Optimizer = std::function<void(Fun &param, Fun grad, OptimizerState &state)>;
+
+/// A tensor of the graph: an input, a parameter, a kernel's result, a target.
+class Fun {
+public:
+  /// An undeclared tensor: the first `+=` on it declares it (Exprgrad's `*`).
+  Fun();
+  explicit Fun(std::shared_ptr<FunNode> node) : node(std::move(node)) {}
+
+#if __cplusplus > 202002L
+  template <typename... I> Access operator[](I... indices) {
+    return Access(*this, std::vector<Index>{Index(indices)...}, false);
+  }
+#endif
+  Access at(std::vector<Index> indices) { return Access(*this, std::move(indices), false); }
+  /// Exprgrad's `fun{i}`: the row-major data directly.
+  Access operator()(Index flat) { return Access(*this, {std::move(flat)}, true); }
+
+  /// `fun.shape[d]`, `fun.len`, `fun.shape.len`.
+  Index shape(int64_t dim) const;
+  Index len() const;
+  Index rank() const;
+
+  /// Exprgrad's `withShape` and `copyShape` for the last kernel written.
+  Fun &withShape(std::vector<Index> shape);
+  Fun &copyShape(const Fun &other);
+  /// The name kernels are given (what schedules match on).
+  Fun &named(const std::string &name);
+  /// Replaces the derived gradient of the last kernel written.
+  Fun &customGrad(std::function<void(GradientSink &)> gradient);
+
+  /// `.target(name)`: computed on request by `Model::call`.
+  Fun target(const std::string &name) const;
+  /// `.backprop(optim)`: the loss, training every parameter it depends on.
+  Fun backprop(Optimizer optimizer, std::vector<std::string> stateNames = {}) const;
+  /// `loss.grad(x)`.
+  Fun grad(const Fun &wrt) const;
+  /// `cache(fun, name)`: stored when computed, readable with `cached`.
+  Fun cache(const std::string &name) const;
+
+  std::shared_ptr<FunNode> node;
+};
+
+/// Exprgrad's `randomize(seed)`: parameters created from now on without an explicit seed
+/// get the seeds seed, seed + 1, ... in creation order.
+void randomize(int64_t seed);
+
+/// `input("x")`; -1 marks a dimension known only at run time (the batch size).
+Fun input(const std::string &name, std::vector<int64_t> shape);
+/// `param([2, 4])`: trained, initialised uniformly in [low, high] from `seed`.
+Fun param(std::vector<int64_t> shape, double low = -0.1, double high = 0.1,
+          const std::string &name = "", int64_t seed = -1);
+/// A parameter with another initializer: "zeros", "constant" [v], "uniform" [lo, hi],
+/// "normal" [mean, stddev].
+Fun param(std::vector<int64_t> shape, const std::string &initializer, std::vector<double> args,
+          const std::string &name = "", int64_t seed = -1);
+/// The value stored by `cache(name)`.
+Fun cached(const std::string &name, std::vector<int64_t> shape);
+
+enum class FloatType { f32, f64 };
+
+/// The graph of the targets (and everything they depend on) as xgrad IR.
+std::string toMLIR(const std::vector<Fun> &targets, FloatType type = FloatType::f32,
+                   const std::string &graphName = "model");
+
+} // namespace xgrad
+
+#endif // XGRAD_FRONTEND_FRONTEND_H

@@ -1,0 +1,210 @@
+//===- Layers.cpp - Exprgrad's layers, written in the front end -----------===//
+#include "xgrad/Frontend/Layers.h"
+
+using namespace xgrad;
+
+namespace xgrad::layers {
+
+Fun dense(const Fun &values, int64_t in, int64_t out, bool bias) {
+  Fun input = values, weights = param({in, out}, -0.1, 0.1, ""), result;
+  Iter y, x, it;
+  result[y, x] += input[y, it] * weights[it, x];
+  result.named("dense");
+  if (bias) {
+    Fun b = param({out}, -0.1, 0.1, "");
+    result[y, x] += b[x];
+    result.named("dense.bias");
+  }
+  return result;
+}
+
+/// `result{it} ++= f(input{it}) | it`.
+static Fun elementwise(const Fun &input, const char *name,
+                       const std::function<Scalar(Scalar)> &f) {
+  Fun in = input, result;
+  Iter it;
+  result(it) += f(in(it));
+  result.named(name);
+  return result;
+}
+
+Fun relu(const Fun &input) {
+  return elementwise(input, "relu", [](Scalar v) { return select(v >= 0.0, v, 0.0); });
+}
+Fun leakyRelu(const Fun &input, double leak) {
+  return elementwise(input, "leakyRelu",
+                     [leak](Scalar v) { return select(v >= 0.0, 1.0, leak) * v; });
+}
+Fun sigmoid(const Fun &input) {
+  return elementwise(input, "sigmoid", [](Scalar v) { return 1.0 / (1.0 + exp(-v)); });
+}
+Fun tanh(const Fun &input) {
+  return elementwise(input, "tanh", [](Scalar v) {
+    Scalar a = exp(v), b = exp(-v);
+    return (a - b) / (a + b);
+  });
+}
+
+Fun softmax(const Fun &input) {
+  Fun in = input, sums, result;
+  Iter y, x;
+  sums[y] += exp(in[y, x]);
+  sums.named("softmax.sums");
+  result[y, x] += exp(in[y, x]) / sums[y];
+  result.named("softmax");
+  return result;
+}
+
+Fun crossEntropy(const Fun &probabilities, const Fun &labels) {
+  Fun pred = probabilities, truth = labels, result;
+  Iter it;
+  result[Index(0)] += -(truth(it) * ln(pred(it))) / toScalar(pred.shape(0));
+  result.named("crossEntropy");
+  return result;
+}
+
+Fun softmaxCrossEntropy(const Fun &logits, const Fun &labels) {
+  Fun in = logits, truth = labels, sums, result;
+  Iter y, x;
+  sums[y] += exp(in[y, x]);
+  sums.named("softmax.sums");
+  Scalar logProbability = in[y, x] - ln(sums[y]);
+  result[Index(0)] += -(truth[y, x] * logProbability) / toScalar(truth.shape(0));
+  result.named("softmaxCrossEntropy");
+  return result;
+}
+
+Fun mse(const Fun &a, const Fun &b) {
+  Fun pred = a, truth = b, result;
+  Iter it;
+  result[Index(0)] += sq(pred(it) - truth(it)) / toScalar(pred.shape(0));
+  result.named("mse");
+  return result;
+}
+
+Fun conv2d(const Fun &images, const Fun &filters, int64_t stride) {
+  Fun in = images, kernel = filters, result;
+  Iter image, y, x, filter, dy, dx, chan;
+  result[image, y, x, filter] +=
+      in[image, y * stride + dy, x * stride + dx, chan] * kernel[filter, dy, dx, chan];
+  result.named("conv2d");
+  return result;
+}
+
+Fun conv2d(const Fun &images, int64_t channels, int64_t width, int64_t height, int64_t filters,
+           int64_t stride) {
+  return conv2d(images, param({filters, height, width, channels}, -0.1, 0.1, ""), stride);
+}
+
+Fun maxPool2d(const Fun &images) {
+  Fun in = images, result;
+  Iter image, y, x, chan;
+  result[image, y, x, chan] +=
+      max(max(in[image, y * 2, x * 2, chan], in[image, y * 2 + 1, x * 2, chan]),
+          max(in[image, y * 2, x * 2 + 1, chan], in[image, y * 2 + 1, x * 2 + 1, chan]));
+  result.named("maxPool2d");
+  Fun forward = result;
+  result.customGrad([&](GradientSink &grads) {
+    Iter i, gy, gx, c;
+    grads.of(in)[i, gy, gx, c] += select(in[i, gy, gx, c] == forward[i, div(gy, 2), div(gx, 2), c],
+                                         grads.result()[i, div(gy, 2), div(gx, 2), c], 0.0);
+    grads.of(in).copyShape(in).named("maxPool2d.grad");
+  });
+  return result;
+}
+
+Fun upsample2(const Fun &images) {
+  Fun in = images, result;
+  Iter image, y, x, chan;
+  result[image, y, x, chan] += in[image, div(y, 2), div(x, 2), chan];
+  result.withShape({in.shape(0), in.shape(1) * 2, in.shape(2) * 2, in.shape(3)})
+      .named("upsample2");
+  return result;
+}
+
+Fun reshape(const Fun &input, std::vector<int64_t> shape) {
+  Fun in = input, result;
+  std::vector<Index> sizes;
+  int64_t known = 1, unknown = -1;
+  for (size_t dim = 0; dim < shape.size(); ++dim) {
+    if (shape[dim] < 0)
+      unknown = dim;
+    else
+      known *= shape[dim];
+  }
+  for (size_t dim = 0; dim < shape.size(); ++dim)
+    sizes.push_back(int64_t(dim) == unknown ? div(in.len(), Index(known)) : Index(shape[dim]));
+  Iter it;
+  // The write's extent (the new shape's length) must equal the read's (the input's length):
+  // shape inference checks it, statically or at run time.
+  result(it) += in(it);
+  result.withShape(sizes).named("reshape");
+  return result;
+}
+
+Fun flatten(const Fun &input, int64_t features) { return reshape(input, {-1, features}); }
+
+static Fun binary(const Fun &a, const Fun &b, const char *name,
+                  const std::function<Scalar(Scalar, Scalar)> &f) {
+  Fun lhs = a, rhs = b, result;
+  Iter it;
+  result(it) += f(lhs(it), rhs(it));
+  result.copyShape(lhs).named(name);
+  return result;
+}
+Fun add(const Fun &a, const Fun &b) {
+  return binary(a, b, "add", [](Scalar x, Scalar y) { return x + y; });
+}
+Fun sub(const Fun &a, const Fun &b) {
+  return binary(a, b, "sub", [](Scalar x, Scalar y) { return x - y; });
+}
+Fun mul(const Fun &a, const Fun &b) {
+  return binary(a, b, "mul", [](Scalar x, Scalar y) { return x * y; });
+}
+Fun divide(const Fun &a, const Fun &b) {
+  return binary(a, b, "div", [](Scalar x, Scalar y) { return x / y; });
+}
+Fun minimum(const Fun &a, const Fun &b) {
+  return binary(a, b, "min", [](Scalar x, Scalar y) { return min(x, y); });
+}
+Fun maximum(const Fun &a, const Fun &b) {
+  return binary(a, b, "max", [](Scalar x, Scalar y) { return max(x, y); });
+}
+
+Optimizer gradientDescent(double rate) {
+  return [rate](Fun &param, Fun grad, OptimizerState &) {
+    Iter it;
+    param(it) += -grad(it) * rate;
+    param.named("gradientDescent");
+  };
+}
+
+Optimizer momentum(double rate, double mu) {
+  return [rate, mu](Fun &param, Fun grad, OptimizerState &state) {
+    Fun &velocity = state["momentum.v"];
+    Iter it, it2;
+    velocity(it) += velocity(it) * (mu - 1.0) + grad(it);
+    velocity.named("momentum.v");
+    param(it2) += -velocity(it2) * rate;
+    param.named("momentum.step");
+  };
+}
+
+Optimizer adam(double eta, double beta1, double beta2, double epsilon) {
+  return [=](Fun &param, Fun grad, OptimizerState &state) {
+    Fun &m = state["adam.m"];
+    Fun &v = state["adam.v"];
+    Iter i, j, k;
+    m(i) += m(i) * (beta1 - 1.0) + (1.0 - beta1) * grad(i);
+    m.named("adam.m");
+    v(j) += v(j) * (beta2 - 1.0) + (1.0 - beta2) * sq(grad(j));
+    v.named("adam.v");
+    Scalar step = toScalar(epoch() + 1);
+    Scalar mHat = m(k) / (1.0 - pow(beta1, step));
+    Scalar vHat = v(k) / (1.0 - pow(beta2, step));
+    param(k) += -eta * mHat / (sqrt(vHat) + epsilon);
+    param.named("adam.step");
+  };
+}
+
+} // namespace xgrad::layers

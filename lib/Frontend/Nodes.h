@@ -1,0 +1,55 @@
+//===- Nodes.h - the graph the C++ front end builds -------------*- C++ -*-===//
+#ifndef XGRAD_LIB_FRONTEND_NODES_H
+#define XGRAD_LIB_FRONTEND_NODES_H
+
+#include "xgrad/Frontend/Frontend.h"
+
+namespace xgrad {
+
+enum class ValueKind { Index, Scalar, Boolean };
+
+/// One scalar or index expression inside a kernel (or, for shapes, in the graph).
+struct ExprNode {
+  enum class Kind { IndexLiteral, ScalarLiteral, Iterator, Op, Read, Dim, Len, Rank, Epoch };
+  Kind kind;
+  ValueKind type;
+  /// The MLIR op of Kind::Op (`arith.addf`, `math.exp`, `xgrad.wrap`, ...), with the
+  /// comparison predicate in `predicate` for cmpf/cmpi.
+  std::string op, predicate;
+  std::vector<std::shared_ptr<ExprNode>> operands;
+  int64_t integer = 0;
+  double real = 0;
+  /// Read, Dim, Len, Rank: the tensor; Read: flat or not.
+  std::shared_ptr<FunNode> fun;
+  bool flat = false;
+};
+
+struct FunNode {
+  enum class Kind {
+    Undeclared, Input, Param, Cached, Kernel, Target, Backprop, Gradient, Cache, RegionArg
+  };
+  Kind kind = Kind::Undeclared;
+  std::string name;
+  std::vector<int64_t> shape;
+  // Param.
+  std::string initializer;
+  std::vector<double> initArgs;
+  int64_t seed = 0;
+  // Kernel.
+  std::shared_ptr<FunNode> init;
+  std::vector<Index> writeIndices;
+  bool flatWrite = false;
+  std::shared_ptr<ExprNode> value;
+  std::vector<Index> explicitShape;
+  std::shared_ptr<FunNode> like;
+  std::shared_ptr<GradientSink> customGradient;
+  // Target, Backprop, Gradient, Cache: the value (loss); Gradient: wrt.
+  std::shared_ptr<FunNode> source, wrt;
+  // Backprop.
+  Optimizer optimizer;
+  std::vector<std::string> stateNames;
+};
+
+} // namespace xgrad
+
+#endif // XGRAD_LIB_FRONTEND_NODES_H

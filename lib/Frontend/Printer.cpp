@@ -1,0 +1,445 @@
+//===- Printer.cpp - the front end's graph as xgrad IR --------------------===//
+#include "Nodes.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+using namespace xgrad;
+
+namespace {
+
+class Printer {
+public:
+  explicit Printer(FloatType type) : element(type == FloatType::f32 ? "f32" : "f64") {}
+
+  std::string print(const std::vector<Fun> &targets, const std::string &graphName);
+
+private:
+  std::string fresh(const std::string &hint = "v") {
+    std::string clean;
+    for (char c : hint)
+      clean += std::isalnum(static_cast<unsigned char>(c)) || c == '_' ? c : '_';
+    if (clean.empty() || std::isdigit(static_cast<unsigned char>(clean[0])))
+      clean = "v" + clean;
+    return "%" + clean + "_" + std::to_string(counter++);
+  }
+  std::string tensorType(const FunNode &node) const;
+  std::string scalarType(ValueKind kind) const {
+    return kind == ValueKind::Index ? "index" : kind == ValueKind::Boolean ? "i1" : element;
+  }
+  std::string literal(double value) const;
+
+  /// Emits `node` (after what it depends on) and returns its SSA name.
+  std::string emit(const std::shared_ptr<FunNode> &node, const std::string &indent);
+  /// An index expression at graph level (withShape): no iterators allowed.
+  std::string emitGraphIndex(const std::shared_ptr<ExprNode> &expr, const std::string &indent);
+  void emitKernel(FunNode &kernel, const std::string &name, const std::string &indent);
+  void emitBackprop(FunNode &backprop, const std::string &name, const std::string &indent);
+  /// Funs read by an expression tree, which must be emitted before the kernel.
+  void collectReads(const std::shared_ptr<ExprNode> &expr, std::vector<std::shared_ptr<FunNode>> &out,
+                    std::set<ExprNode *> &seen);
+
+  std::string element;
+  std::ostringstream os;
+  int counter = 0;
+  std::map<const FunNode *, std::string> names;
+};
+
+/// Emits one kernel body: iterators are block arguments, shared nodes become one SSA value.
+class BodyPrinter {
+public:
+  BodyPrinter(std::ostringstream &os, std::map<const FunNode *, std::string> &funs,
+              std::function<std::string(const FunNode &)> tensorType,
+              std::function<std::string(ValueKind)> scalarType,
+              std::function<std::string(double)> literal, std::function<std::string()> fresh,
+              std::string indent)
+      : os(os), funs(funs), tensorType(std::move(tensorType)),
+        scalarType(std::move(scalarType)), literal(std::move(literal)),
+        fresh(std::move(fresh)), indent(std::move(indent)) {}
+
+  std::map<const ExprNode *, std::string> values;
+
+  std::string emit(const std::shared_ptr<ExprNode> &expr) {
+    auto found = values.find(expr.get());
+    if (found != values.end())
+      return found->second;
+    std::string name;
+    auto line = [&](const std::string &text) {
+      name = fresh();
+      os << indent << name << " = " << text << "\n";
+    };
+    switch (expr->kind) {
+    case ExprNode::Kind::IndexLiteral:
+      line("arith.constant " + std::to_string(expr->integer) + " : index");
+      break;
+    case ExprNode::Kind::ScalarLiteral:
+      line("arith.constant " + literal(expr->real) + " : " + scalarType(ValueKind::Scalar));
+      break;
+    case ExprNode::Kind::Iterator:
+      throw std::logic_error("an iterator is used outside the kernel that loops over it");
+    case ExprNode::Kind::Epoch:
+      line("xgrad.epoch");
+      break;
+    case ExprNode::Kind::Dim:
+    case ExprNode::Kind::Len:
+    case ExprNode::Kind::Rank: {
+      const FunNode &fun = *expr->fun;
+      std::string tensor = funName(fun);
+      if (expr->kind == ExprNode::Kind::Dim)
+        line("xgrad.dim " + tensor + "[" + std::to_string(expr->integer) + "] : " +
+             tensorType(fun));
+      else
+        line(std::string(expr->kind == ExprNode::Kind::Len ? "xgrad.len " : "xgrad.rank ") +
+             tensor + " : " + tensorType(fun));
+      break;
+    }
+    case ExprNode::Kind::Read: {
+      std::string indices;
+      for (auto &operand : expr->operands)
+        indices += (indices.empty() ? "" : ", ") + emit(operand);
+      line(std::string("xgrad.read ") + (expr->flat ? "flat " : "") + funName(*expr->fun) +
+           "[" + indices + "] : " + tensorType(*expr->fun));
+      break;
+    }
+    case ExprNode::Kind::Op: {
+      std::vector<std::string> operands;
+      for (auto &operand : expr->operands)
+        operands.push_back(emit(operand));
+      if (expr->op == "not") {
+        std::string one = fresh();
+        os << indent << one << " = arith.constant true\n";
+        line("arith.xori " + operands[0] + ", " + one + " : i1");
+      } else if (expr->op == "arith.cmpf" || expr->op == "arith.cmpi") {
+        line(expr->op + " " + expr->predicate + ", " + operands[0] + ", " + operands[1] +
+             " : " + scalarType(expr->operands[0]->type));
+      } else if (expr->op == "arith.select") {
+        line("arith.select " + operands[0] + ", " + operands[1] + ", " + operands[2] + " : " +
+             scalarType(expr->type));
+      } else if (expr->op == "xgrad.to_scalar") {
+        line("xgrad.to_scalar " + operands[0] + " : " + scalarType(expr->operands[0]->type) +
+             " to " + scalarType(ValueKind::Scalar));
+      } else if (expr->op == "xgrad.to_index") {
+        line("xgrad.to_index " + operands[0] + " : " + scalarType(ValueKind::Scalar));
+      } else if (expr->op == "xgrad.wrap") {
+        line("xgrad.wrap " + operands[0] + ", " + operands[1]);
+      } else {
+        std::string joined;
+        for (auto &operand : operands)
+          joined += (joined.empty() ? "" : ", ") + operand;
+        line(expr->op + " " + joined + " : " + scalarType(expr->type));
+      }
+      break;
+    }
+    }
+    values[expr.get()] = name;
+    return name;
+  }
+
+private:
+  std::string funName(const FunNode &fun) {
+    auto found = funs.find(&fun);
+    if (found == funs.end())
+      throw std::logic_error("a kernel reads a tensor that is not part of the graph");
+    return found->second;
+  }
+  std::ostringstream &os;
+  std::map<const FunNode *, std::string> &funs;
+  std::function<std::string(const FunNode &)> tensorType;
+  std::function<std::string(ValueKind)> scalarType;
+  std::function<std::string(double)> literal;
+  std::function<std::string()> fresh;
+  std::string indent;
+};
+
+std::string Printer::tensorType(const FunNode &node) const {
+  switch (node.kind) {
+  case FunNode::Kind::Input:
+  case FunNode::Kind::Param:
+  case FunNode::Kind::Cached: {
+    std::string type = "tensor<";
+    for (int64_t size : node.shape)
+      type += (size < 0 ? std::string("?") : std::to_string(size)) + "x";
+    return type + element + ">";
+  }
+  case FunNode::Kind::Target:
+  case FunNode::Kind::Backprop:
+  case FunNode::Kind::Gradient:
+    return node.source ? tensorType(*node.source) : "tensor<*x" + element + ">";
+  default:
+    return "tensor<*x" + element + ">";
+  }
+}
+
+std::string Printer::literal(double value) const {
+  if (std::isnan(value) || std::isinf(value)) {
+    char text[32];
+    if (element == "f32") {
+      float narrow = float(value);
+      uint32_t bits;
+      std::memcpy(&bits, &narrow, 4);
+      std::snprintf(text, sizeof text, "0x%08X", bits);
+    } else {
+      uint64_t bits;
+      std::memcpy(&bits, &value, 8);
+      std::snprintf(text, sizeof text, "0x%016llX", (unsigned long long)bits);
+    }
+    return text;
+  }
+  char text[64];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  std::string result = text;
+  if (result.find_first_of(".e") == std::string::npos)
+    result += ".0";
+  return result;
+}
+
+void Printer::collectReads(const std::shared_ptr<ExprNode> &expr,
+                           std::vector<std::shared_ptr<FunNode>> &out,
+                           std::set<ExprNode *> &seen) {
+  if (!expr || !seen.insert(expr.get()).second)
+    return;
+  if (expr->fun)
+    out.push_back(expr->fun);
+  for (auto &operand : expr->operands)
+    collectReads(operand, out, seen);
+}
+
+std::string Printer::emitGraphIndex(const std::shared_ptr<ExprNode> &expr,
+                                    const std::string &indent) {
+  std::vector<std::shared_ptr<FunNode>> reads;
+  std::set<ExprNode *> seen;
+  collectReads(expr, reads, seen);
+  for (auto &fun : reads)
+    emit(fun, indent);
+  BodyPrinter body(
+      os, names, [this](const FunNode &f) { return tensorType(f); },
+      [this](ValueKind k) { return scalarType(k); }, [this](double v) { return literal(v); },
+      [this] { return fresh(); }, indent);
+  return body.emit(expr);
+}
+
+std::string Printer::emit(const std::shared_ptr<FunNode> &node, const std::string &indent) {
+  auto found = names.find(node.get());
+  if (found != names.end())
+    return found->second;
+  FunNode &fun = *node;
+  std::string name;
+  switch (fun.kind) {
+  case FunNode::Kind::Undeclared:
+    throw std::logic_error("a tensor is used before anything was written to it");
+  case FunNode::Kind::RegionArg:
+    throw std::logic_error("optimizer or gradient state is used outside its optimizer");
+  case FunNode::Kind::Input:
+    name = fresh(fun.name);
+    os << indent << name << " = xgrad.input \"" << fun.name << "\" : " << tensorType(fun)
+       << "\n";
+    break;
+  case FunNode::Kind::Param: {
+    name = fresh(fun.name.empty() ? "param" : fun.name);
+    if (fun.name.empty())
+      fun.name = "param" + std::to_string(fun.seed);
+    std::string args;
+    for (double arg : fun.initArgs)
+      args += (args.empty() ? "" : ", ") + literal(arg);
+    os << indent << name << " = xgrad.param \"" << fun.name << "\" " << fun.initializer << " ["
+       << args << "] seed " << fun.seed << " : " << tensorType(fun) << "\n";
+    break;
+  }
+  case FunNode::Kind::Cached:
+    name = fresh(fun.name);
+    os << indent << name << " = xgrad.cached \"" << fun.name << "\" : " << tensorType(fun)
+       << "\n";
+    break;
+  case FunNode::Kind::Kernel:
+    name = fresh(fun.name.empty() ? "kernel" : fun.name);
+    emitKernel(fun, name, indent);
+    break;
+  case FunNode::Kind::Target: {
+    std::string value = emit(fun.source, indent);
+    os << indent << "xgrad.target \"" << fun.name << "\" " << value << " : "
+       << tensorType(*fun.source) << "\n";
+    name = value;
+    break;
+  }
+  case FunNode::Kind::Cache: {
+    std::string value = emit(fun.source, indent);
+    os << indent << "xgrad.cache \"" << fun.name << "\" " << value << " : "
+       << tensorType(*fun.source) << "\n";
+    name = value;
+    break;
+  }
+  case FunNode::Kind::Gradient: {
+    std::string loss = emit(fun.source, indent), wrt = emit(fun.wrt, indent);
+    name = fresh("grad");
+    os << indent << name << " = xgrad.gradient " << loss << " wrt " << wrt << " : "
+       << tensorType(*fun.source) << ", " << tensorType(*fun.wrt) << "\n";
+    break;
+  }
+  case FunNode::Kind::Backprop:
+    name = fresh("train");
+    emitBackprop(fun, name, indent);
+    break;
+  }
+  names[node.get()] = name;
+  return name;
+}
+
+void Printer::emitKernel(FunNode &kernel, const std::string &name, const std::string &indent) {
+  // Everything the kernel reads comes first.
+  std::vector<std::shared_ptr<FunNode>> reads;
+  std::set<ExprNode *> seen;
+  collectReads(kernel.value, reads, seen);
+  for (Index &index : kernel.writeIndices)
+    collectReads(index.node, reads, seen);
+  for (auto &fun : reads)
+    if (fun->kind != FunNode::Kind::RegionArg || names.count(fun.get()))
+      emit(fun, indent);
+  std::string init = kernel.init ? emit(kernel.init, indent) : "";
+  std::string like = kernel.like ? emit(kernel.like, indent) : "";
+  std::vector<std::string> shape;
+  for (Index &size : kernel.explicitShape)
+    shape.push_back(emitGraphIndex(size.node, indent));
+
+  // Iterators in order of first appearance, written indices first.
+  std::vector<const ExprNode *> iterators;
+  std::set<const ExprNode *> visited;
+  std::function<void(const std::shared_ptr<ExprNode> &)> find =
+      [&](const std::shared_ptr<ExprNode> &expr) {
+        if (!expr || !visited.insert(expr.get()).second)
+          return;
+        if (expr->kind == ExprNode::Kind::Iterator)
+          iterators.push_back(expr.get());
+        for (auto &operand : expr->operands)
+          find(operand);
+      };
+  for (Index &index : kernel.writeIndices)
+    find(index.node);
+  find(kernel.value);
+  if (iterators.empty())
+    throw std::logic_error("a kernel without iterators: write at least one Iter");
+
+  os << indent << name << " = xgrad.kernel";
+  if (!kernel.name.empty())
+    os << " \"" << kernel.name << "\"";
+  if (kernel.init)
+    os << " init(" << init << " : " << tensorType(*kernel.init) << ")";
+  if (!shape.empty()) {
+    os << " shape(";
+    for (size_t i = 0; i < shape.size(); ++i)
+      os << (i ? ", " : "") << shape[i];
+    os << ")";
+  }
+  if (kernel.like)
+    os << " like(" << like << " : " << tensorType(*kernel.like) << ")";
+  os << " -> tensor<*x" << element << "> {\n" << indent << "^bb0(";
+  std::string inner = indent + "  ";
+  BodyPrinter body(
+      os, names, [this](const FunNode &f) { return tensorType(f); },
+      [this](ValueKind k) { return scalarType(k); }, [this](double v) { return literal(v); },
+      [this] { return fresh(); }, inner);
+  for (size_t i = 0; i < iterators.size(); ++i) {
+    std::string iterator = fresh("i");
+    body.values[iterators[i]] = iterator;
+    os << (i ? ", " : "") << iterator << ": index";
+  }
+  os << "):\n";
+  std::string value = body.emit(kernel.value);
+  std::string indices;
+  for (Index &index : kernel.writeIndices)
+    indices += (indices.empty() ? "" : ", ") + body.emit(index.node);
+  os << inner << "xgrad.accumulate " << value << " at " << (kernel.flatWrite ? "flat " : "")
+     << "[" << indices << "] : " << element << "\n" << indent << "}";
+
+  if (GradientSink *custom = kernel.customGradient.get()) {
+    // Inside the region the kernel's own result is the region's first argument.
+    std::string result = fresh("result"), gradient = fresh("grad_result");
+    os << " grad {\n" << indent << "^bb0(" << result << ": tensor<*x" << element << ">, "
+       << gradient << ": tensor<*x" << element << ">):\n";
+    std::map<const FunNode *, std::string> outer = names;
+    names[&kernel] = result;
+    names[custom->resultGradient.get()] = gradient;
+    std::vector<std::string> grads, wrts, gradTypes, wrtTypes;
+    for (auto &[wrt, grad] : custom->gradients) {
+      grads.push_back(emit(grad->node, inner));
+      gradTypes.push_back(tensorType(*grad->node));
+      wrts.push_back(outer.count(wrt.get()) ? outer[wrt.get()] : emit(wrt, inner));
+      wrtTypes.push_back(tensorType(*wrt));
+    }
+    auto join = [](const std::vector<std::string> &parts) {
+      std::string joined;
+      for (auto &part : parts)
+        joined += (joined.empty() ? "" : ", ") + part;
+      return joined;
+    };
+    os << inner << "xgrad.grad_yield " << join(grads) << " for " << join(wrts) << " : "
+       << join(gradTypes) << " for " << join(wrtTypes) << "\n" << indent << "}";
+    // Kernels of the region are not graph values.
+    names = outer;
+  }
+  os << "\n";
+}
+
+void Printer::emitBackprop(FunNode &backprop, const std::string &name,
+                           const std::string &indent) {
+  std::string loss = emit(backprop.source, indent);
+  // The optimizer is written once, over placeholders for the parameter and its gradient.
+  OptimizerState state;
+  for (const std::string &stateName : backprop.stateNames)
+    state[stateName];
+  auto param = std::make_shared<FunNode>(), grad = std::make_shared<FunNode>();
+  param->kind = grad->kind = FunNode::Kind::RegionArg;
+  Fun paramFun(param), gradFun(grad);
+  backprop.optimizer(paramFun, gradFun, state);
+
+  os << indent << name << " = xgrad.backprop " << loss;
+  if (!state.tensors.empty()) {
+    os << " state [";
+    for (size_t i = 0; i < state.tensors.size(); ++i)
+      os << (i ? ", " : "") << "\"" << state.tensors[i].name << "\"";
+    os << "]";
+  }
+  std::string unranked = "tensor<*x" + element + ">";
+  os << " : " << tensorType(*backprop.source) << " optimizer {\n" << indent << "^bb0(";
+  std::map<const FunNode *, std::string> outer = names;
+  std::vector<std::pair<const FunNode *, std::string>> args = {{param.get(), fresh("param")},
+                                                               {grad.get(), fresh("grad")}};
+  for (OptimizerState::Tensor &tensor : state.tensors)
+    args.emplace_back(tensor.initial.get(), fresh(tensor.name));
+  for (size_t i = 0; i < args.size(); ++i) {
+    os << (i ? ", " : "") << args[i].second << ": " << unranked;
+    names[args[i].first] = args[i].second;
+  }
+  os << "):\n";
+  std::string inner = indent + "  ";
+  std::vector<std::string> yields = {emit(paramFun.node, inner)};
+  for (OptimizerState::Tensor &tensor : state.tensors)
+    yields.push_back(emit(tensor.value->node, inner));
+  os << inner << "xgrad.yield ";
+  for (size_t i = 0; i < yields.size(); ++i)
+    os << (i ? ", " : "") << yields[i];
+  os << " : ";
+  for (size_t i = 0; i < yields.size(); ++i)
+    os << (i ? ", " : "") << unranked;
+  os << "\n" << indent << "}\n";
+  names = outer;
+}
+
+std::string Printer::print(const std::vector<Fun> &targets, const std::string &graphName) {
+  os << "xgrad.graph @" << graphName << " {\n";
+  for (const Fun &target : targets)
+    emit(target.node, "  ");
+  os << "}\n";
+  return os.str();
+}
+
+} // namespace
+
+std::string xgrad::toMLIR(const std::vector<Fun> &targets, FloatType type,
+                          const std::string &graphName) {
+  return Printer(type).print(targets, graphName);
+}
