@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <set>
@@ -190,11 +191,19 @@ std::string Printer::literal(double value) const {
     }
     return text;
   }
+  // The shortest text that reads back as the same double, in MLIR's float syntax (which
+  // needs a '.' before any exponent).
   char text[64];
-  std::snprintf(text, sizeof text, "%.17g", value);
+  for (int precision : {6, 9, 12, 15, 17}) {
+    std::snprintf(text, sizeof text, "%.*g", precision, value);
+    if (std::strtod(text, nullptr) == value)
+      break;
+  }
   std::string result = text;
-  if (result.find_first_of(".e") == std::string::npos)
-    result += ".0";
+  if (result.find('.') == std::string::npos) {
+    size_t exponent = result.find('e');
+    result.insert(exponent == std::string::npos ? result.size() : exponent, ".0");
+  }
   return result;
 }
 

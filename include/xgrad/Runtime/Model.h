@@ -84,6 +84,14 @@ public:
                                           const std::map<std::string, Tensor> &inputs,
                                           const FitOptions &options);
 
+  /// Saves the state (parameters, optimizer state, caches) and the epoch in xgrad's
+  /// versioned, checksummed format, through a temporary file renamed into place, so a crash
+  /// while saving leaves any earlier file intact.
+  llvm::Error save(llvm::StringRef path) const;
+  /// Loads state saved by `save`; a file of another model (other names, shapes or types), of
+  /// another format version, or corrupt, is an error and leaves the state as it was.
+  llvm::Error load(llvm::StringRef path);
+
   std::vector<std::string> targetNames() const;
   const TargetSignature *findTarget(llvm::StringRef name) const;
   std::map<std::string, Tensor> &state() { return stateTensors; }
