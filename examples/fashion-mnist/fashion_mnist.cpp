@@ -1,12 +1,15 @@
 //===- fashion_mnist.cpp - train a Fashion-MNIST classifier with xgrad ----===//
 //
-//   fashion-mnist [--model mlp.mlir] [--data DIR] [--epochs 5] [--batch 64] [--limit N]
+//   fashion-mnist [--model mlp|cnn|FILE.mlir] [--data DIR] [--epochs 5] [--batch 64]
+//                 [--limit N] [--save FILE]
 //
-// Loads the IDX files (gzip) of the Debian package dataset-fashion-mnist, compiles the model
-// through xgrad's pipeline and JIT, trains it with mini-batches (a progress bar per epoch)
-// and prints the loss, test accuracy and time of every epoch.
+// Loads the IDX files (gzip) of the Debian package dataset-fashion-mnist, builds the model
+// with the C++ front end (or reads it as xgrad IR), compiles it through xgrad's pipeline and
+// JIT, trains it with mini-batches (a progress bar per epoch) and prints the loss, test
+// accuracy and time of every epoch.
 //
 //===----------------------------------------------------------------------===//
+#include "xgrad/Frontend/Layers.h"
 #include "xgrad/Runtime/Idx.h"
 #include "xgrad/Runtime/Model.h"
 
@@ -19,8 +22,14 @@
 
 using namespace llvm;
 
-static cl::opt<std::string> modelPath("model", cl::desc("The model (xgrad IR)"),
-                                      cl::init(XGRAD_EXAMPLES_DIR "/fashion-mnist/mlp.mlir"));
+static cl::opt<std::string> modelPath(
+    "model", cl::desc("mlp (784-128-10), cnn (conv 5x5x8, pool, conv 3x3x16, pool, dense), or "
+                      "a file of xgrad IR"),
+    cl::init("mlp"));
+static cl::opt<double> rate("rate", cl::desc("Adam's learning rate (default: 0.001 for the MLP, "
+                                             "0.01 for the CNN)"),
+                            cl::init(0));
+static cl::opt<std::string> savePath("save", cl::desc("Save the trained state to this file"));
 static cl::opt<std::string> dataDir("data", cl::desc("Directory of the IDX files"),
                                     cl::init("/usr/share/datasets/fashion-mnist"));
 static cl::opt<int> epochs("epochs", cl::desc("Training epochs"), cl::init(5));
@@ -40,6 +49,26 @@ template <typename T> static T orFail(Expected<T> value) {
   if (!value)
     fail(toString(value.takeError()));
   return std::move(*value);
+}
+
+/// The models of the examples, written with the front end's layers.
+static std::string buildModel(StringRef kind) {
+  using namespace xgrad::layers;
+  xgrad::randomize(1);
+  xgrad::Fun logits;
+  if (kind == "mlp") {
+    xgrad::Fun images = xgrad::input("images", {-1, 784});
+    logits = dense(relu(dense(images, 784, 128)), 128, 10);
+  } else {
+    xgrad::Fun images = xgrad::input("images", {-1, 28, 28, 1});
+    xgrad::Fun hidden = maxPool2d(relu(conv2d(images, 1, 5, 5, 8)));
+    hidden = maxPool2d(relu(conv2d(hidden, 8, 3, 3, 16)));
+    logits = dense(flatten(hidden, 5 * 5 * 16), 5 * 5 * 16, 10);
+  }
+  xgrad::Fun predict = logits.target("predict");
+  xgrad::Fun loss = softmaxCrossEntropy(predict, xgrad::input("labels", {-1, 10}));
+  double eta = rate > 0 ? double(rate) : kind == "mlp" ? 0.001 : 0.01;
+  return xgrad::toMLIR({predict, loss.backprop(adam(eta)).target("train")});
 }
 
 /// Images as [N, pixels] scaled to [0, 1]; labels one-hot [N, 10].
@@ -97,14 +126,24 @@ int main(int argc, char **argv) {
   outs() << "Fashion-MNIST: " << trainImages.shape()[0] << " training and "
          << testImages.shape()[0] << " test images\n";
 
-  auto source = MemoryBuffer::getFile(modelPath);
-  if (!source)
-    fail("cannot read " + modelPath + ": " + source.getError().message());
+  std::string source;
+  if (modelPath == "mlp" || modelPath == "cnn") {
+    source = buildModel(modelPath);
+  } else {
+    auto file = MemoryBuffer::getFile(modelPath);
+    if (!file)
+      fail("cannot read " + modelPath + ": " + file.getError().message());
+    source = (*file)->getBuffer().str();
+  }
+  if (modelPath == "cnn") {
+    trainImages.reshape({trainImages.shape()[0], 28, 28, 1});
+    testImages.reshape({testImages.shape()[0], 28, 28, 1});
+  }
   xgrad::CompileOptions options;
   options.parallel = parallel;
   options.sourceName = modelPath;
   Clock::time_point start = Clock::now();
-  std::unique_ptr<xgrad::Model> model = orFail(xgrad::Model::compile((*source)->getBuffer(), options));
+  std::unique_ptr<xgrad::Model> model = orFail(xgrad::Model::compile(source, options));
   outs() << "compiled " << modelPath << " in " << format("%.0f", 1000 * seconds(start))
          << " ms\n";
 
@@ -130,6 +169,11 @@ int main(int argc, char **argv) {
     outs() << "\repoch " << epoch + 1 << "/" << epochs << ": loss " << format("%.4f", loss[0])
            << ", test accuracy " << format("%.2f%%", 100 * acc) << ", "
            << format("%.1f", trainTime) << " s" << std::string(20, ' ') << "\n";
+  }
+  if (!savePath.empty()) {
+    if (Error error = model->save(savePath))
+      fail(toString(std::move(error)));
+    outs() << "saved the trained state to " << savePath << "\n";
   }
   return 0;
 }
