@@ -1,0 +1,55 @@
+/*===- XGrad.h - the C API: compile xgrad IR, run targets on your buffers -===*
+ *
+ * For embedding xgrad as a backend. Every function that can fail returns 0 on success and
+ * nonzero on failure; when `error` is not NULL it then receives a message to release with
+ * xgradFreeString. Nothing here aborts on bad input.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef XGRAD_C_XGRAD_H
+#define XGRAD_C_XGRAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct XGradModel XGradModel;
+
+typedef enum { XGRAD_F32 = 0, XGRAD_F64 = 1 } XGradElementType;
+
+/* A dense row-major tensor in memory the caller owns. For an output, `shape` must have room
+ * for the output's rank (xgradOutputRank) and `capacity` says how many elements `data`
+ * holds; the call fills in `type`, `rank` and `shape`. */
+typedef struct {
+  XGradElementType type;
+  int64_t rank;
+  int64_t *shape;
+  void *data;
+  int64_t capacity;
+} XGradBuffer;
+
+/* Compiles xgrad IR (graphs, as text) through the whole pipeline and the JIT. */
+XGradModel *xgradCompile(const char *source, size_t length, int parallel, char **error);
+void xgradDestroy(XGradModel *model);
+void xgradFreeString(char *string);
+
+/* The output's rank of a target, or -1 if there is no such target. */
+int64_t xgradOutputRank(XGradModel *model, const char *target);
+
+/* Runs `target` on named inputs (copied in) and writes its value into `output`. A target that
+ * trains updates the model's state. */
+int xgradCall(XGradModel *model, const char *target, const char *const *inputNames,
+              const XGradBuffer *inputs, size_t numInputs, XGradBuffer *output, char **error);
+
+int64_t xgradGetEpoch(XGradModel *model);
+void xgradSetEpoch(XGradModel *model, int64_t epoch);
+int xgradSave(XGradModel *model, const char *path, char **error);
+int xgradLoad(XGradModel *model, const char *path, char **error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XGRAD_C_XGRAD_H */

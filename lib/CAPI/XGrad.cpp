@@ -1,0 +1,99 @@
+//===- XGrad.cpp - the C API over xgrad::Model ----------------------------===//
+#include "xgrad-c/XGrad.h"
+#include "xgrad/Runtime/Model.h"
+
+#include <cstdlib>
+#include <cstring>
+
+using namespace xgrad;
+
+struct XGradModel {
+  std::unique_ptr<Model> model;
+};
+
+static int fail(char **error, const std::string &message) {
+  if (error)
+    *error = strdup(message.c_str());
+  return 1;
+}
+static int fail(char **error, llvm::Error failure) {
+  return fail(error, llvm::toString(std::move(failure)));
+}
+
+XGradModel *xgradCompile(const char *source, size_t length, int parallel, char **error) {
+  if (!source)
+    return fail(error, "xgradCompile: no source"), nullptr;
+  CompileOptions options;
+  options.parallel = parallel != 0;
+  auto model = Model::compile(llvm::StringRef(source, length), options);
+  if (!model)
+    return fail(error, model.takeError()), nullptr;
+  return new XGradModel{std::move(*model)};
+}
+
+void xgradDestroy(XGradModel *model) { delete model; }
+void xgradFreeString(char *string) { std::free(string); }
+
+int64_t xgradOutputRank(XGradModel *model, const char *target) {
+  const TargetSignature *signature = model && target ? model->model->findTarget(target) : nullptr;
+  return signature ? int64_t(signature->output.shape.size()) : -1;
+}
+
+int xgradCall(XGradModel *model, const char *target, const char *const *inputNames,
+              const XGradBuffer *inputs, size_t numInputs, XGradBuffer *output, char **error) {
+  if (!model || !target || !output || (numInputs && (!inputNames || !inputs)))
+    return fail(error, "xgradCall: a required argument is NULL");
+  std::map<std::string, Tensor> tensors;
+  for (size_t i = 0; i < numInputs; ++i) {
+    const XGradBuffer &buffer = inputs[i];
+    if (!inputNames[i] || (buffer.rank > 0 && !buffer.shape) || buffer.rank < 0 ||
+        (buffer.type != XGRAD_F32 && buffer.type != XGRAD_F64))
+      return fail(error, "xgradCall: input " + std::to_string(i) + " is malformed");
+    std::vector<int64_t> shape(buffer.shape, buffer.shape + buffer.rank);
+    for (int64_t size : shape)
+      if (size < 0)
+        return fail(error, std::string("xgradCall: input '") + inputNames[i] +
+                               "' has a negative extent");
+    Tensor tensor(buffer.type == XGRAD_F32 ? ElementType::f32 : ElementType::f64, shape);
+    if (tensor.sizeInBytes() && !buffer.data)
+      return fail(error, std::string("xgradCall: input '") + inputNames[i] + "' has no data");
+    std::memcpy(tensor.data(), buffer.data, tensor.sizeInBytes());
+    tensors[inputNames[i]] = std::move(tensor);
+  }
+  llvm::Expected<Tensor> value = model->model->call(target, tensors);
+  if (!value)
+    return fail(error, value.takeError());
+  if (value->numElements() > output->capacity || !output->data ||
+      (value->shape().size() && !output->shape))
+    return fail(error, "xgradCall: the output needs room for " +
+                           std::to_string(value->numElements()) + " elements (" +
+                           value->typeString() + "), the buffer holds " +
+                           std::to_string(output->capacity));
+  output->type = value->elementType() == ElementType::f32 ? XGRAD_F32 : XGRAD_F64;
+  output->rank = value->shape().size();
+  std::copy(value->shape().begin(), value->shape().end(), output->shape);
+  std::memcpy(output->data, value->data(), value->sizeInBytes());
+  return 0;
+}
+
+int64_t xgradGetEpoch(XGradModel *model) { return model ? model->model->epoch : 0; }
+void xgradSetEpoch(XGradModel *model, int64_t epoch) {
+  if (model)
+    model->model->epoch = epoch;
+}
+
+int xgradSave(XGradModel *model, const char *path, char **error) {
+  if (!model || !path)
+    return fail(error, "xgradSave: a required argument is NULL");
+  if (llvm::Error failure = model->model->save(path))
+    return fail(error, std::move(failure));
+  return 0;
+}
+
+int xgradLoad(XGradModel *model, const char *path, char **error) {
+  if (!model || !path)
+    return fail(error, "xgradLoad: a required argument is NULL");
+  if (llvm::Error failure = model->model->load(path))
+    return fail(error, std::move(failure));
+  return 0;
+}
