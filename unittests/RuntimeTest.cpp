@@ -2,6 +2,7 @@
 #include "xgrad/Runtime/Idx.h"
 #include "xgrad/Runtime/Initializers.h"
 #include "xgrad/Runtime/Npy.h"
+#include "xgrad/Runtime/Ppm.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -113,6 +114,29 @@ TEST(Idx, RejectsCorruptFiles) {
   std::string gzip("\x1f\x8b\x08\0\0\0\0\0\0\x03garbage", 17);
   EXPECT_NE(errorOf(parseIdx(gzip, "f", ElementType::f32, 1).takeError())
                 .find("corrupt or truncated gzip"),
+            std::string::npos);
+}
+
+TEST(Ppm, RoundTripsAndRejectsCorruptFiles) {
+  Tensor image(ElementType::f32, {2, 3, 3});
+  for (int64_t i = 0; i < image.numElements(); ++i)
+    image.set(i, double(i * 13 % 256) / 255);
+  std::string path = temporaryPath("ppm");
+  ASSERT_FALSE(bool(writePpm(path, image)));
+  llvm::Expected<Tensor> back = readPpm(path);
+  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+  for (int64_t i = 0; i < image.numElements(); ++i)
+    EXPECT_NEAR(back->at(i), image.at(i), 1e-6);
+  llvm::sys::fs::remove(path);
+  EXPECT_NE(errorOf(parsePpm("P3 1 1 255\n", "p", ElementType::f32).takeError()).find("P6"),
+            std::string::npos);
+  EXPECT_NE(errorOf(parsePpm("P6 2 2 255\nabc", "p", ElementType::f32).takeError())
+                .find("truncated"),
+            std::string::npos);
+  EXPECT_NE(errorOf(parsePpm("P6 2 # comment\n 2 65535\n", "p", ElementType::f32).takeError())
+                .find("8-bit"),
+            std::string::npos);
+  EXPECT_NE(errorOf(writePpm(path, Tensor(ElementType::f32, {2, 2}))).find("[height, width, 3]"),
             std::string::npos);
 }
 
