@@ -167,9 +167,11 @@ std::string Printer::tensorType(const FunNode &node) const {
       type += (size < 0 ? std::string("?") : std::to_string(size)) + "x";
     return type + element + ">";
   }
+  case FunNode::Kind::Gradient:
+    return tensorType(*node.wrt);
   case FunNode::Kind::Target:
   case FunNode::Kind::Backprop:
-  case FunNode::Kind::Gradient:
+  case FunNode::Kind::Cache:
     return node.source ? tensorType(*node.source) : "tensor<*x" + element + ">";
   default:
     return "tensor<*x" + element + ">";

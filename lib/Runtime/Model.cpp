@@ -2,6 +2,8 @@
 #include "xgrad/Runtime/Model.h"
 #include "xgrad/Conversion/Passes.h"
 #include "xgrad/Pipelines/Pipelines.h"
+#include "xgrad/Dialect/XGrad/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
 #include "xgrad/Runtime/Initializers.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -446,4 +448,53 @@ llvm::Expected<Tensor> Model::call(StringRef name, const std::map<std::string, T
     if (!llvm::is_contained(arguments, allocation))
       std::free(allocation);
   return output;
+}
+
+llvm::Expected<std::string> xgrad::irAfterStage(StringRef source, StringRef stage) {
+  static const char *const stages[] = {"xgrad", "inferred", "functions", "linalg", "llvm"};
+  auto found = llvm::find(stages, stage);
+  if (found == std::end(stages))
+    return llvm::createStringError(
+        "unknown stage '%s' (stages: xgrad, inferred, functions, linalg, llvm)",
+        stage.str().c_str());
+  size_t depth = found - std::begin(stages);
+  mlir::MLIRContext context(mlir::MLIRContext::Threading::DISABLED);
+  mlir::DialectRegistry registry;
+  mlir::xgrad::registerPipelineDialects(registry);
+  context.appendDialectRegistry(registry);
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  {
+    mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+      printDiagnostic(os, diag);
+      return mlir::success();
+    });
+    module = mlir::parseSourceString<mlir::ModuleOp>(source, &context);
+  }
+  if (!module)
+    return llvm::createStringError("cannot parse the model:\n%s", diagnostics.c_str());
+  mlir::xgrad::XGradToLLVMOptions lowering;
+  llvm::Error error = runPipeline(
+      *module,
+      [&](mlir::PassManager &pm) {
+        if (depth >= 1)
+          mlir::xgrad::buildXGradGraphPipeline(pm);
+        if (depth >= 2)
+          pm.addPass(mlir::xgrad::createXGradMaterializeTargets());
+        if (depth == 3) {
+          pm.addPass(mlir::xgrad::createConvertXGradToLinalg());
+          pm.addPass(mlir::createCanonicalizerPass());
+          pm.addNestedPass<mlir::func::FuncOp>(mlir::xgrad::createXGradDefaultSchedule());
+        }
+        if (depth == 4)
+          mlir::xgrad::buildFuncsToLLVMPipeline(pm, lowering);
+      },
+      "lowering");
+  if (error)
+    return std::move(error);
+  std::string text;
+  llvm::raw_string_ostream out(text);
+  module->print(out);
+  return text;
 }

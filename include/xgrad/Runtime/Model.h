@@ -106,6 +106,11 @@ private:
   std::map<std::string, Tensor> stateTensors;
 };
 
+/// The model's IR after a stage of the pipeline: "xgrad" (as parsed), "inferred" (shapes,
+/// gradients and cleanup), "functions" (one func.func per target), "linalg" (kernels
+/// lowered and scheduled) or "llvm" (the LLVM dialect the JIT compiles).
+llvm::Expected<std::string> irAfterStage(llvm::StringRef source, llvm::StringRef stage);
+
 } // namespace xgrad
 
 #endif // XGRAD_RUNTIME_MODEL_H

@@ -1,0 +1,281 @@
+//===- Module.cpp - the _xgrad extension: front end and Model -------------===//
+//
+// The binding stays thin: expressions, graph nodes and Model map one to one onto the C++
+// API; python/xgrad/__init__.py gives them Exprgrad's syntax. llvm::Error becomes
+// RuntimeError with the same message; front-end misuse (std::logic_error) too.
+//
+//===----------------------------------------------------------------------===//
+#include "xgrad/Frontend/Layers.h"
+#include "xgrad/Runtime/Model.h"
+
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstring>
+
+namespace py = pybind11;
+using namespace xgrad;
+
+namespace {
+
+[[noreturn]] void raise(llvm::Error error) {
+  throw std::runtime_error(llvm::toString(std::move(error)));
+}
+template <typename T> T orRaise(llvm::Expected<T> value) {
+  if (!value)
+    raise(value.takeError());
+  return std::move(*value);
+}
+
+Tensor fromNumpy(const std::string &name, py::handle object) {
+  auto array = py::array::ensure(object);
+  if (!array)
+    throw std::invalid_argument("input '" + name + "' is not an array");
+  bool isDouble = array.dtype().is(py::dtype::of<double>());
+  if (!isDouble && !array.dtype().is(py::dtype::of<float>()))
+    throw std::invalid_argument("input '" + name + "' has dtype " +
+                                std::string(py::str(array.dtype())) +
+                                "; xgrad takes float32 and float64");
+  py::array contiguous = isDouble ? py::array(py::array_t<double, py::array::c_style>(array))
+                                  : py::array(py::array_t<float, py::array::c_style>(array));
+  std::vector<int64_t> shape(contiguous.shape(), contiguous.shape() + contiguous.ndim());
+  Tensor tensor(isDouble ? ElementType::f64 : ElementType::f32, shape);
+  std::memcpy(tensor.data(), contiguous.data(), tensor.sizeInBytes());
+  return tensor;
+}
+
+py::array toNumpy(const Tensor &tensor) {
+  std::vector<py::ssize_t> shape(tensor.shape().begin(), tensor.shape().end());
+  py::array array = tensor.elementType() == ElementType::f32
+                        ? py::array(py::array_t<float>(shape))
+                        : py::array(py::array_t<double>(shape));
+  std::memcpy(array.mutable_data(), tensor.data(), tensor.sizeInBytes());
+  return array;
+}
+
+std::map<std::string, Tensor> fromDict(const py::dict &inputs) {
+  std::map<std::string, Tensor> tensors;
+  for (auto [key, value] : inputs) {
+    std::string name = py::str(key);
+    tensors[name] = fromNumpy(name, value);
+  }
+  return tensors;
+}
+
+std::vector<Index> indices(const std::vector<Index> &list) { return list; }
+
+} // namespace
+
+PYBIND11_MODULE(_xgrad, m) {
+  m.doc() = "xgrad: Exprgrad's differentiable array language on MLIR";
+
+  py::class_<Index>(m, "Index")
+      .def(py::init<int64_t>())
+      .def("__add__", [](Index a, Index b) { return a + b; }, py::is_operator())
+      .def("__radd__", [](Index a, int64_t b) { return Index(b) + a; }, py::is_operator())
+      .def("__sub__", [](Index a, Index b) { return a - b; }, py::is_operator())
+      .def("__rsub__", [](Index a, int64_t b) { return Index(b) - a; }, py::is_operator())
+      .def("__mul__", [](Index a, Index b) { return a * b; }, py::is_operator())
+      .def("__rmul__", [](Index a, int64_t b) { return Index(b) * a; }, py::is_operator())
+      .def("__floordiv__", [](Index a, Index b) { return div(a, b); }, py::is_operator())
+      .def("__mod__", [](Index a, Index b) { return mod(a, b); }, py::is_operator())
+      .def("__eq__", [](Index a, Index b) { return a == b; }, py::is_operator())
+      .def("__ne__", [](Index a, Index b) { return a != b; }, py::is_operator())
+      .def("__lt__", [](Index a, Index b) { return a < b; }, py::is_operator())
+      .def("__gt__", [](Index a, Index b) { return a > b; }, py::is_operator())
+      .def("__le__", [](Index a, Index b) { return a <= b; }, py::is_operator())
+      .def("__ge__", [](Index a, Index b) { return a >= b; }, py::is_operator())
+      .def("__hash__", [](const Index &i) { return std::hash<void *>()(i.node.get()); }, py::is_operator());
+  py::implicitly_convertible<int64_t, Index>();
+  py::class_<Iter, Index>(m, "Iter").def(py::init<>());
+
+  py::class_<Scalar>(m, "Scalar")
+      .def(py::init<double>())
+      .def("__add__", [](Scalar a, Scalar b) { return a + b; }, py::is_operator())
+      .def("__radd__", [](Scalar a, double b) { return Scalar(b) + a; }, py::is_operator())
+      .def("__sub__", [](Scalar a, Scalar b) { return a - b; }, py::is_operator())
+      .def("__rsub__", [](Scalar a, double b) { return Scalar(b) - a; }, py::is_operator())
+      .def("__mul__", [](Scalar a, Scalar b) { return a * b; }, py::is_operator())
+      .def("__rmul__", [](Scalar a, double b) { return Scalar(b) * a; }, py::is_operator())
+      .def("__truediv__", [](Scalar a, Scalar b) { return a / b; }, py::is_operator())
+      .def("__rtruediv__", [](Scalar a, double b) { return Scalar(b) / a; }, py::is_operator())
+      .def("__neg__", [](Scalar a) { return -a; }, py::is_operator())
+      .def("__pow__", [](Scalar a, Scalar b) { return pow(a, b); }, py::is_operator())
+      .def("__eq__", [](Scalar a, Scalar b) { return a == b; }, py::is_operator())
+      .def("__ne__", [](Scalar a, Scalar b) { return a != b; }, py::is_operator())
+      .def("__lt__", [](Scalar a, Scalar b) { return a < b; }, py::is_operator())
+      .def("__gt__", [](Scalar a, Scalar b) { return a > b; }, py::is_operator())
+      .def("__le__", [](Scalar a, Scalar b) { return a <= b; }, py::is_operator())
+      .def("__ge__", [](Scalar a, Scalar b) { return a >= b; }, py::is_operator())
+      .def("__hash__", [](const Scalar &s) { return std::hash<void *>()(s.node.get()); }, py::is_operator());
+  py::implicitly_convertible<double, Scalar>();
+
+  py::class_<Boolean>(m, "Boolean")
+      .def("__and__", [](Boolean a, Boolean b) { return a && b; }, py::is_operator())
+      .def("__or__", [](Boolean a, Boolean b) { return a || b; }, py::is_operator())
+      .def("__invert__", [](Boolean a) { return !a; }, py::is_operator());
+
+  m.def("select", [](Boolean c, Scalar a, Scalar b) { return select(c, a, b); });
+  m.def("select_index", [](Boolean c, Index a, Index b) { return select(c, a, b); });
+  m.def("sq", &sq);
+  m.def("min", py::overload_cast<Scalar, Scalar>(&min));
+  m.def("max", py::overload_cast<Scalar, Scalar>(&max));
+  m.def("sin", &xgrad::sin);
+  m.def("cos", &xgrad::cos);
+  m.def("exp", &xgrad::exp);
+  m.def("pow", &xgrad::pow);
+  m.def("sqrt", &xgrad::sqrt);
+  m.def("ln", &ln);
+  m.def("log2", &xgrad::log2);
+  m.def("log10", &xgrad::log10);
+  m.def("tanh", &xgrad::tanh);
+  m.def("wrap", &wrap);
+  m.def("to_scalar", py::overload_cast<Index>(&toScalar));
+  m.def("bool_to_scalar", py::overload_cast<Boolean>(&toScalar));
+  m.def("to_index", &toIndex);
+  m.def("epoch", &epoch);
+
+  py::class_<Fun>(m, "Fun")
+      .def(py::init<>())
+      .def("read", [](Fun &f, std::vector<Index> idx, bool flat) {
+        return Scalar(Access(f, indices(idx), flat));
+      })
+      .def("write", [](Fun &f, std::vector<Index> idx, bool flat, Scalar value) {
+        Access(f, indices(idx), flat) += value;
+      })
+      .def("dim", &Fun::shape)
+      .def("length", &Fun::len)
+      .def("rank", &Fun::rank)
+      .def("with_shape", [](Fun &f, std::vector<Index> shape) -> Fun & {
+        return f.withShape(shape);
+      }, py::return_value_policy::reference)
+      .def("copy_shape", &Fun::copyShape, py::return_value_policy::reference)
+      .def("named", &Fun::named, py::return_value_policy::reference)
+      // Callbacks get pointers: pybind11 would pass a C++ reference to Python as a copy, and
+      // the writes must reach the C++ objects.
+      .def("custom_grad", [](Fun &f, py::function gradient) -> Fun & {
+        return f.customGrad([gradient](GradientSink &sink) {
+          gradient(py::cast(&sink, py::return_value_policy::reference));
+        });
+      }, py::return_value_policy::reference)
+      .def("target", &Fun::target)
+      .def("backprop", [](Fun &f, py::function optimizer, std::vector<std::string> names) {
+        return f.backprop([optimizer](Fun &param, Fun grad, OptimizerState &state) {
+          optimizer(py::cast(&param, py::return_value_policy::reference), grad,
+                    py::cast(&state, py::return_value_policy::reference));
+        }, names);
+      }, py::arg("optimizer"), py::arg("state_names") = std::vector<std::string>{})
+      .def("grad", &Fun::grad)
+      .def("cache", &Fun::cache);
+
+  py::class_<GradientSink>(m, "GradientSink")
+      .def("result", &GradientSink::result, py::return_value_policy::reference)
+      .def("of", &GradientSink::of, py::return_value_policy::reference);
+  py::class_<OptimizerState>(m, "OptimizerState")
+      .def("__getitem__", &OptimizerState::operator[], py::return_value_policy::reference);
+
+  m.def("input", &input, py::arg("name"), py::arg("shape"));
+  m.def("param", py::overload_cast<std::vector<int64_t>, double, double, const std::string &,
+                                   int64_t>(&param),
+        py::arg("shape"), py::arg("low") = -0.1, py::arg("high") = 0.1, py::arg("name") = "",
+        py::arg("seed") = -1);
+  m.def("cached", &cached);
+  m.def("randomize", &randomize);
+  m.def("to_mlir", [](std::vector<Fun> targets, const std::string &type) {
+    return toMLIR(targets, type == "f64" ? FloatType::f64 : FloatType::f32);
+  }, py::arg("targets"), py::arg("dtype") = "f32");
+
+  auto layers = m.def_submodule("layers");
+  layers.def("dense", &layers::dense, py::arg("values"), py::arg("inputs"), py::arg("outputs"),
+             py::arg("bias") = true);
+  layers.def("relu", &layers::relu);
+  layers.def("leaky_relu", &layers::leakyRelu, py::arg("input"), py::arg("leak") = 0.01);
+  layers.def("sigmoid", &layers::sigmoid);
+  layers.def("tanh", &layers::tanh);
+  layers.def("softmax", &layers::softmax);
+  layers.def("cross_entropy", &layers::crossEntropy);
+  layers.def("softmax_cross_entropy", &layers::softmaxCrossEntropy);
+  layers.def("mse", &layers::mse);
+  layers.def("conv2d", py::overload_cast<const Fun &, const Fun &, int64_t>(&layers::conv2d),
+             py::arg("images"), py::arg("filters"), py::arg("stride") = 1);
+  layers.def("conv2d_layer",
+             py::overload_cast<const Fun &, int64_t, int64_t, int64_t, int64_t, int64_t>(
+                 &layers::conv2d),
+             py::arg("images"), py::arg("channels"), py::arg("width"), py::arg("height"),
+             py::arg("filters"), py::arg("stride") = 1);
+  layers.def("max_pool2d", &layers::maxPool2d);
+  layers.def("upsample2", &layers::upsample2);
+  layers.def("reshape", &layers::reshape);
+  layers.def("flatten", &layers::flatten);
+  layers.def("add", &layers::add);
+  layers.def("sub", &layers::sub);
+  layers.def("mul", &layers::mul);
+  layers.def("div", &layers::divide);
+  layers.def("minimum", &layers::minimum);
+  layers.def("maximum", &layers::maximum);
+  layers.def("gradient_descent", &layers::gradientDescent, py::arg("rate") = 0.01);
+  layers.def("momentum", &layers::momentum, py::arg("rate") = 0.01, py::arg("mu") = 0.9);
+  layers.def("adam", &layers::adam, py::arg("eta") = 0.001, py::arg("beta1") = 0.9,
+             py::arg("beta2") = 0.999, py::arg("epsilon") = 1e-8);
+
+  m.def("ir_after_stage", [](const std::string &source, const std::string &stage) {
+    return orRaise(irAfterStage(source, stage));
+  });
+
+  py::class_<Model>(m, "Model")
+      .def_static("compile", [](const std::string &source, bool parallel) {
+        CompileOptions options;
+        options.parallel = parallel;
+        return orRaise(Model::compile(source, options));
+      }, py::arg("source"), py::arg("parallel") = false)
+      .def("call", [](Model &model, const std::string &target, py::dict inputs) {
+        return toNumpy(orRaise(model.call(target, fromDict(inputs))));
+      }, py::arg("target"), py::arg("inputs") = py::dict())
+      .def("apply", [](Model &model, const std::string &target, py::dict inputs) {
+        if (llvm::Error error = model.apply(target, fromDict(inputs)))
+          raise(std::move(error));
+      }, py::arg("target"), py::arg("inputs") = py::dict())
+      .def("fit", [](Model &model, const std::string &target, py::dict inputs, int64_t batchSize,
+                     int64_t epochs, bool shuffle, uint64_t seed,
+                     std::function<void(int64_t, int64_t, int64_t, double)> progress) {
+        FitOptions options;
+        options.batchSize = batchSize;
+        options.epochs = epochs;
+        options.shuffle = shuffle;
+        options.seed = seed;
+        if (progress)
+          options.progress = [&](const FitProgress &p) {
+            progress(p.epoch, p.batch, p.batches, p.meanLoss);
+          };
+        return orRaise(model.fit(target, fromDict(inputs), options));
+      }, py::arg("target"), py::arg("inputs"), py::arg("batch_size") = 32, py::arg("epochs") = 1,
+         py::arg("shuffle") = false, py::arg("seed") = 0, py::arg("progress") = nullptr)
+      .def("save", [](Model &model, const std::string &path) {
+        if (llvm::Error error = model.save(path))
+          raise(std::move(error));
+      })
+      .def("load", [](Model &model, const std::string &path) {
+        if (llvm::Error error = model.load(path))
+          raise(std::move(error));
+      })
+      .def_property_readonly("targets", &Model::targetNames)
+      .def("inputs", [](Model &model, const std::string &target) {
+        const TargetSignature *signature = model.findTarget(target);
+        if (!signature)
+          throw std::runtime_error("unknown or ambiguous target '" + target + "'");
+        std::vector<std::string> names;
+        for (const ValueSpec &spec : signature->inputs)
+          names.push_back(spec.name);
+        return names;
+      })
+      .def_property("epoch", [](Model &m) { return m.epoch; },
+                    [](Model &m, int64_t e) { m.epoch = e; })
+      .def("state", [](Model &model) {
+        py::dict state;
+        for (auto &[name, tensor] : model.state())
+          state[py::str(name)] = toNumpy(tensor);
+        return state;
+      });
+}

@@ -1,0 +1,338 @@
+"""xgrad: Exprgrad's differentiable array language, compiled through MLIR.
+
+Kernels read as in Exprgrad::
+
+    y, x, it = Iter(), Iter(), Iter()
+    out = Fun()
+    out[y, x] += a[y, it] * b[it, x]        # out[y, x] ++= a[y, it] * b[it, x] | (y, x, it)
+    relu = Fun()
+    relu.flat[it] += select(h.flat[it] >= 0.0, h.flat[it], 0.0)   # {} is .flat[]
+
+Nothing computes until ``compile``: the graph is printed as xgrad IR and compiled through the
+pipeline and the JIT. Errors from the compiler or a run arrive as ``RuntimeError`` with the
+compiler's message.
+"""
+import inspect
+import sys
+
+import numpy as np
+
+from . import _xgrad
+from ._xgrad import Boolean, Index, Iter, Scalar, epoch, randomize, select_index, wrap
+
+__all__ = ["Fun", "Iter", "Index", "Scalar", "Boolean", "Model", "compile", "input", "param",
+           "cached", "select", "select_index", "sq", "min", "max", "sin", "cos", "exp", "pow",
+           "sqrt", "ln", "log2", "log10", "tanh", "wrap", "to_scalar", "to_index", "epoch",
+           "randomize", "layers", "optimizers"]
+
+
+class _Written:
+    """What ``+=`` leaves in ``fun[...]``: the write already happened."""
+
+
+_WRITTEN = _Written()
+
+
+def _scalar(value):
+    if isinstance(value, _Ref):
+        return value.value
+    if isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool):
+        return Scalar(float(value))
+    return value
+
+
+def _index(value):
+    return Index(int(value)) if isinstance(value, (int, np.integer)) else value
+
+
+def _scalar_function(name):
+    native = getattr(_xgrad, name)
+
+    def function(*args):
+        return native(*[_scalar(a) for a in args])
+    function.__name__ = name
+    function.__doc__ = f"Exprgrad's {name}, on Scalars (numbers and reads convert)."
+    return function
+
+
+select = _scalar_function("select")
+sq, sin, cos, exp, sqrt, tanh = (_scalar_function(n) for n in ("sq", "sin", "cos", "exp", "sqrt", "tanh"))
+ln, log2, log10, pow = (_scalar_function(n) for n in ("ln", "log2", "log10", "pow"))
+min, max, to_index = (_scalar_function(n) for n in ("min", "max", "to_index"))
+
+
+def to_scalar(value):
+    if isinstance(value, Boolean):
+        return _xgrad.bool_to_scalar(value)
+    return _xgrad.to_scalar(_index(value))
+
+
+class _Ref:
+    """``fun[i, j]`` or ``fun.flat[k]``: a Scalar when read, a kernel when ``+=`` is applied."""
+
+    def __init__(self, fun, indices, flat):
+        self._fun, self._indices, self._flat = fun, indices, flat
+
+    @property
+    def value(self):
+        return self._fun.read(self._indices, self._flat)
+
+    def __iadd__(self, value):
+        self._fun.write(self._indices, self._flat, _scalar(value))
+        return _WRITTEN
+
+
+def _forward(name):
+    if name.startswith("__r") and name != "__rshift__":
+        # other OP ref: apply the plain operator to the Scalar on the left.
+        plain = "__" + name[3:]
+
+        def reflected(self, other):
+            return getattr(_scalar(other), plain)(self.value)
+        return reflected
+
+    def method(self, *args):
+        return getattr(self.value, name)(*[_scalar(a) for a in args])
+    return method
+
+
+for _name in ["__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
+              "__truediv__", "__rtruediv__", "__neg__", "__pow__", "__eq__", "__ne__", "__lt__",
+              "__gt__", "__le__", "__ge__"]:
+    setattr(_Ref, _name, _forward(_name))
+_Ref.__hash__ = None
+
+
+def _key(key):
+    return [_index(k) for k in (key if isinstance(key, tuple) else (key,))]
+
+
+class _Shape:
+    def __init__(self, fun):
+        self._fun = fun
+
+    def __getitem__(self, dim):
+        return self._fun.dim(dim)
+
+    @property
+    def len(self):
+        """``tensor.shape.len``: the rank."""
+        return self._fun.rank()
+
+
+class _Flat:
+    def __init__(self, owner):
+        self._owner = owner
+
+    def __getitem__(self, index):
+        return _Ref(self._owner._fun, [_index(index)], True)
+
+    def __setitem__(self, index, value):
+        self._owner._check_written(value)
+
+
+class Fun:
+    """A tensor of the graph: an input, a parameter, a kernel's result or a target."""
+
+    def __init__(self, fun=None):
+        self._fun = fun if fun is not None else _xgrad.Fun()
+
+    def __getitem__(self, key):
+        return _Ref(self._fun, _key(key), False)
+
+    def __setitem__(self, key, value):
+        self._check_written(value)
+
+    @staticmethod
+    def _check_written(value):
+        if value is not _WRITTEN:
+            raise TypeError("xgrad kernels accumulate: write `out[...] += value` (Exprgrad's ++=)")
+
+    @property
+    def flat(self):
+        """Exprgrad's ``fun{i}``: the row-major data directly."""
+        return _Flat(self)
+
+    @property
+    def shape(self):
+        return _Shape(self._fun)
+
+    @property
+    def len(self):
+        return self._fun.length()
+
+    def with_shape(self, shape):
+        self._fun.with_shape([_index(s) for s in shape])
+        return self
+
+    def copy_shape(self, other):
+        self._fun.copy_shape(other._fun)
+        return self
+
+    def named(self, name):
+        self._fun.named(name)
+        return self
+
+    def custom_grad(self, gradient):
+        """``gradient(grads)`` writes ``grads.of(x)[...] += ...`` using ``grads.result()``."""
+        def call(sink):
+            gradient(_GradientSink(sink))
+        self._fun.custom_grad(call)
+        return self
+
+    def target(self, name):
+        return Fun(self._fun.target(name))
+
+    def backprop(self, optimizer, state=()):
+        """Trains every parameter this loss depends on with ``optimizer(param, grad)`` (or
+        ``optimizer(param, grad, state)``, where ``state["name"]`` is persistent)."""
+        with_state = len(inspect.signature(optimizer).parameters) >= 3
+
+        def call(param, grad, state_tensors):
+            arguments = [Fun(param), Fun(grad)]
+            if with_state:
+                arguments.append(_State(state_tensors))
+            optimizer(*arguments)
+        return Fun(self._fun.backprop(call, list(state)))
+
+    def grad(self, wrt):
+        return Fun(self._fun.grad(wrt._fun))
+
+    def cache(self, name):
+        return Fun(self._fun.cache(name))
+
+
+class _State:
+    def __init__(self, state):
+        self._state = state
+
+    def __getitem__(self, name):
+        return Fun(self._state[name])
+
+
+class _GradientSink:
+    def __init__(self, sink):
+        self._sink = sink
+
+    def result(self):
+        return Fun(self._sink.result())
+
+    def of(self, value):
+        return Fun(self._sink.of(value._fun))
+
+
+def input(name, shape):
+    """``input("x")``; -1 (or None) marks an extent known only at run time."""
+    return Fun(_xgrad.input(name, [-1 if s is None else int(s) for s in shape]))
+
+
+def param(shape, low=-0.1, high=0.1, name="", seed=-1):
+    return Fun(_xgrad.param([int(s) for s in shape], low, high, name, seed))
+
+
+def cached(name, shape):
+    return Fun(_xgrad.cached(name, [int(s) for s in shape]))
+
+
+def to_mlir(*targets, dtype="f32"):
+    """The graph of the targets as xgrad IR."""
+    return _xgrad.to_mlir([t._fun for t in targets], dtype)
+
+
+class Model:
+    """A compiled graph: ``call`` a target, ``apply`` a training step, ``fit`` mini-batches."""
+
+    def __init__(self, source, parallel=False):
+        self.source = source
+        self._model = _xgrad.Model.compile(source, parallel)
+
+    def call(self, target, inputs=None):
+        return self._model.call(target, dict(inputs or {}))
+
+    def apply(self, target, inputs=None):
+        self._model.apply(target, dict(inputs or {}))
+
+    def fit(self, target, inputs, batch_size=32, epochs=1, shuffle=False, seed=0,
+            progress=True):
+        """Trains on mini-batches (the last, smaller batch is kept); returns each epoch's
+        mean loss. ``progress`` draws a bar on the terminal."""
+        def bar(epoch, batch, batches, loss):
+            if batch % 10 and batch != batches:
+                return
+            done = 30 * batch // batches
+            sys.stderr.write(f"\repoch {epoch + 1} [{'=' * done}{' ' * (30 - done)}] "
+                             f"{batch}/{batches} loss {loss:.4f}")
+            if batch == batches:
+                sys.stderr.write("\n")
+        return self._model.fit(target, dict(inputs), batch_size, epochs, shuffle, seed,
+                               bar if progress else None)
+
+    def save(self, path):
+        self._model.save(str(path))
+
+    def load(self, path):
+        self._model.load(str(path))
+
+    @property
+    def targets(self):
+        return self._model.targets
+
+    def inputs(self, target):
+        """The names of the inputs a target takes."""
+        return self._model.inputs(target)
+
+    @property
+    def epoch(self):
+        return self._model.epoch
+
+    @epoch.setter
+    def epoch(self, value):
+        self._model.epoch = value
+
+    @property
+    def state(self):
+        return self._model.state()
+
+    def ir(self, stage="xgrad"):
+        """The model's IR after a stage: "xgrad" (as written), "inferred" (shapes and
+        gradients), "functions" (one function per target), "linalg", or "llvm"."""
+        return _xgrad.ir_after_stage(self.source, stage)
+
+
+def compile(*targets, dtype="f32", parallel=False):
+    """Exprgrad's ``compile[float32](net)``: ``dtype`` is "f32" or "f64"."""
+    return Model(to_mlir(*targets, dtype=dtype), parallel)
+
+
+class _Layers:
+    """Exprgrad's layers (dnn.nim, base.nim), on Fun."""
+
+    def __getattr__(self, name):
+        layer = getattr(_xgrad.layers, name)
+
+        def call(*args, **kwargs):
+            args = [a._fun if isinstance(a, Fun) else a for a in args]
+            result = layer(*args, **kwargs)
+            return Fun(result) if isinstance(result, _xgrad.Fun) else result
+        return call
+
+
+layers = _Layers()
+
+
+class _Optimizers:
+    """gradient_descent(rate), momentum(rate, mu), adam(eta, beta1, beta2, epsilon)."""
+
+    def __getattr__(self, name):
+        make = getattr(_xgrad.layers, name)
+
+        def build(*args, **kwargs):
+            native = make(*args, **kwargs)
+
+            def optimizer(param, grad, state):
+                native(param._fun, grad._fun, state._state)
+            return optimizer
+        return build
+
+
+optimizers = _Optimizers()
