@@ -136,6 +136,7 @@ PYBIND11_MODULE(_xgrad, m) {
   m.def("bool_to_scalar", py::overload_cast<Boolean>(&toScalar));
   m.def("to_index", &toIndex);
   m.def("epoch", &epoch);
+  m.def("step", &step);
 
   py::class_<Fun>(m, "Fun")
       .def(py::init<>())

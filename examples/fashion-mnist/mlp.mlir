@@ -97,7 +97,7 @@ xgrad.graph @mlp {
     ^bb0(%it: index):
       %mi = xgrad.read flat %m1[%it] : tensor<*xf32>
       %vi = xgrad.read flat %v1[%it] : tensor<*xf32>
-      %e = xgrad.epoch
+      %e = xgrad.step
       %one_i = arith.constant 1 : index
       %t_i = arith.addi %e, %one_i : index
       %t = xgrad.to_scalar %t_i : index to f32

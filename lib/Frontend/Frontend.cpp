@@ -120,6 +120,7 @@ Scalar xgrad::toScalar(Boolean b) {
 }
 Index xgrad::toIndex(Scalar x) { return Index(op("xgrad.to_index", ValueKind::Index, {x.node})); }
 Index xgrad::epoch() { return Index(makeNode(ExprNode::Kind::Epoch, ValueKind::Index)); }
+Index xgrad::step() { return Index(makeNode(ExprNode::Kind::Step, ValueKind::Index)); }
 
 //===----------------------------------------------------------------------===//
 // Accesses and kernels

@@ -199,7 +199,7 @@ Optimizer adam(double eta, double beta1, double beta2, double epsilon) {
     m.named("adam.m");
     v(j) += v(j) * (beta2 - 1.0) + (1.0 - beta2) * sq(grad(j));
     v.named("adam.v");
-    Scalar step = toScalar(epoch() + 1);
+    Scalar step = toScalar(xgrad::step() + 1);
     Scalar mHat = m(k) / (1.0 - pow(beta1, step));
     Scalar vHat = v(k) / (1.0 - pow(beta2, step));
     param(k) += -eta * mHat / (sqrt(vHat) + epsilon);

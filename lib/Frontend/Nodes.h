@@ -10,7 +10,7 @@ enum class ValueKind { Index, Scalar, Boolean };
 
 /// One scalar or index expression inside a kernel (or, for shapes, in the graph).
 struct ExprNode {
-  enum class Kind { IndexLiteral, ScalarLiteral, Iterator, Op, Read, Dim, Len, Rank, Epoch };
+  enum class Kind { IndexLiteral, ScalarLiteral, Iterator, Op, Read, Dim, Len, Rank, Epoch, Step };
   Kind kind;
   ValueKind type;
   /// The MLIR op of Kind::Op (`arith.addf`, `math.exp`, `xgrad.wrap`, ...), with the

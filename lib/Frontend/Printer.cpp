@@ -86,6 +86,9 @@ public:
     case ExprNode::Kind::Epoch:
       line("xgrad.epoch");
       break;
+    case ExprNode::Kind::Step:
+      line("xgrad.step");
+      break;
     case ExprNode::Kind::Dim:
     case ExprNode::Kind::Len:
     case ExprNode::Kind::Rank: {

@@ -388,6 +388,8 @@ llvm::Expected<Tensor> Model::call(StringRef name, const std::map<std::string, T
   }
   storage.push_back(epoch);
   fieldCounts.push_back(1);
+  storage.push_back(step);
+  fieldCounts.push_back(1);
   size_t resultFields = 3 + 2 * target->output.shape.size();
   for (const ValueSpec &spec : target->stateOut)
     resultFields += 3 + 2 * spec.shape.size();
@@ -440,13 +442,15 @@ llvm::Expected<Tensor> Model::call(StringRef name, const std::map<std::string, T
   // A result is the caller's own buffer only if the lowering returned an argument uncopied;
   // never free those.
   std::vector<void *> arguments;
-  for (size_t at = 0, i = 0; i + 1 < fieldCounts.size(); at += fieldCounts[i++])
+  for (size_t at = 0, i = 0; i + 2 < fieldCounts.size(); at += fieldCounts[i++])
     arguments.push_back(reinterpret_cast<void *>(storage[at]));
   llvm::sort(allocations);
   allocations.erase(std::unique(allocations.begin(), allocations.end()), allocations.end());
   for (void *allocation : allocations)
     if (!llvm::is_contained(arguments, allocation))
       std::free(allocation);
+  if (!target->stateOut.empty())
+    ++step;
   return output;
 }
 

@@ -1,6 +1,6 @@
 //===- SaveLoad.cpp - model state files -----------------------------------===//
 //
-// Layout (little-endian): "XGRADSTATE" magic, u32 version, i64 epoch, u32 tensor count,
+// Layout (little-endian): "XGRADSTATE" magic, u32 version, i64 epoch, i64 step, u32 count,
 // then per tensor (sorted by name): u32 name length, name, u8 element type (0 f32, 1 f64),
 // u32 rank, i64 extents, raw data; finally the CRC-32 (zlib) of everything before it.
 //
@@ -55,6 +55,7 @@ llvm::Error Model::save(StringRef path) const {
   out.put(kMagic);
   out.put(kVersion);
   out.put(int64_t(epoch));
+  out.put(int64_t(step));
   out.put(uint32_t(stateTensors.size()));
   for (auto &[name, tensor] : stateTensors) {
     out.put(uint32_t(name.size()));
@@ -113,9 +114,9 @@ llvm::Error Model::load(StringRef path) {
   if (crc32(0, reinterpret_cast<const Bytef *>(body.data()), body.size()) != stored)
     return invalid("the checksum does not match: the file is corrupt or truncated");
 
-  int64_t savedEpoch;
+  int64_t savedEpoch, savedStep;
   uint32_t count;
-  if (!in.get(savedEpoch) || !in.get(count))
+  if (!in.get(savedEpoch) || !in.get(savedStep) || !in.get(count))
     return invalid("the file is truncated");
   std::map<std::string, Tensor> loaded;
   for (uint32_t i = 0; i < count; ++i) {
@@ -150,5 +151,6 @@ llvm::Error Model::load(StringRef path) {
                      "another model");
   stateTensors = std::move(loaded);
   epoch = savedEpoch;
+  step = savedStep;
   return llvm::Error::success();
 }

@@ -18,11 +18,11 @@ import sys
 import numpy as np
 
 from . import _xgrad
-from ._xgrad import Boolean, Index, Iter, Scalar, epoch, randomize, select_index, wrap
+from ._xgrad import Boolean, Index, Iter, Scalar, epoch, randomize, select_index, step, wrap
 
 __all__ = ["Fun", "Iter", "Index", "Scalar", "Boolean", "Model", "compile", "input", "param",
            "cached", "select", "select_index", "sq", "min", "max", "sin", "cos", "exp", "pow",
-           "sqrt", "ln", "log2", "log10", "tanh", "wrap", "to_scalar", "to_index", "epoch",
+           "sqrt", "ln", "log2", "log10", "tanh", "wrap", "to_scalar", "to_index", "epoch", "step",
            "randomize", "layers", "optimizers"]
 
 

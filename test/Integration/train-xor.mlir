@@ -189,13 +189,13 @@ xgrad.graph @xor {
       %s = arith.addf %a, %b : f32
       xgrad.accumulate %s at flat [%it] : f32
     }
-    // The bias correction counts steps from 1: t = epoch() + 1 (Exprgrad's epoch() starts at
-    // 0 and divides by zero in its first step).
+    // The bias correction counts training steps from 1: t = step + 1 (Exprgrad used
+    // epoch(), which starts at 0 and divides by zero in the first step).
     %p1 = xgrad.kernel "adam.step" init(%param : tensor<*xf32>) -> tensor<*xf32> {
     ^bb0(%it: index):
       %mi = xgrad.read flat %m1[%it] : tensor<*xf32>
       %vi = xgrad.read flat %v1[%it] : tensor<*xf32>
-      %e = xgrad.epoch
+      %e = xgrad.step
       %one_i = arith.constant 1 : index
       %t_i = arith.addi %e, %one_i : index
       %t = xgrad.to_scalar %t_i : index to f32

@@ -7,7 +7,7 @@
 // CHECK-LABEL: func.func @model.predict(
 // CHECK-SAME: %[[X:.*]]: tensor<?x2xf32> {bufferization.writable = false, xgrad.input = "x"},
 // CHECK-SAME: %[[W:.*]]: tensor<2x2xf32> {bufferization.writable = false, xgrad.state = "w"},
-// CHECK-SAME: %{{.*}}: index {xgrad.epoch})
+// CHECK-SAME: %{{.*}}: index {xgrad.epoch}, %{{.*}}: index {xgrad.step})
 // CHECK-SAME: -> (tensor<?x2xf32> {xgrad.output = "predict"})
 // CHECK-SAME: attributes {llvm.emit_c_interface}
 // CHECK: %[[N:.*]] = xgrad.dim %[[X]][0]

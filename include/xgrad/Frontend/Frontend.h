@@ -119,6 +119,8 @@ Scalar toScalar(Boolean b);
 Index toIndex(Scalar x);
 /// The model's epoch counter (`Model::epoch`).
 Index epoch();
+/// The training steps taken before this one (`Model::step`).
+Index step();
 
 /// `fun[indices]` or `fun(flatIndex)`: a read where a Scalar is expected, a write with `+=`
 /// (Exprgrad's `++=`).

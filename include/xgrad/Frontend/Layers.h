@@ -49,7 +49,7 @@ Fun maximum(const Fun &a, const Fun &b);
 Optimizer gradientDescent(double rate = 0.01);
 /// v = mu * v + grad; param -= rate * v
 Optimizer momentum(double rate = 0.01, double mu = 0.9);
-/// Adam, with bias correction counted from step one (epoch() + 1).
+/// Adam, with bias correction counted in training steps from one (step() + 1).
 Optimizer adam(double eta = 0.001, double beta1 = 0.9, double beta2 = 0.999,
                double epsilon = 1e-8);
 

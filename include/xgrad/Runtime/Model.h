@@ -97,6 +97,9 @@ public:
   std::map<std::string, Tensor> &state() { return stateTensors; }
   /// What `epoch()` returns in kernels.
   int64_t epoch = 0;
+  /// What `xgrad.step` returns: the training steps (calls of targets that update state)
+  /// taken so far.
+  int64_t step = 0;
 
 private:
   Model();

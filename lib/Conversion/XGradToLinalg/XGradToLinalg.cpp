@@ -46,7 +46,7 @@ private:
   func::FuncOp func;
   SmallVector<Attribute> &messages;
   bool useLinalg;
-  Value epoch;
+  Value epoch, step;
 };
 
 } // namespace
@@ -145,6 +145,8 @@ LogicalResult FunctionLowering::lowerBodyOp(Operation &op, OpBuilder &b, IRMappi
     result = lowerShapeQuery(&op, b, mapping);
   } else if (isa<EpochOp>(op)) {
     result = epoch;
+  } else if (isa<StepOp>(op)) {
+    result = step;
   } else if (auto wrap = dyn_cast<WrapOp>(op)) {
     Value modulus = map(wrap.getRhs());
     Value rem = arith::RemSIOp::create(b, loc, map(wrap.getLhs()), modulus);
@@ -306,6 +308,8 @@ LogicalResult FunctionLowering::run() {
   for (BlockArgument arg : func.getArguments())
     if (func.getArgAttr(arg.getArgNumber(), "xgrad.epoch"))
       epoch = arg;
+    else if (func.getArgAttr(arg.getArgNumber(), "xgrad.step"))
+      step = arg;
   SmallVector<Operation *> ops;
   for (Operation &op : func.getBody().front())
     if (op.getDialect() && isa<XGradDialect>(op.getDialect()))

@@ -62,6 +62,7 @@ xgrad.graph @graph_ops {
   // CHECK: xgrad.to_scalar %{{.*}} : i1 to f32
   // CHECK: xgrad.to_index %{{.*}} : f32
   // CHECK: xgrad.epoch
+  // CHECK: xgrad.step
   %idx = xgrad.kernel "index_ops" -> tensor<*xf32> {
   ^bb0(%i: index):
     %one = arith.constant 1 : index
@@ -77,7 +78,9 @@ xgrad.graph @graph_ops {
     %bs = xgrad.to_scalar %lt : i1 to f32
     %back = xgrad.to_index %s : f32
     %e = xgrad.epoch
-    %es = xgrad.to_scalar %e : index to f32
+    %st = xgrad.step
+    %est = arith.addi %e, %st : index
+    %es = xgrad.to_scalar %est : index to f32
     %v = arith.addf %s, %es : f32
     %v2 = arith.addf %v, %bs : f32
     xgrad.accumulate %v2 at flat [%rem] : f32

@@ -134,6 +134,8 @@ static LogicalResult materialize(GraphOp graph, TargetOp target, OpBuilder &buil
   }
   argTypes.push_back(builder.getIndexType());
   argAttrs.push_back(named("xgrad.epoch", builder.getUnitAttr()));
+  argTypes.push_back(builder.getIndexType());
+  argAttrs.push_back(named("xgrad.step", builder.getUnitAttr()));
   resultTypes.push_back(target.getValue().getType());
   resultAttrs.push_back(named("xgrad.output", target.getTargetNameAttr()));
   for (auto [value, name] : stateResults) {

@@ -343,6 +343,16 @@ def XGrad_EpochOp : XGrad_Op<"epoch", [HasParent<"KernelOp">]> {
   let assemblyFormat = "attr-dict";
 }
 
+def XGrad_StepOp : XGrad_Op<"step", [HasParent<"KernelOp">]> {
+  let summary = "The number of training steps taken before this one";
+  let description = [{
+    Counts the calls of targets that update model state (training steps), from 0. Adam's
+    bias correction needs the step, not the epoch: `1 - beta^(step + 1)`.
+  }];
+  let results = (outs Index:$result);
+  let assemblyFormat = "attr-dict";
+}
+
 def XGrad_WrapOp : XGrad_Op<"wrap", [Pure, SameOperandsAndResultType]> {
   let summary = "`wrap(x, y)`: `(x mod y + y) mod y`, always in `[0, y)`";
   let arguments = (ins Index:$lhs, Index:$rhs);
