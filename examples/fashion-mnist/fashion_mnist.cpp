@@ -27,7 +27,7 @@ static cl::opt<std::string> modelPath(
                       "a file of xgrad IR"),
     cl::init("mlp"));
 static cl::opt<double> rate("rate", cl::desc("Adam's learning rate (default: 0.001 for the MLP, "
-                                             "0.01 for the CNN)"),
+                                             "0.002 for the CNN)"),
                             cl::init(0));
 static cl::opt<std::string> savePath("save", cl::desc("Save the trained state to this file"));
 static cl::opt<std::string> dataDir("data", cl::desc("Directory of the IDX files"),
@@ -67,7 +67,7 @@ static std::string buildModel(StringRef kind) {
   }
   xgrad::Fun predict = logits.target("predict");
   xgrad::Fun loss = softmaxCrossEntropy(predict, xgrad::input("labels", {-1, 10}));
-  double eta = rate > 0 ? double(rate) : kind == "mlp" ? 0.001 : 0.01;
+  double eta = rate > 0 ? double(rate) : kind == "mlp" ? 0.001 : 0.002;
   return xgrad::toMLIR({predict, loss.backprop(adam(eta)).target("train")});
 }
 
