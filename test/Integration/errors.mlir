@@ -1,6 +1,5 @@
 // Every way a run can go wrong ends in one line on stderr and exit status 1.
-// RUN: split-file %s %t
-// RUN: not xgrad-run %t/matmul.mlir --target out --input a=2x3:1,2,3,4,5,6 --input b=4x2:1,2,3,4,5,6,7,8 2>&1 | FileCheck %s --check-prefix=CHECK-FAILED
+// RUN: split-file %s %t && not xgrad-run %t/matmul.mlir --target out --input a=2x3:1,2,3,4,5,6 --input b=4x2:1,2,3,4,5,6,7,8 2>&1 | FileCheck %s --check-prefix=CHECK-FAILED
 // CHECK-FAILED: xgrad-run: error: run-time check failed: kernel 'matmul': iterator #2 has one extent from dimension 1 of input 'a' and another from dimension 0 of input 'b' (3 vs 4)
 // RUN: not xgrad-run %t/gather.mlir --target out --input idx=3:0,2,5 --input table=4:10,20,30,40 2>&1 | FileCheck %s --check-prefix=CHECK-GATHER
 // CHECK-GATHER: xgrad-run: error: run-time check failed: the read of input 'table' at dimension 0 is out of bounds: index 5, extent 4
@@ -32,8 +31,7 @@
 // RUN: not xgrad-run %t/matmul.mlir --target out --input a=%t/ints.npy 2>&1 | FileCheck %s --check-prefix=CHECK-NPY-DTYPE
 // CHECK-NPY-DTYPE: xgrad-run: error: {{.*}}ints.npy: unsupported dtype '<i4' (xgrad reads float32 and float64)
 // RUN: %python -c "import numpy; numpy.save('%t/a.npy', numpy.arange(6, dtype=numpy.float32).reshape(2, 3))"
-// RUN: head -c 140 %t/a.npy > %t/truncated.npy
-// RUN: not xgrad-run %t/matmul.mlir --target out --input a=%t/truncated.npy 2>&1 | FileCheck %s --check-prefix=CHECK-NPY-TRUNCATED
+// RUN: head -c 140 %t/a.npy > %t/truncated.npy && not xgrad-run %t/matmul.mlir --target out --input a=%t/truncated.npy 2>&1 | FileCheck %s --check-prefix=CHECK-NPY-TRUNCATED
 // CHECK-NPY-TRUNCATED: xgrad-run: error: {{.*}}truncated.npy: not a valid .npy file: expected 24 bytes of data for shape 2x3xf32, found 12
 // RUN: %python -c "import numpy; numpy.save('%t/f.npy', numpy.asfortranarray(numpy.ones((2, 3), dtype=numpy.float32)))"
 // RUN: not xgrad-run %t/matmul.mlir --target out --input a=%t/f.npy 2>&1 | FileCheck %s --check-prefix=CHECK-NPY-FORTRAN

@@ -1,8 +1,7 @@
 // Derived gradients agree with central finite differences (f64, relative error <= 1e-6)
 // for every instruction with a Scalar argument, every layer kernel, gathers and scatters,
 // a custom gradient, a tensor read twice and by two losses, and a second derivative.
-// RUN: split-file %s %t
-// RUN: xgrad-run %t/instructions.mlir --target loss --input a=4:0.5,1.5,2.25,3.25 --input b=4:2.5,0.75,1.25,1.5 --check-gradients | FileCheck %s --check-prefix=INSTRUCTIONS
+// RUN: split-file %s %t && xgrad-run %t/instructions.mlir --target loss --input a=4:0.5,1.5,2.25,3.25 --input b=4:2.5,0.75,1.25,1.5 --check-gradients | FileCheck %s --check-prefix=INSTRUCTIONS
 // INSTRUCTIONS: gradient of input 'a': 4 elements, max relative error {{.*}}: ok
 // INSTRUCTIONS-NEXT: gradient of input 'b': 4 elements, max relative error {{.*}}: ok
 // RUN: xgrad-run %t/dense.mlir --target loss --input x=3x2:0.3,-0.8,0.5,0.1,-0.4,0.9 --input y=3x3:1,0,0,0,1,0,0,0,1 --check-gradients | FileCheck %s --check-prefix=DENSE

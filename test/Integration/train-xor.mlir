@@ -1,19 +1,13 @@
 // The README's XOR model written in kernels trains through the JIT: with its hand-written
 // optimizer (param{it} ++= -0.1 * grad{it}), with Adam (no NaN from the first step) and with
 // momentum. After training, all four predictions are within 0.1 of their targets.
-// RUN: split-file %s %t
-// RUN: xgrad-run %t/gd.mlir --train train --epochs 5000 --target predict --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --output %t/gd.npy
-// RUN: %python %S/Inputs/within.py %t/gd.npy 0,1,1,0 0.1 | FileCheck %s
+// RUN: split-file %s %t && xgrad-run %t/gd.mlir --train train --epochs 5000 --target predict --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --output %t/gd.npy && %python %S/Inputs/within.py %t/gd.npy 0,1,1,0 0.1 | FileCheck %s
 // The layers form (dense, leakyRelu, sigmoid, mse, gradientDescent) from examples/:
-// RUN: xgrad-run %S/../../examples/xor/xor_layers.mlir --train train --epochs 5000 --target predict --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --output %t/layers.npy
-// RUN: %python %S/Inputs/within.py %t/layers.npy 0,1,1,0 0.1 | FileCheck %s
-// RUN: xgrad-run %S/../../examples/xor/xor_kernels.mlir --train train --epochs 5000 --target predict --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --output %t/kernels.npy
-// RUN: %python %S/Inputs/within.py %t/kernels.npy 0,1,1,0 0.1 | FileCheck %s
+// RUN: xgrad-run %S/../../examples/xor/xor_layers.mlir --train train --epochs 5000 --target predict --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --output %t/layers.npy && %python %S/Inputs/within.py %t/layers.npy 0,1,1,0 0.1 | FileCheck %s
+// RUN: xgrad-run %S/../../examples/xor/xor_kernels.mlir --train train --epochs 5000 --target predict --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --output %t/kernels.npy && %python %S/Inputs/within.py %t/kernels.npy 0,1,1,0 0.1 | FileCheck %s
 // RUN: xgrad-run %t/adam.mlir --train train --epochs 1 --target loss --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --print-state | FileCheck %s --check-prefix=FIRST
-// RUN: xgrad-run %t/adam.mlir --train train --epochs 2000 --target predict --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --output %t/adam.npy
-// RUN: %python %S/Inputs/within.py %t/adam.npy 0,1,1,0 0.1 | FileCheck %s
-// RUN: xgrad-run %t/momentum.mlir --train train --epochs 3000 --target predict --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --output %t/momentum.npy
-// RUN: %python %S/Inputs/within.py %t/momentum.npy 0,1,1,0 0.1 | FileCheck %s
+// RUN: xgrad-run %t/adam.mlir --train train --epochs 2000 --target predict --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --output %t/adam.npy && %python %S/Inputs/within.py %t/adam.npy 0,1,1,0 0.1 | FileCheck %s
+// RUN: xgrad-run %t/momentum.mlir --train train --epochs 3000 --target predict --input x=4x2:0,0,0,1,1,0,1,1 --input y=4x1:0,1,1,0 --output %t/momentum.npy && %python %S/Inputs/within.py %t/momentum.npy 0,1,1,0 0.1 | FileCheck %s
 // CHECK: finite: True
 // CHECK: max error {{.*}} within 0.1: True
 // After Adam's first step the state is finite and the moments hold gradients.

@@ -1,6 +1,5 @@
 // Malformed input ends in a diagnostic and exit status 1, never a crash.
-// RUN: split-file %s %t
-// RUN: not xgrad-opt %t/truncated.mlir 2>&1 | FileCheck %s --check-prefix=TRUNCATED
+// RUN: split-file %s %t && not xgrad-opt %t/truncated.mlir 2>&1 | FileCheck %s --check-prefix=TRUNCATED
 // RUN: not xgrad-opt %t/unknown.mlir 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not xgrad-opt %t/wrongtype.mlir 2>&1 | FileCheck %s --check-prefix=WRONGTYPE
 // RUN: not xgrad-opt %t/garbage.mlir 2>&1 | FileCheck %s --check-prefix=GARBAGE

@@ -1,8 +1,7 @@
 // Exprgrad README's two XOR models in xgrad IR: they parse, verify and round-trip in custom
 // and generic form, and --xgrad-infer-shapes infers every kernel's shape with a dynamic
 // batch. (They train in test/Integration/train-xor.mlir.)
-// RUN: cat %S/../../../examples/xor/xor_layers.mlir %S/../../../examples/xor/xor_kernels.mlir > %t.mlir
-// RUN: xgrad-opt %t.mlir | xgrad-opt | FileCheck %s
+// RUN: cat %S/../../../examples/xor/xor_layers.mlir %S/../../../examples/xor/xor_kernels.mlir > %t.mlir && xgrad-opt %t.mlir | xgrad-opt | FileCheck %s
 // RUN: xgrad-opt %t.mlir --mlir-print-op-generic | xgrad-opt | FileCheck %s
 // RUN: xgrad-opt %t.mlir --pass-pipeline='builtin.module(xgrad.graph(xgrad-infer-shapes,cse,canonicalize))' | FileCheck %s --check-prefix=INFER
 

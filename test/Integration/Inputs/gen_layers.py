@@ -74,9 +74,9 @@ for name, ins, exp in runs:
     pre = name.upper().replace("_", "-")
     for mode in ["", " --no-linalg", " --parallel"]:
         lines.append(f"// RUN: xgrad-run %s --target {name} {args} --precision 8{mode} | FileCheck %s --check-prefix={pre}")
-    lines.append(f"// RUN: xgrad-run %s --target {name} {args} --output %t.{name}.serial.npy")
-    lines.append(f"// RUN: env OMP_NUM_THREADS=2 xgrad-run %s --target {name} {args} --parallel --output %t.{name}.parallel.npy")
-    lines.append(f"// RUN: cmp %t.{name}.serial.npy %t.{name}.parallel.npy")
+    lines.append(f"// RUN: xgrad-run %s --target {name} {args} --output %t.{name}.serial.npy && "
+                 f"env OMP_NUM_THREADS=2 xgrad-run %s --target {name} {args} --parallel --output %t.{name}.parallel.npy && "
+                 f"cmp %t.{name}.serial.npy %t.{name}.parallel.npy")
     text = fmt(exp).split("\n")
     lines.append(f"// {pre}: {name}: " + "x".join(map(str, exp.shape)) + "xf64")
     for t in text:
