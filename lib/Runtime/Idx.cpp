@@ -1,5 +1,6 @@
 //===- Idx.cpp - IDX files ------------------------------------------------===//
 #include "xgrad/Runtime/Idx.h"
+#include "xgrad/Runtime/Files.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -35,6 +36,25 @@ static llvm::Expected<std::string> gunzip(StringRef bytes, StringRef name) {
     }
   }
   inflateEnd(&stream);
+  return out;
+}
+
+/// Deflates `bytes` into the gzip format with zlib.
+static llvm::Expected<std::string> gzip(StringRef bytes) {
+  z_stream stream{};
+  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8,
+                   Z_DEFAULT_STRATEGY) != Z_OK)
+    return llvm::createStringError("cannot start zlib");
+  std::string out(deflateBound(&stream, bytes.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(bytes.data()));
+  stream.avail_in = bytes.size();
+  stream.next_out = reinterpret_cast<Bytef *>(out.data());
+  stream.avail_out = out.size();
+  int status = deflate(&stream, Z_FINISH);
+  out.resize(out.size() - stream.avail_out);
+  deflateEnd(&stream);
+  if (status != Z_STREAM_END)
+    return llvm::createStringError("zlib could not compress the data");
   return out;
 }
 
@@ -76,10 +96,9 @@ llvm::Expected<Tensor> xgrad::parseIdx(StringRef bytes, StringRef name, ElementT
 }
 
 llvm::Expected<Tensor> xgrad::readIdx(StringRef path, ElementType type, double scale) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+  auto buffer = readFile(path);
   if (!buffer)
-    return llvm::createStringError(buffer.getError(), "cannot read %s: %s", path.str().c_str(),
-                                   buffer.getError().message().c_str());
+    return buffer.takeError();
   return parseIdx((*buffer)->getBuffer(), path, type, scale);
 }
 
@@ -90,23 +109,10 @@ llvm::Error xgrad::writeIdx(StringRef path, const Tensor &tensor) {
       bytes.push_back(char((size >> shift) & 0xff));
   for (int64_t i = 0; i < tensor.numElements(); ++i)
     bytes.push_back(char(std::clamp(std::lround(tensor.at(i)), 0L, 255L)));
-  llvm::SmallString<256> temporary(path);
-  temporary += ".tmp";
-  if (path.ends_with(".gz")) {
-    gzFile file = gzopen(temporary.c_str(), "wb");
-    if (!file || gzwrite(file, bytes.data(), bytes.size()) != int(bytes.size()) ||
-        gzclose(file) != Z_OK)
-      return llvm::createStringError("cannot write %s", path.str().c_str());
-  } else {
-    std::error_code error;
-    llvm::raw_fd_ostream out(temporary, error);
-    if (error)
-      return llvm::createStringError(error, "cannot write %s: %s", path.str().c_str(),
-                                     error.message().c_str());
-    out << bytes;
-  }
-  if (std::error_code error = llvm::sys::fs::rename(temporary, path))
-    return llvm::createStringError(error, "cannot write %s: %s", path.str().c_str(),
-                                   error.message().c_str());
-  return llvm::Error::success();
+  if (!path.ends_with(".gz"))
+    return writeFileAtomically(path, bytes);
+  llvm::Expected<std::string> compressed = gzip(bytes);
+  if (!compressed)
+    return compressed.takeError();
+  return writeFileAtomically(path, *compressed);
 }

@@ -106,7 +106,8 @@ static llvm::Expected<ValueSpec> specOf(mlir::Type type, mlir::Attribute name) {
 }
 
 static llvm::Expected<TargetSignature> signatureOf(mlir::func::FuncOp func) {
-  TargetSignature signature{func.getSymName().str(), {}, {}, {}, {}};
+  TargetSignature signature;
+  signature.symbol = func.getSymName().str();
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
     mlir::Type type = func.getArgument(i).getType();
     for (StringRef kind : {"xgrad.input", "xgrad.state"}) {
@@ -159,6 +160,24 @@ static void printDiagnostic(llvm::raw_ostream &os, mlir::Diagnostic &diag) {
     print(note, "note");
 }
 
+/// Parses xgrad IR named `name` (for diagnostics) into `context`.
+static llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+parseModel(mlir::MLIRContext &context, StringRef source, StringRef name) {
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    printDiagnostic(os, diag);
+    return mlir::success();
+  });
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(source, name), llvm::SMLoc());
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return llvm::createStringError("cannot parse the model:\n%s", diagnostics.c_str());
+  return module;
+}
+
 /// Runs `build` on the module, collecting diagnostics into the error.
 template <typename Build>
 static llvm::Error runPipeline(mlir::ModuleOp module, Build build, StringRef stage) {
@@ -194,21 +213,10 @@ llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
   context.appendDialectRegistry(registry);
   context.loadAllAvailableDialects();
 
-  std::string diagnostics;
-  llvm::raw_string_ostream os(diagnostics);
-  mlir::OwningOpRef<mlir::ModuleOp> module;
-  {
-    mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-      printDiagnostic(os, diag);
-      return mlir::success();
-    });
-    llvm::SourceMgr sourceMgr;
-    sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(source, options.sourceName),
-                                 llvm::SMLoc());
-    module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
-  }
-  if (!module)
-    return llvm::createStringError("cannot parse the model:\n%s", diagnostics.c_str());
+  auto parsed = parseModel(context, source, options.sourceName);
+  if (!parsed)
+    return parsed.takeError();
+  mlir::OwningOpRef<mlir::ModuleOp> module = std::move(*parsed);
 
   if (llvm::Error error = runPipeline(
           *module, [](mlir::PassManager &pm) { mlir::xgrad::buildXGradToFuncsPipeline(pm); },
@@ -466,18 +474,10 @@ llvm::Expected<std::string> xgrad::irAfterStage(StringRef source, StringRef stag
   mlir::DialectRegistry registry;
   mlir::xgrad::registerPipelineDialects(registry);
   context.appendDialectRegistry(registry);
-  std::string diagnostics;
-  llvm::raw_string_ostream os(diagnostics);
-  mlir::OwningOpRef<mlir::ModuleOp> module;
-  {
-    mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-      printDiagnostic(os, diag);
-      return mlir::success();
-    });
-    module = mlir::parseSourceString<mlir::ModuleOp>(source, &context);
-  }
-  if (!module)
-    return llvm::createStringError("cannot parse the model:\n%s", diagnostics.c_str());
+  auto parsed = parseModel(context, source, "model");
+  if (!parsed)
+    return parsed.takeError();
+  mlir::OwningOpRef<mlir::ModuleOp> module = std::move(*parsed);
   mlir::xgrad::XGradToLLVMOptions lowering;
   llvm::Error error = runPipeline(
       *module,

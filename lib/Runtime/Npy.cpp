@@ -1,5 +1,6 @@
 //===- Npy.cpp - NumPy .npy files -----------------------------------------===//
 #include "xgrad/Runtime/Npy.h"
+#include "xgrad/Runtime/Files.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
@@ -93,10 +94,9 @@ llvm::Expected<Tensor> xgrad::parseNpy(StringRef bytes, StringRef name) {
 }
 
 llvm::Expected<Tensor> xgrad::readNpy(StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+  auto buffer = readFile(path);
   if (!buffer)
-    return llvm::createStringError(buffer.getError(), "cannot read %s: %s", path.str().c_str(),
-                                   buffer.getError().message().c_str());
+    return buffer.takeError();
   return parseNpy((*buffer)->getBuffer(), path);
 }
 
@@ -115,24 +115,9 @@ llvm::Error xgrad::writeNpy(StringRef path, const Tensor &tensor) {
   header.append((64 - total % 64) % 64, ' ');
   header += "\n";
 
-  llvm::SmallString<256> temporary(path);
-  temporary += ".tmp";
-  {
-    std::error_code error;
-    llvm::raw_fd_ostream out(temporary, error);
-    if (error)
-      return llvm::createStringError(error, "cannot write %s: %s", path.str().c_str(),
-                                     error.message().c_str());
-    out << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff)
-        << char(header.size() >> 8) << header;
-    out.write(static_cast<const char *>(tensor.data()), tensor.sizeInBytes());
-    out.close();
-    if (out.has_error())
-      return llvm::createStringError(out.error(), "cannot write %s: %s", path.str().c_str(),
-                                     out.error().message().c_str());
-  }
-  if (std::error_code error = llvm::sys::fs::rename(temporary, path))
-    return llvm::createStringError(error, "cannot write %s: %s", path.str().c_str(),
-                                   error.message().c_str());
-  return llvm::Error::success();
+  std::string bytes = "\x93NUMPY";
+  bytes += {char(1), char(0), char(header.size() & 0xff), char(header.size() >> 8)};
+  bytes += header;
+  bytes.append(static_cast<const char *>(tensor.data()), tensor.sizeInBytes());
+  return writeFileAtomically(path, bytes);
 }

@@ -1,5 +1,6 @@
 //===- Ppm.cpp - PPM images -----------------------------------------------===//
 #include "xgrad/Runtime/Ppm.h"
+#include "xgrad/Runtime/Files.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
@@ -47,10 +48,9 @@ llvm::Expected<Tensor> xgrad::parsePpm(StringRef bytes, StringRef name, ElementT
 }
 
 llvm::Expected<Tensor> xgrad::readPpm(StringRef path, ElementType type) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+  auto buffer = readFile(path);
   if (!buffer)
-    return llvm::createStringError(buffer.getError(), "cannot read %s: %s", path.str().c_str(),
-                                   buffer.getError().message().c_str());
+    return buffer.takeError();
   return parsePpm((*buffer)->getBuffer(), path, type);
 }
 
@@ -62,16 +62,5 @@ llvm::Error xgrad::writePpm(StringRef path, const Tensor &image) {
                       std::to_string(image.shape()[0]) + "\n255\n";
   for (int64_t i = 0; i < image.numElements(); ++i)
     bytes.push_back(char(std::lround(std::clamp(image.at(i), 0.0, 1.0) * 255)));
-  llvm::SmallString<256> temporary(path);
-  temporary += ".tmp";
-  std::error_code error;
-  {
-    llvm::raw_fd_ostream out(temporary, error);
-    if (!error)
-      out << bytes;
-  }
-  if (error || (error = llvm::sys::fs::rename(temporary, path)))
-    return llvm::createStringError(error, "cannot write %s: %s", path.str().c_str(),
-                                   error.message().c_str());
-  return llvm::Error::success();
+  return writeFileAtomically(path, bytes);
 }

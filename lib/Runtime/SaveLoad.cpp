@@ -5,6 +5,7 @@
 // u32 rank, i64 extents, raw data; finally the CRC-32 (zlib) of everything before it.
 //
 //===----------------------------------------------------------------------===//
+#include "xgrad/Runtime/Files.h"
 #include "xgrad/Runtime/Model.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -68,31 +69,14 @@ llvm::Error Model::save(StringRef path) const {
   }
   out.put(uint32_t(crc32(0, reinterpret_cast<const Bytef *>(out.bytes.data()), out.bytes.size())));
 
-  llvm::SmallString<256> temporary(path);
-  temporary += ".tmp";
-  {
-    std::error_code error;
-    llvm::raw_fd_ostream file(temporary, error);
-    if (error)
-      return llvm::createStringError(error, "cannot save to %s: %s", path.str().c_str(),
-                                     error.message().c_str());
-    file << out.bytes;
-    file.close();
-    if (file.has_error())
-      return llvm::createStringError(file.error(), "cannot save to %s: %s", path.str().c_str(),
-                                     file.error().message().c_str());
-  }
-  if (std::error_code error = llvm::sys::fs::rename(temporary, path))
-    return llvm::createStringError(error, "cannot save to %s: %s", path.str().c_str(),
-                                   error.message().c_str());
-  return llvm::Error::success();
+  return writeFileAtomically(path, out.bytes);
 }
 
 llvm::Error Model::load(StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+  auto buffer = readFile(path);
   if (!buffer)
-    return llvm::createStringError(buffer.getError(), "cannot load %s: %s", path.str().c_str(),
-                                   buffer.getError().message().c_str());
+    return llvm::createStringError("cannot load: %s",
+                                   llvm::toString(buffer.takeError()).c_str());
   StringRef bytes = (*buffer)->getBuffer();
   auto invalid = [&](const llvm::Twine &why) {
     return llvm::createStringError("cannot load %s: %s", path.str().c_str(),
