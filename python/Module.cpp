@@ -199,13 +199,16 @@ PYBIND11_MODULE(_xgrad, m) {
   layers.def("cross_entropy", &layers::crossEntropy);
   layers.def("softmax_cross_entropy", &layers::softmaxCrossEntropy);
   layers.def("mse", &layers::mse);
-  layers.def("conv2d", py::overload_cast<const Fun &, const Fun &, int64_t>(&layers::conv2d),
-             py::arg("images"), py::arg("filters"), py::arg("stride") = 1);
+  layers.def("conv2d",
+             py::overload_cast<const Fun &, const Fun &, int64_t, int64_t>(&layers::conv2d),
+             py::arg("images"), py::arg("filters"), py::arg("stride") = 1,
+             py::arg("padding") = 0);
   layers.def("conv2d_layer",
-             py::overload_cast<const Fun &, int64_t, int64_t, int64_t, int64_t, int64_t>(
-                 &layers::conv2d),
+             py::overload_cast<const Fun &, int64_t, int64_t, int64_t, int64_t, int64_t,
+                               int64_t>(&layers::conv2d),
              py::arg("images"), py::arg("channels"), py::arg("width"), py::arg("height"),
-             py::arg("filters"), py::arg("stride") = 1);
+             py::arg("filters"), py::arg("stride") = 1, py::arg("padding") = 0);
+  layers.def("pad2d", &layers::pad2d);
   layers.def("max_pool2d", &layers::maxPool2d);
   layers.def("upsample2", &layers::upsample2);
   layers.def("reshape", &layers::reshape);

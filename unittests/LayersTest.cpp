@@ -119,6 +119,24 @@ TEST(Layers, ConvolutionPoolingUpsampling) {
         }
     expectNear(conv, expected);
   }
+  // Padding: zeros around the images.
+  auto [padded, s0] = run(conv2d(input("i", {-1, 5, 5, 2}), input("f", {3, 2, 2, 2}), 2, 1),
+                          {{"i", images}, {"f", filters}});
+  std::vector<double> paddedExpected;
+  for (int64_t y = 0; y < 3; ++y)
+    for (int64_t x = 0; x < 3; ++x)
+      for (int f = 0; f < 3; ++f) {
+        double sum = 0;
+        for (int dy = 0; dy < 2; ++dy)
+          for (int dx = 0; dx < 2; ++dx)
+            for (int c = 0; c < 2; ++c) {
+              int64_t iy = y * 2 + dy - 1, ix = x * 2 + dx - 1;
+              if (iy >= 0 && iy < 5 && ix >= 0 && ix < 5)
+                sum += images.at((iy * 5 + ix) * 2 + c) * filters.at(((f * 2 + dy) * 2 + dx) * 2 + c);
+            }
+        paddedExpected.push_back(sum);
+      }
+  expectNear(padded, paddedExpected);
   Tensor even = values({1, 4, 4, 1});
   auto [pooled, s1] = run(maxPool2d(input("i", {-1, 4, 4, 1})), {{"i", even}});
   std::vector<double> expected;

@@ -82,8 +82,19 @@ Fun mse(const Fun &a, const Fun &b) {
   return result;
 }
 
-Fun conv2d(const Fun &images, const Fun &filters, int64_t stride) {
-  Fun in = images, kernel = filters, result;
+Fun pad2d(const Fun &images, int64_t padding) {
+  // A scatter into a larger zero tensor: its gradient is the matching gather.
+  Fun in = images, result;
+  Iter image, y, x, chan;
+  result[image, y + padding, x + padding, chan] += in[image, y, x, chan];
+  result.withShape({in.shape(0), in.shape(1) + 2 * padding, in.shape(2) + 2 * padding,
+                    in.shape(3)})
+      .named("pad2d");
+  return result;
+}
+
+Fun conv2d(const Fun &images, const Fun &filters, int64_t stride, int64_t padding) {
+  Fun in = padding ? pad2d(images, padding) : images, kernel = filters, result;
   Iter image, y, x, filter, dy, dx, chan;
   result[image, y, x, filter] +=
       in[image, y * stride + dy, x * stride + dx, chan] * kernel[filter, dy, dx, chan];
@@ -92,8 +103,9 @@ Fun conv2d(const Fun &images, const Fun &filters, int64_t stride) {
 }
 
 Fun conv2d(const Fun &images, int64_t channels, int64_t width, int64_t height, int64_t filters,
-           int64_t stride) {
-  return conv2d(images, param({filters, height, width, channels}, -0.1, 0.1, ""), stride);
+           int64_t stride, int64_t padding) {
+  return conv2d(images, param({filters, height, width, channels}, -0.1, 0.1, ""), stride,
+                padding);
 }
 
 Fun maxPool2d(const Fun &images) {

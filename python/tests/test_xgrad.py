@@ -134,6 +134,10 @@ LAYERS = {
                       lambda i, f: torch.nn.functional.conv2d(
                           i.permute(0, 3, 1, 2), f.permute(0, 3, 1, 2),
                           stride=2).permute(0, 2, 3, 1)),
+    "conv2d_padding": ([IMAGES, FILTERS], lambda i, f: layers.conv2d(i, f, 2, 1),
+                       lambda i, f: torch.nn.functional.conv2d(
+                           i.permute(0, 3, 1, 2), f.permute(0, 3, 1, 2), stride=2,
+                           padding=1).permute(0, 2, 3, 1)),
     "max_pool2d": ([IMAGES], layers.max_pool2d,
                    lambda i: torch.nn.functional.max_pool2d(
                        i.permute(0, 3, 1, 2), 2).permute(0, 2, 3, 1)),

@@ -25,10 +25,13 @@ Fun crossEntropy(const Fun &probabilities, const Fun &labels);
 Fun softmaxCrossEntropy(const Fun &logits, const Fun &labels);
 /// Mean of squared differences over the rows (Exprgrad's mse).
 Fun mse(const Fun &a, const Fun &b);
-/// images [n, h, w, c] with filters [f, kh, kw, c] -> [n, (h - kh) / stride + 1, ..., f].
-Fun conv2d(const Fun &images, const Fun &filters, int64_t stride = 1);
+/// images [n, h, w, c] with filters [f, kh, kw, c] -> [n, (h + 2 padding - kh) / stride + 1,
+/// ..., f]; `padding` zeros surround the images.
+Fun conv2d(const Fun &images, const Fun &filters, int64_t stride = 1, int64_t padding = 0);
 Fun conv2d(const Fun &images, int64_t channels, int64_t width, int64_t height, int64_t filters,
-           int64_t stride = 1);
+           int64_t stride = 1, int64_t padding = 0);
+/// The images with `padding` zeros around each one: [n, h + 2 padding, w + 2 padding, c].
+Fun pad2d(const Fun &images, int64_t padding);
 /// The maximum of every 2x2 window, with Exprgrad's custom gradient.
 Fun maxPool2d(const Fun &images);
 Fun upsample2(const Fun &images);
