@@ -29,6 +29,39 @@ template <typename T> T orRaise(llvm::Expected<T> value) {
   return std::move(*value);
 }
 
+/// Inputs read in place: C-contiguous float32/float64 arrays are not copied; others are
+/// converted once into `keepAlive`.
+struct Inputs {
+  std::map<std::string, TensorView> views;
+  std::vector<py::array> keepAlive;
+  std::vector<std::vector<int64_t>> shapes;
+};
+
+Inputs viewsOf(const py::dict &dict) {
+  Inputs inputs;
+  inputs.keepAlive.reserve(dict.size());
+  inputs.shapes.reserve(dict.size());
+  for (auto [key, value] : dict) {
+    std::string name = py::str(key);
+    auto array = py::array::ensure(value);
+    if (!array)
+      throw std::invalid_argument("input '" + name + "' is not an array");
+    bool isDouble = array.dtype().is(py::dtype::of<double>());
+    if (!isDouble && !array.dtype().is(py::dtype::of<float>()))
+      throw std::invalid_argument("input '" + name + "' has dtype " +
+                                  std::string(py::str(array.dtype())) +
+                                  "; xgrad takes float32 and float64");
+    // A no-op for arrays that already are C-contiguous.
+    py::array contiguous = isDouble ? py::array(py::array_t<double, py::array::c_style>(array))
+                                    : py::array(py::array_t<float, py::array::c_style>(array));
+    inputs.keepAlive.push_back(contiguous);
+    inputs.shapes.emplace_back(contiguous.shape(), contiguous.shape() + contiguous.ndim());
+    inputs.views[name] = {isDouble ? ElementType::f64 : ElementType::f32, inputs.shapes.back(),
+                          contiguous.data()};
+  }
+  return inputs;
+}
+
 Tensor fromNumpy(const std::string &name, py::handle object) {
   auto array = py::array::ensure(object);
   if (!array)
@@ -235,11 +268,12 @@ PYBIND11_MODULE(_xgrad, m) {
         return orRaise(Model::compile(source, options));
       }, py::arg("source"), py::arg("parallel") = false)
       .def("call", [](Model &model, const std::string &target, py::dict inputs) {
-        return toNumpy(orRaise(model.call(target, fromDict(inputs))));
+        Inputs views = viewsOf(inputs);
+        return toNumpy(orRaise(model.callOnViews(target, views.views)));
       }, py::arg("target"), py::arg("inputs") = py::dict())
       .def("apply", [](Model &model, const std::string &target, py::dict inputs) {
-        if (llvm::Error error = model.apply(target, fromDict(inputs)))
-          raise(std::move(error));
+        Inputs views = viewsOf(inputs);
+        orRaise(model.callOnViews(target, views.views));
       }, py::arg("target"), py::arg("inputs") = py::dict())
       .def("fit", [](Model &model, const std::string &target, py::dict inputs, int64_t batchSize,
                      int64_t epochs, bool shuffle, uint64_t seed,

@@ -43,24 +43,27 @@ int xgradCall(XGradModel *model, const char *target, const char *const *inputNam
               const XGradBuffer *inputs, size_t numInputs, XGradBuffer *output, char **error) {
   if (!model || !target || !output || (numInputs && (!inputNames || !inputs)))
     return fail(error, "xgradCall: a required argument is NULL");
-  std::map<std::string, Tensor> tensors;
+  // The inputs are read in place from the caller's buffers.
+  std::map<std::string, TensorView> views;
   for (size_t i = 0; i < numInputs; ++i) {
     const XGradBuffer &buffer = inputs[i];
     if (!inputNames[i] || (buffer.rank > 0 && !buffer.shape) || buffer.rank < 0 ||
         (buffer.type != XGRAD_F32 && buffer.type != XGRAD_F64))
       return fail(error, "xgradCall: input " + std::to_string(i) + " is malformed");
-    std::vector<int64_t> shape(buffer.shape, buffer.shape + buffer.rank);
-    for (int64_t size : shape)
+    llvm::ArrayRef<int64_t> shape(buffer.shape, buffer.rank);
+    int64_t count = 1;
+    for (int64_t size : shape) {
       if (size < 0)
         return fail(error, std::string("xgradCall: input '") + inputNames[i] +
                                "' has a negative extent");
-    Tensor tensor(buffer.type == XGRAD_F32 ? ElementType::f32 : ElementType::f64, shape);
-    if (tensor.sizeInBytes() && !buffer.data)
+      count *= size;
+    }
+    if (count && !buffer.data)
       return fail(error, std::string("xgradCall: input '") + inputNames[i] + "' has no data");
-    std::memcpy(tensor.data(), buffer.data, tensor.sizeInBytes());
-    tensors[inputNames[i]] = std::move(tensor);
+    views[inputNames[i]] = {buffer.type == XGRAD_F32 ? ElementType::f32 : ElementType::f64,
+                            shape, buffer.data};
   }
-  llvm::Expected<Tensor> value = model->model->call(target, tensors);
+  llvm::Expected<Tensor> value = model->model->callOnViews(target, views);
   if (!value)
     return fail(error, value.takeError());
   if (value->numElements() > output->capacity || !output->data ||

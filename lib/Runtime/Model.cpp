@@ -326,11 +326,10 @@ static std::string shapeString(const ValueSpec &spec) {
   return text + elementTypeName(spec.elementType).str();
 }
 
-static llvm::Error checkTensor(const ValueSpec &spec, const Tensor &tensor, StringRef what) {
-  bool matches = tensor.elementType() == spec.elementType &&
-                 tensor.shape().size() == spec.shape.size();
+static llvm::Error checkTensor(const ValueSpec &spec, const TensorView &tensor, StringRef what) {
+  bool matches = tensor.elementType == spec.elementType && tensor.shape.size() == spec.shape.size();
   for (size_t dim = 0; matches && dim < spec.shape.size(); ++dim)
-    matches = spec.shape[dim] < 0 || spec.shape[dim] == tensor.shape()[dim];
+    matches = spec.shape[dim] < 0 || spec.shape[dim] == tensor.shape[dim];
   if (matches)
     return llvm::Error::success();
   return llvm::createStringError("%s '%s': expected a tensor of %s, got %s", what.str().c_str(),
@@ -340,22 +339,30 @@ static llvm::Error checkTensor(const ValueSpec &spec, const Tensor &tensor, Stri
 
 /// A memref descriptor as the LLVM lowering lays it out: allocated and aligned pointers,
 /// offset, sizes, strides; every field 8 bytes.
-static void appendDescriptor(std::vector<int64_t> &storage, const Tensor &tensor) {
-  auto pointer = reinterpret_cast<int64_t>(tensor.data());
+static void appendDescriptor(std::vector<int64_t> &storage, const TensorView &tensor) {
+  auto pointer = reinterpret_cast<int64_t>(tensor.data);
   storage.push_back(pointer);
   storage.push_back(pointer);
   storage.push_back(0);
-  llvm::append_range(storage, tensor.shape());
+  llvm::append_range(storage, tensor.shape);
   int64_t stride = 1;
-  std::vector<int64_t> strides(tensor.shape().size());
+  std::vector<int64_t> strides(tensor.shape.size());
   for (size_t dim = strides.size(); dim-- > 0;) {
     strides[dim] = stride;
-    stride *= tensor.shape()[dim];
+    stride *= tensor.shape[dim];
   }
   llvm::append_range(storage, strides);
 }
 
 llvm::Expected<Tensor> Model::call(StringRef name, const std::map<std::string, Tensor> &inputs) {
+  std::map<std::string, TensorView> views;
+  for (auto &[inputName, tensor] : inputs)
+    views.emplace(inputName, tensor.view());
+  return callOnViews(name, views);
+}
+
+llvm::Expected<Tensor> Model::callOnViews(StringRef name,
+                                          const std::map<std::string, TensorView> &inputs) {
   const TargetSignature *target = findTarget(name);
   if (!target) {
     std::string known;
@@ -378,20 +385,20 @@ llvm::Expected<Tensor> Model::call(StringRef name, const std::map<std::string, T
   std::vector<size_t> fieldCounts;
   for (auto [isState, index] : target->argumentOrder) {
     const ValueSpec &spec = isState ? target->stateIn[index] : target->inputs[index];
-    const Tensor *tensor = nullptr;
+    TensorView tensor;
     if (isState) {
       auto it = stateTensors.find(spec.name);
       if (it == stateTensors.end())
         return llvm::createStringError("state '%s' has no value yet (a cache is read before "
                                        "any target stored it)",
                                        spec.name.c_str());
-      tensor = &it->second;
+      tensor = it->second.view();
     } else {
-      tensor = &inputs.at(spec.name);
+      tensor = inputs.at(spec.name);
     }
-    if (llvm::Error error = checkTensor(spec, *tensor, isState ? "state" : "input"))
+    if (llvm::Error error = checkTensor(spec, tensor, isState ? "state" : "input"))
       return std::move(error);
-    appendDescriptor(storage, *tensor);
+    appendDescriptor(storage, tensor);
     fieldCounts.push_back(3 + 2 * spec.shape.size());
   }
   storage.push_back(epoch);

@@ -58,14 +58,16 @@ Tensor Tensor::gatherRows(llvm::ArrayRef<int64_t> rows) const {
   return result;
 }
 
-std::string Tensor::typeString() const {
+std::string xgrad::typeString(ElementType type, llvm::ArrayRef<int64_t> shape) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  for (int64_t size : dims)
+  for (int64_t size : shape)
     os << size << "x";
   os << elementTypeName(type);
   return text;
 }
+
+std::string Tensor::typeString() const { return xgrad::typeString(type, dims); }
 
 void Tensor::print(llvm::raw_ostream &os, int precision) const {
   if (dims.empty()) {

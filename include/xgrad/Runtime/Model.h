@@ -76,6 +76,9 @@ public:
 
   /// Computes a target: returns its value and stores the new state it computes.
   llvm::Expected<Tensor> call(llvm::StringRef target, const std::map<std::string, Tensor> &inputs);
+  /// The same on inputs in memory the caller owns, read in place.
+  llvm::Expected<Tensor> callOnViews(llvm::StringRef target,
+                                     const std::map<std::string, TensorView> &inputs);
 
   /// Trains with mini-batches: every input is split along its first dimension (all must
   /// have the same number of samples); the last, smaller batch is kept, not dropped. The

@@ -18,6 +18,18 @@ inline llvm::StringRef elementTypeName(ElementType type) {
   return type == ElementType::f32 ? "f32" : "f64";
 }
 
+/// `4x2xf32`: a shape and element type as MLIR writes them.
+std::string typeString(ElementType type, llvm::ArrayRef<int64_t> shape);
+
+/// A dense row-major tensor in memory someone else owns (a NumPy array, a caller's buffer):
+/// what `Model::call` reads its inputs from, without copying them.
+struct TensorView {
+  ElementType elementType;
+  llvm::ArrayRef<int64_t> shape;
+  const void *data;
+  std::string typeString() const { return xgrad::typeString(elementType, shape); }
+};
+
 /// A dense row-major tensor owned by the host.
 class Tensor {
 public:
@@ -37,6 +49,8 @@ public:
 
   /// The same data in another shape; false if the element counts differ.
   bool reshape(std::vector<int64_t> shape);
+
+  TensorView view() const { return {type, dims, bytes.data()}; }
 
   /// The rows (slices along dimension 0) at `rows`, in that order: a mini-batch.
   Tensor gatherRows(llvm::ArrayRef<int64_t> rows) const;
