@@ -28,6 +28,15 @@ xgrad.graph @duplicate_param {
 
 // -----
 
+xgrad.graph @cache_named_like_param {
+  // expected-note @below {{the parameter is declared here}}
+  %w = xgrad.param "w" zeros [] seed 0 : tensor<2xf32>
+  // expected-error @below {{uses the name 'w' of a parameter; caches and parameters share one namespace}}
+  %c = xgrad.cached "w" : tensor<2xf32>
+}
+
+// -----
+
 xgrad.graph @empty_name {
   // expected-error @below {{expects a non-empty input name}}
   %a = xgrad.input "" : tensor<?xf32>

@@ -59,6 +59,19 @@ LogicalResult GraphOp::verify() {
     if (failed(result))
       return failure();
   }
+  // Parameters and caches are both model state, found by name.
+  for (Operation &op : getBody().front()) {
+    StringRef cacheName = isa<CacheOp>(op)    ? cast<CacheOp>(op).getCacheName()
+                          : isa<CachedOp>(op) ? cast<CachedOp>(op).getCacheName()
+                                              : StringRef();
+    if (!cacheName.empty() && params.count(cacheName)) {
+      InFlightDiagnostic diag = op.emitOpError()
+                                << "uses the name '" << cacheName
+                                << "' of a parameter; caches and parameters share one namespace";
+      diag.attachNote(params.lookup(cacheName)->getLoc()) << "the parameter is declared here";
+      return diag;
+    }
+  }
   return success();
 }
 

@@ -124,7 +124,7 @@ FailureOr<bool> Differentiator::differentiateRead(KernelOp kernel, ReadOp read,
   Value seed = ReadOp::create(inner, loc, resultGradient, write.getFlat(), write.getChecked(),
                               writeIndices);
   llvm::DenseMap<Value, Value> adjoints;
-  adjoints[mapping.lookup(write.getValue())] = seed;
+  adjoints[mapping.lookupOrDefault(write.getValue())] = seed;
   for (Operation *op : llvm::reverse(forward)) {
     if (op->getNumResults() != 1 || isa<ReadOp>(op))
       continue;

@@ -34,7 +34,7 @@ static llvm::SmallPtrSet<Operation *, 32> backwardSlice(ArrayRef<Value> roots, B
   return slice;
 }
 
-/// The state a graph declares, in order: parameters, then caches.
+/// The state a graph declares (parameters and caches), in graph order.
 static ArrayAttr stateDeclarations(GraphOp graph) {
   Builder b(graph.getContext());
   SmallVector<Attribute> decls;
