@@ -6,6 +6,13 @@
 // RUN: xgrad-run %t/gather.mlir --target out --input idx=3:0,2,3 --input table=4:10,20,30,40 | FileCheck %s --check-prefix=CHECK-GATHER-OK
 // CHECK-GATHER-OK: out: 3xf32
 // CHECK-GATHER-OK-NEXT: [10, 30, 40]
+// A write at an index computed from a Scalar is checked too, also on OpenMP threads.
+// RUN: xgrad-run %t/scatter.mlir --target out --input idx=5:0,3,3,1,3 --parallel | FileCheck %s --check-prefix=CHECK-SCATTER-OK
+// CHECK-SCATTER-OK: out: 4xf32
+// CHECK-SCATTER-OK-NEXT: [1, 1, 0, 3]
+// RUN: not xgrad-run %t/scatter.mlir --target out --input idx=3:0,7,1 --parallel 2>&1 | FileCheck %s --check-prefix=CHECK-SCATTER
+// CHECK-SCATTER: xgrad-run: error: run-time check failed: the write of kernel 'histogram' at dimension 0 is out of bounds: index 7, extent 4
+// RUN: not xgrad-run %t/gather.mlir --target out --input idx=3:0,2,5 --input table=4:10,20,30,40 --parallel 2>&1 | FileCheck %s --check-prefix=CHECK-GATHER
 // RUN: not xgrad-run %t/matmul.mlir --target out --input a=2x3:1,2,3,4,5,6 --input c=1:1 2>&1 | FileCheck %s --check-prefix=CHECK-NAME
 // CHECK-NAME: xgrad-run: error: target 'out' has no input 'c'
 // RUN: not xgrad-run %t/matmul.mlir --target out --input a=2x3:1,2,3,4,5,6 2>&1 | FileCheck %s --check-prefix=CHECK-MISSING
@@ -43,6 +50,19 @@
 // CHECK-INFER: xgrad-run: error: compiling the graph failed:
 // CHECK-INFER-NEXT: uninferable.mlir:3:8: error: 'xgrad.kernel' op cannot infer the range of iterator #0
 
+//--- scatter.mlir
+xgrad.graph @s {
+  %idx = xgrad.input "idx" : tensor<?xf32>
+  %c4 = arith.constant 4 : index
+  %histogram = xgrad.kernel "histogram" shape(%c4) -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %s = xgrad.read %idx[%i] : tensor<?xf32>
+    %k = xgrad.to_index %s : f32
+    %one = arith.constant 1.0 : f32
+    xgrad.accumulate %one at [%k] : f32
+  }
+  xgrad.target "out" %histogram : tensor<*xf32>
+}
 //--- matmul.mlir
 xgrad.graph @m {
   %a = xgrad.input "a" : tensor<?x?xf32>

@@ -27,9 +27,11 @@
 // LOOPS: scf.for
 // LOOPS: tensor.insert
 
-// A gather reads with tensor.extract inside the generic, after a per-element check.
+// A gather at an index computed from a Scalar is checked element by element; a failed check
+// unwinds to the calling thread, so the kernel stays a sequential loop, never threads.
 // CHECK-LABEL: func.func @g.gather(
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel"]
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for
 // CHECK: arith.fptosi
 // CHECK: scf.if
 // CHECK: func.call @xgrad_check_failed(%c1_i64,

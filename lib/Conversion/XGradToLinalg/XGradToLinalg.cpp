@@ -39,6 +39,9 @@ private:
   /// lowered to tensor.extract.
   LogicalResult lowerBodyOp(Operation &op, OpBuilder &b, IRMapping &mapping,
                             DenseMap<Value, Value> &flatViews);
+  /// Fails the run unless every index is inside `tensor`; `what` names the access.
+  void checkIndices(OpBuilder &b, Location loc, Value tensor, ValueRange indices,
+                    const std::string &what);
   Value extractChecked(OpBuilder &b, ReadOp read, Value tensor, ValueRange indices);
   FailureOr<Value> lowerKernelToLoops(KernelOp kernel, OpBuilder &b, Value init);
   FailureOr<Value> lowerKernelToGeneric(KernelOp kernel, OpBuilder &b, Value init);
@@ -99,22 +102,26 @@ static Value expanded(OpBuilder &b, Location loc, RankedTensorType type, Value f
   return tensor::ReshapeOp::create(b, loc, type, flat, shapeTensor).getResult();
 }
 
+void FunctionLowering::checkIndices(OpBuilder &b, Location loc, Value tensor,
+                                    ValueRange indices, const std::string &what) {
+  for (auto [dim, idx] : llvm::enumerate(indices)) {
+    Value extent = tensor::DimOp::create(b, loc, tensor, dim);
+    Value nonNegative =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, idx, index(b, loc, 0));
+    Value below = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, extent);
+    emitCheck(b, loc, arith::AndIOp::create(b, loc, nonNegative, below),
+              what + " at dimension " + std::to_string(dim) +
+                  " is out of bounds: index {lhs}, extent {rhs}",
+              idx, extent);
+  }
+}
+
 Value FunctionLowering::extractChecked(OpBuilder &b, ReadOp read, Value tensor,
                                        ValueRange indices) {
-  Location loc = read.getLoc();
-  if (read.getChecked()) {
-    for (auto [dim, idx] : llvm::enumerate(indices)) {
-      Value extent = tensor::DimOp::create(b, loc, tensor, dim);
-      Value nonNegative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, idx,
-                                                index(b, loc, 0));
-      Value below = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, extent);
-      emitCheck(b, loc, arith::AndIOp::create(b, loc, nonNegative, below),
-                "the read of " + describeTensor(read.getTensor()) + " at dimension " +
-                    std::to_string(dim) + " is out of bounds: index {lhs}, extent {rhs}",
-                idx, extent);
-    }
-  }
-  return tensor::ExtractOp::create(b, loc, tensor, indices);
+  if (read.getChecked())
+    checkIndices(b, read.getLoc(), tensor, indices,
+                 "the read of " + describeTensor(read.getTensor()));
+  return tensor::ExtractOp::create(b, read.getLoc(), tensor, indices);
 }
 
 LogicalResult FunctionLowering::lowerBodyOp(Operation &op, OpBuilder &b, IRMapping &mapping,
@@ -193,6 +200,11 @@ FailureOr<Value> FunctionLowering::lowerKernelToLoops(KernelOp kernel, OpBuilder
         SmallVector<Value> indices;
         for (Value idx : write.getIndices())
           indices.push_back(mapping.lookupOrDefault(idx));
+        if (write.getChecked())
+          checkIndices(inner, loc, carried[0], indices,
+                       "the write of " + (kernel.getKernelName()
+                                              ? "kernel '" + kernel.getKernelName()->str() + "'"
+                                              : std::string("a kernel")));
         Value old = tensor::ExtractOp::create(inner, loc, carried[0], indices);
         Value sum = arith::AddFOp::create(inner, loc, old, mapping.lookupOrDefault(write.getValue()));
         return {tensor::InsertOp::create(inner, loc, sum, carried[0], indices)};
@@ -213,6 +225,12 @@ FailureOr<Value> FunctionLowering::lowerKernelToGeneric(KernelOp kernel, OpBuild
   unsigned numLoops = kernel.getNumIterators();
   MLIRContext *ctx = b.getContext();
 
+  // Run-time index checks unwind to the calling thread: kernels with them stay sequential
+  // loops, never OpenMP threads.
+  if (write.getChecked() ||
+      llvm::any_of(body.getOps<ReadOp>(), [](ReadOp read) { return read.getChecked(); }))
+    return failure();
+
   // The write must be a projection: distinct plain iterators.
   SmallVector<AffineExpr> writeExprs;
   llvm::SmallBitVector written(numLoops), plain(numLoops);
@@ -229,8 +247,6 @@ FailureOr<Value> FunctionLowering::lowerKernelToGeneric(KernelOp kernel, OpBuild
   SmallVector<ReadOp> inputReads;
   SmallVector<AffineMap> maps;
   for (auto read : body.getOps<ReadOp>()) {
-    if (read.getChecked())
-      continue;
     SmallVector<AffineExpr> exprs;
     bool affine = true;
     for (Value idx : read.getIndices()) {
