@@ -62,23 +62,6 @@ Inputs viewsOf(const py::dict &dict) {
   return inputs;
 }
 
-Tensor fromNumpy(const std::string &name, py::handle object) {
-  auto array = py::array::ensure(object);
-  if (!array)
-    throw std::invalid_argument("input '" + name + "' is not an array");
-  bool isDouble = array.dtype().is(py::dtype::of<double>());
-  if (!isDouble && !array.dtype().is(py::dtype::of<float>()))
-    throw std::invalid_argument("input '" + name + "' has dtype " +
-                                std::string(py::str(array.dtype())) +
-                                "; xgrad takes float32 and float64");
-  py::array contiguous = isDouble ? py::array(py::array_t<double, py::array::c_style>(array))
-                                  : py::array(py::array_t<float, py::array::c_style>(array));
-  std::vector<int64_t> shape(contiguous.shape(), contiguous.shape() + contiguous.ndim());
-  Tensor tensor(isDouble ? ElementType::f64 : ElementType::f32, shape);
-  std::memcpy(tensor.data(), contiguous.data(), tensor.sizeInBytes());
-  return tensor;
-}
-
 py::array toNumpy(const Tensor &tensor) {
   std::vector<py::ssize_t> shape(tensor.shape().begin(), tensor.shape().end());
   py::array array = tensor.elementType() == ElementType::f32
@@ -88,11 +71,13 @@ py::array toNumpy(const Tensor &tensor) {
   return array;
 }
 
-std::map<std::string, Tensor> fromDict(const py::dict &inputs) {
+/// Owning copies, for `fit`, which slices the inputs into batches anyway.
+std::map<std::string, Tensor> fromDict(const py::dict &dict) {
   std::map<std::string, Tensor> tensors;
-  for (auto [key, value] : inputs) {
-    std::string name = py::str(key);
-    tensors[name] = fromNumpy(name, value);
+  for (auto &[name, view] : viewsOf(dict).views) {
+    Tensor tensor(view.elementType, view.shape.vec());
+    std::memcpy(tensor.data(), view.data, tensor.sizeInBytes());
+    tensors[name] = std::move(tensor);
   }
   return tensors;
 }

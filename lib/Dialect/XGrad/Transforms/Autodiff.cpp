@@ -56,17 +56,23 @@ private:
 
 } // namespace
 
-Value Differentiator::ones(Value tensor) {
+/// A kernel `{it} ++= value | it` shaped like `tensor`, named `name`.
+static KernelOp constantLike(OpBuilder &builder, Value tensor, double value, StringRef name) {
   Location loc = tensor.getLoc();
-  auto kernel = KernelOp::create(builder, loc, unrankedLike(tensor), StringAttr(), Value(),
-                                 ValueRange{}, tensor, ValueRange{});
-  kernel.setKernelName("grad.seed");
+  Type element = cast<TensorType>(tensor.getType()).getElementType();
+  auto kernel = KernelOp::create(builder, loc, UnrankedTensorType::get(element),
+                                 builder.getStringAttr(name), Value(), ValueRange{}, tensor,
+                                 ValueRange{});
+  OpBuilder::InsertionGuard guard(builder);
   Block *body = builder.createBlock(&kernel.getBody(), {}, {builder.getIndexType()}, {loc});
-  OpBuilder inner = OpBuilder::atBlockEnd(body);
-  Value one = arith::ConstantOp::create(
-      inner, loc, inner.getFloatAttr(cast<TensorType>(tensor.getType()).getElementType(), 1.0));
-  AccumulateOp::create(inner, loc, one, /*flat=*/true, /*checked=*/false,
+  Value constant = arith::ConstantOp::create(builder, loc, builder.getFloatAttr(element, value));
+  AccumulateOp::create(builder, loc, constant, /*flat=*/true, /*checked=*/false,
                        ValueRange{body->getArgument(0)});
+  return kernel;
+}
+
+Value Differentiator::ones(Value tensor) {
+  KernelOp kernel = constantLike(builder, tensor, 1.0, "grad.seed");
   builder.setInsertionPointAfter(kernel);
   return kernel;
 }
@@ -298,21 +304,9 @@ static LogicalResult expandGradient(GraphOp graph, GradientOp gradientOp) {
     return failure();
   Value gradient = differentiator.gradientOf(gradientOp.getWrt());
   if (!gradient) {
-    // No dependence: the gradient is zero, a kernel that adds nothing.
+    // No dependence: the gradient is zero.
     OpBuilder builder(gradientOp);
-    Location loc = gradientOp.getLoc();
-    Value wrt = gradientOp.getWrt();
-    auto zeros = KernelOp::create(
-        builder, loc,
-        UnrankedTensorType::get(cast<TensorType>(wrt.getType()).getElementType()),
-        builder.getStringAttr("grad.zero"), Value(), ValueRange{}, wrt, ValueRange{});
-    Block *body = builder.createBlock(&zeros.getBody(), {}, {builder.getIndexType()}, {loc});
-    OpBuilder inner = OpBuilder::atBlockEnd(body);
-    Value zero = arith::ConstantOp::create(
-        inner, loc, inner.getFloatAttr(cast<TensorType>(wrt.getType()).getElementType(), 0.0));
-    AccumulateOp::create(inner, loc, zero, /*flat=*/true, /*checked=*/false,
-                         ValueRange{body->getArgument(0)});
-    gradient = zeros;
+    gradient = constantLike(builder, gradientOp.getWrt(), 0.0, "grad.zero");
   }
   gradientOp.getResult().replaceAllUsesWith(gradient);
   gradientOp.erase();
