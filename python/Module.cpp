@@ -161,9 +161,13 @@ PYBIND11_MODULE(_xgrad, m) {
       .def("read", [](Fun &f, std::vector<Index> idx, bool flat) {
         return Scalar(Access(f, indices(idx), flat));
       })
-      .def("write", [](Fun &f, std::vector<Index> idx, bool flat, Scalar value) {
-        Access(f, indices(idx), flat) += value;
-      })
+      .def("write", [](Fun &f, std::vector<Index> idx, bool flat, Scalar value, bool maximum) {
+        Access access(f, indices(idx), flat);
+        if (maximum)
+          access.max(value);
+        else
+          access += value;
+      }, py::arg("indices"), py::arg("flat"), py::arg("value"), py::arg("maximum") = false)
       .def("dim", &Fun::shape)
       .def("length", &Fun::len)
       .def("rank", &Fun::rank)

@@ -140,8 +140,12 @@ Access::operator Scalar() const {
   return Scalar(read);
 }
 
-void Access::operator+=(Scalar value) {
+void Access::operator+=(Scalar value) { write(value, false); }
+void Access::max(Scalar value) { write(value, true); }
+
+void Access::write(Scalar value, bool maximum) {
   auto kernel = std::make_shared<FunNode>();
+  kernel->maxWrite = maximum;
   kernel->kind = FunNode::Kind::Kernel;
   if (fun.node->kind != FunNode::Kind::Undeclared)
     kernel->init = fun.node;

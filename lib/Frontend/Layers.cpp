@@ -45,12 +45,21 @@ Fun tanh(const Fun &input) {
   });
 }
 
-Fun softmax(const Fun &input) {
-  Fun in = input, sums, result;
+/// The row maximum, which a stable softmax subtracts before exp.
+static Fun rowMaximum(Fun &in) {
+  Fun maximum;
   Iter y, x;
-  sums[y] += exp(in[y, x]);
+  maximum[y].max(in[y, x]);
+  maximum.named("softmax.max");
+  return maximum;
+}
+
+Fun softmax(const Fun &input) {
+  Fun in = input, maximum = rowMaximum(in), sums, result;
+  Iter y, x;
+  sums[y] += exp(in[y, x] - maximum[y]);
   sums.named("softmax.sums");
-  result[y, x] += exp(in[y, x]) / sums[y];
+  result[y, x] += exp(in[y, x] - maximum[y]) / sums[y];
   result.named("softmax");
   return result;
 }
@@ -64,11 +73,11 @@ Fun crossEntropy(const Fun &probabilities, const Fun &labels) {
 }
 
 Fun softmaxCrossEntropy(const Fun &logits, const Fun &labels) {
-  Fun in = logits, truth = labels, sums, result;
+  Fun in = logits, truth = labels, maximum = rowMaximum(in), sums, result;
   Iter y, x;
-  sums[y] += exp(in[y, x]);
+  sums[y] += exp(in[y, x] - maximum[y]);
   sums.named("softmax.sums");
-  Scalar logProbability = in[y, x] - ln(sums[y]);
+  Scalar logProbability = in[y, x] - maximum[y] - ln(sums[y]);
   result[Index(0)] += -(truth[y, x] * logProbability) / toScalar(truth.shape(0));
   result.named("softmaxCrossEntropy");
   return result;

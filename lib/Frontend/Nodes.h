@@ -39,6 +39,8 @@ struct FunNode {
   std::shared_ptr<FunNode> init;
   std::vector<Index> writeIndices;
   bool flatWrite = false;
+  /// `max` instead of `++=`.
+  bool maxWrite = false;
   std::shared_ptr<ExprNode> value;
   std::vector<Index> explicitShape;
   std::shared_ptr<FunNode> like;

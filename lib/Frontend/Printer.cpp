@@ -366,7 +366,8 @@ void Printer::emitKernel(FunNode &kernel, const std::string &name, const std::st
   std::string indices;
   for (Index &index : kernel.writeIndices)
     indices += (indices.empty() ? "" : ", ") + body.emit(index.node);
-  os << inner << "xgrad.accumulate " << value << " at " << (kernel.flatWrite ? "flat " : "")
+  os << inner << "xgrad.accumulate " << (kernel.maxWrite ? "max " : "") << value << " at "
+     << (kernel.flatWrite ? "flat " : "")
      << "[" << indices << "] : " << element << "\n" << indent << "}";
 
   if (GradientSink *custom = kernel.customGradient.get()) {

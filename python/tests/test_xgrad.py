@@ -183,6 +183,35 @@ def test_layer_forward_and_gradient_match_torch(name):
                                    err_msg=f"gradient of input {k}")
 
 
+def test_softmax_is_stable_for_huge_logits():
+    logits = np.array([[1000.0, 0.0, -1000.0], [50.0, 60.0, 70.0]], np.float32)
+    labels = np.eye(3, dtype=np.float32)[[0, 1]]
+    x, t = input("x", [None, 3]), input("t", [None, 3])
+    model = xgrad.compile(layers.softmax(x).target("softmax"),
+                          layers.softmax_cross_entropy(x, t).target("loss"))
+    probabilities = model.call("softmax", {"x": logits})
+    assert np.isfinite(probabilities).all()
+    np.testing.assert_allclose(probabilities, torch.softmax(torch.tensor(logits), 1).numpy(),
+                               atol=1e-6)
+    loss = model.call("loss", {"x": logits, "t": labels})
+    expected = torch.nn.functional.cross_entropy(torch.tensor(logits), torch.tensor([0, 1]))
+    np.testing.assert_allclose(loss, [expected.item()], rtol=1e-5)
+
+
+def test_max_reduction_and_its_gradient():
+    x = input("x", [None, 4])
+    row_max, y, i = Fun(), Iter(), Iter()
+    row_max[y].max(x[y, i])
+    loss, j = Fun(), Iter()
+    loss[0] += sq(row_max[j])
+    model = xgrad.compile(row_max.target("max"), loss.grad(x).target("grad"), dtype="f64")
+    values = np.array([[1.0, 7.0, -3.0, 2.0], [-5.0, -1.0, -8.0, -2.0]])
+    np.testing.assert_array_equal(model.call("max", {"x": values}), [7.0, -1.0])
+    expected = np.zeros_like(values)
+    expected[0, 1], expected[1, 1] = 14.0, -2.0
+    np.testing.assert_array_equal(model.call("grad", {"x": values}), expected)
+
+
 def test_dense_matches_torch_with_its_parameters():
     xgrad.randomize(3)
     x = input("x", [None, 5])

@@ -81,6 +81,10 @@ class _Ref:
         self._fun.write(self._indices, self._flat, _scalar(value))
         return _WRITTEN
 
+    def max(self, value):
+        """Keeps the largest value here instead of the sum (a maximum reduction)."""
+        self._fun.write(self._indices, self._flat, _scalar(value), True)
+
 
 def _forward(name):
     if name.startswith("__r") and name != "__rshift__":

@@ -130,8 +130,12 @@ public:
   operator Scalar() const;
   /// Adds `value` at this index over all iterators in the statement: one kernel.
   void operator+=(Scalar value);
+  /// Keeps the largest `value` at this index instead of the sum (from -inf): a maximum
+  /// reduction, which Exprgrad lacks. `rowMax[y].max(x[y, i]);`
+  void max(Scalar value);
 
 private:
+  void write(Scalar value, bool maximum);
   Fun &fun;
   std::vector<Index> indices;
   bool flat;

@@ -17,11 +17,12 @@ Fun relu(const Fun &input);
 Fun leakyRelu(const Fun &input, double leak = 0.01);
 Fun sigmoid(const Fun &input);
 Fun tanh(const Fun &input);
-/// Row-wise softmax of [n, classes].
+/// Row-wise softmax of [n, classes], with the row maximum subtracted (no overflow).
 Fun softmax(const Fun &input);
 /// Exprgrad's crossEntropy of probabilities against labels, averaged over rows.
 Fun crossEntropy(const Fun &probabilities, const Fun &labels);
-/// Cross entropy of softmax(logits) in log-softmax form: -sum(labels * (x - ln(sum exp x))).
+/// Cross entropy of softmax(logits) in the stable log-softmax form:
+/// -sum(labels * (x - m - ln(sum exp(x - m)))) with m the row maximum.
 Fun softmaxCrossEntropy(const Fun &logits, const Fun &labels);
 /// Mean of squared differences over the rows (Exprgrad's mse).
 Fun mse(const Fun &a, const Fun &b);

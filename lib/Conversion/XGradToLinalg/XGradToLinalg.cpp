@@ -7,6 +7,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 
+#include <cmath>
+
 namespace mlir::xgrad {
 #define GEN_PASS_DEF_CONVERTXGRADTOLINALG
 #include "xgrad/Conversion/Passes.h.inc"
@@ -89,6 +91,13 @@ Value FunctionLowering::collapsed(OpBuilder &b, Location loc, Value tensor) {
   for (int64_t dim = 0; dim < type.getRank(); ++dim)
     all.push_back(dim);
   return tensor::CollapseShapeOp::create(b, loc, tensor, ArrayRef<ReassociationIndices>{all});
+}
+
+/// `++=` adds; `max` keeps the larger value.
+static Value combine(OpBuilder &b, Location loc, AccumulateOp write, Value old, Value value) {
+  if (write.getMax())
+    return arith::MaximumFOp::create(b, loc, old, value);
+  return arith::AddFOp::create(b, loc, old, value);
 }
 
 /// The one-dimensional result of a flat write, in the kernel's result shape.
@@ -206,7 +215,7 @@ FailureOr<Value> FunctionLowering::lowerKernelToLoops(KernelOp kernel, OpBuilder
                                               ? "kernel '" + kernel.getKernelName()->str() + "'"
                                               : std::string("a kernel")));
         Value old = tensor::ExtractOp::create(inner, loc, carried[0], indices);
-        Value sum = arith::AddFOp::create(inner, loc, old, mapping.lookupOrDefault(write.getValue()));
+        Value sum = combine(inner, loc, write, old, mapping.lookupOrDefault(write.getValue()));
         return {tensor::InsertOp::create(inner, loc, sum, carried[0], indices)};
       });
   if (failed(status))
@@ -308,8 +317,8 @@ FailureOr<Value> FunctionLowering::lowerKernelToGeneric(KernelOp kernel, OpBuild
           if (failed(lowerBodyOp(op, inner, mapping, flatViews)))
             status = failure();
         }
-        Value sum = arith::AddFOp::create(inner, loc, args.back(),
-                                          mapping.lookupOrDefault(write.getValue()));
+        Value sum = combine(inner, loc, write, args.back(),
+                            mapping.lookupOrDefault(write.getValue()));
         linalg::YieldOp::create(inner, loc, sum);
       });
   if (failed(status))
@@ -361,7 +370,9 @@ LogicalResult FunctionLowering::run() {
         if (type.isDynamicDim(dim))
           dynamicSizes.push_back(size);
       Value empty = tensor::EmptyOp::create(b, loc, type, dynamicSizes);
-      Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(type.getElementType(), 0.0));
+      // A sum starts from zero, a maximum from -inf.
+      double start = kernel.getAccumulate().getMax() ? -INFINITY : 0.0;
+      Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(type.getElementType(), start));
       init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
     }
     FailureOr<Value> lowered = failure();

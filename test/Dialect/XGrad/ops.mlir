@@ -46,6 +46,13 @@ xgrad.graph @graph_ops {
     %v = xgrad.read %b[%xx] : tensor<4xf32>
     xgrad.accumulate %v at [%y, %xx] : f32
   }
+  // CHECK: xgrad.kernel "rowmax" -> tensor<*xf32>
+  // CHECK: xgrad.accumulate max %{{.*}} at [%{{.*}}] : f32
+  %rowmax = xgrad.kernel "rowmax" -> tensor<*xf32> {
+  ^bb0(%y: index, %i: index):
+    %v = xgrad.read %x[%y, %i] : tensor<?x2xf32>
+    xgrad.accumulate max %v at [%y] : f32
+  }
   // CHECK: xgrad.kernel like(%x : tensor<?x2xf32>) -> tensor<?x2xf32>
   // CHECK: xgrad.read flat %x[%{{.*}}] : tensor<?x2xf32>
   // CHECK: xgrad.accumulate %{{.*}} at flat [%{{.*}}] : f32

@@ -66,7 +66,7 @@ static KernelOp constantLike(OpBuilder &builder, Value tensor, double value, Str
   OpBuilder::InsertionGuard guard(builder);
   Block *body = builder.createBlock(&kernel.getBody(), {}, {builder.getIndexType()}, {loc});
   Value constant = arith::ConstantOp::create(builder, loc, builder.getFloatAttr(element, value));
-  AccumulateOp::create(builder, loc, constant, /*flat=*/true, /*checked=*/false,
+  AccumulateOp::create(builder, loc, constant, /*flat=*/true, /*checked=*/false, /*max=*/false,
                        ValueRange{body->getArgument(0)});
   return kernel;
 }
@@ -91,7 +91,7 @@ void Differentiator::accumulate(Value value, Value gradient) {
   OpBuilder inner = OpBuilder::atBlockEnd(body);
   Value read = ReadOp::create(inner, loc, gradient, /*flat=*/true, /*checked=*/false,
                               ValueRange{body->getArgument(0)});
-  AccumulateOp::create(inner, loc, read, /*flat=*/true, /*checked=*/false,
+  AccumulateOp::create(inner, loc, read, /*flat=*/true, /*checked=*/false, /*max=*/false,
                        ValueRange{body->getArgument(0)});
   builder.setInsertionPointAfter(sum);
   existing = sum;
@@ -129,6 +129,15 @@ FailureOr<bool> Differentiator::differentiateRead(KernelOp kernel, ReadOp read,
     writeIndices.push_back(mapping.lookupOrDefault(index));
   Value seed = ReadOp::create(inner, loc, resultGradient, write.getFlat(), write.getChecked(),
                               writeIndices);
+  if (write.getMax()) {
+    // A maximum passes its gradient to the values that equal it.
+    Value maximum = ReadOp::create(inner, loc, kernel.getResult(), write.getFlat(),
+                                   write.getChecked(), writeIndices);
+    Value chosen = arith::CmpFOp::create(inner, loc, arith::CmpFPredicate::OEQ,
+                                         mapping.lookupOrDefault(write.getValue()), maximum);
+    Value zero = arith::ConstantOp::create(inner, loc, inner.getFloatAttr(seed.getType(), 0.0));
+    seed = arith::SelectOp::create(inner, loc, chosen, seed, zero);
+  }
   llvm::DenseMap<Value, Value> adjoints;
   adjoints[mapping.lookupOrDefault(write.getValue())] = seed;
   for (Operation *op : llvm::reverse(forward)) {
@@ -169,7 +178,8 @@ FailureOr<bool> Differentiator::differentiateRead(KernelOp kernel, ReadOp read,
   SmallVector<Value> readIndices;
   for (Value index : read.getIndices())
     readIndices.push_back(mapping.lookupOrDefault(index));
-  AccumulateOp::create(inner, loc, readAdjoint, read.getFlat(), read.getChecked(), readIndices);
+  AccumulateOp::create(inner, loc, readAdjoint, read.getFlat(), read.getChecked(),
+                       /*max=*/false, readIndices);
   builder.setInsertionPointAfter(gradKernel);
   gradients[tensor] = gradKernel;
   return true;
@@ -183,8 +193,12 @@ LogicalResult Differentiator::differentiateKernel(KernelOp kernel) {
     return kernel.emitOpError("has no inferred bounds: run --xgrad-infer-shapes before "
                               "--xgrad-autodiff");
   // out = init + sum(...): the init receives the result's gradient unchanged.
-  if (Value init = kernel.getInit(); init && dependent.contains(init))
+  if (Value init = kernel.getInit(); init && dependent.contains(init)) {
+    if (kernel.getAccumulate().getMax())
+      return kernel.emitOpError("cannot be differentiated with respect to its init tensor: "
+                                "a maximum over an init is not supported");
     accumulate(init, resultGradient);
+  }
 
   llvm::DenseSet<Value> covered;
   if (!kernel.getGrad().empty()) {

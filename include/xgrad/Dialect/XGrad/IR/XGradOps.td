@@ -268,12 +268,17 @@ def XGrad_AccumulateOp : XGrad_Op<"accumulate", [HasParent<"KernelOp">]> {
     `xgrad.accumulate %v at [%y, %x] : f32` is `out[y, x] ++= v`; with `flat` it is
     `out{i} ++= v`, indexing the row-major data directly. It must be the last operation of
     its kernel's body, and each kernel has exactly one.
+
+    With `max` the kernel keeps the largest value instead of the sum, starting from -inf (or
+    from its init tensor): `m[y] max= x[y, i]`, the row maximum a numerically stable softmax
+    subtracts. Exprgrad has no such reduction. Its gradient flows to the elements equal to
+    the maximum.
   }];
   let arguments = (ins AnyFloat:$value, UnitAttr:$flat, UnitAttr:$checked,
-                       Variadic<Index>:$indices);
+                       UnitAttr:$max, Variadic<Index>:$indices);
   let assemblyFormat = [{
-    $value `at` (`checked` $checked^)? (`flat` $flat^)? ` ` `[` $indices `]` attr-dict
-    `:` type($value)
+    (`max` $max^)? $value `at` (`checked` $checked^)? (`flat` $flat^)? ` ` `[` $indices `]`
+    attr-dict `:` type($value)
   }];
   let hasVerifier = 1;
 }
