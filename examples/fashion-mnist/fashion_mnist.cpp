@@ -29,6 +29,8 @@ static cl::opt<std::string> modelPath(
 static cl::opt<double> rate("rate", cl::desc("Adam's learning rate (default: 0.001 for the MLP, "
                                              "0.002 for the CNN)"),
                             cl::init(0));
+static cl::list<int> cnnFilters("filters", cl::desc("The CNN's filters per convolution"),
+                                 cl::CommaSeparated);
 static cl::opt<std::string> savePath("save", cl::desc("Save the trained state to this file"));
 static cl::opt<std::string> dataDir("data", cl::desc("Directory of the IDX files"),
                                     cl::init("/usr/share/datasets/fashion-mnist"));
@@ -60,10 +62,12 @@ static std::string buildModel(StringRef kind) {
     xgrad::Fun images = xgrad::input("images", {-1, 784});
     logits = dense(relu(dense(images, 784, 128)), 128, 10);
   } else {
+    int64_t first = cnnFilters.size() > 0 ? cnnFilters[0] : 8;
+    int64_t second = cnnFilters.size() > 1 ? cnnFilters[1] : 16;
     xgrad::Fun images = xgrad::input("images", {-1, 28, 28, 1});
-    xgrad::Fun hidden = maxPool2d(relu(conv2d(images, 1, 5, 5, 8)));
-    hidden = maxPool2d(relu(conv2d(hidden, 8, 3, 3, 16)));
-    logits = dense(flatten(hidden, 5 * 5 * 16), 5 * 5 * 16, 10);
+    xgrad::Fun hidden = maxPool2d(relu(conv2d(images, 1, 5, 5, first)));
+    hidden = maxPool2d(relu(conv2d(hidden, first, 3, 3, second)));
+    logits = dense(flatten(hidden, 5 * 5 * second), 5 * 5 * second, 10);
   }
   xgrad::Fun predict = logits.target("predict");
   xgrad::Fun loss = softmaxCrossEntropy(predict, xgrad::input("labels", {-1, 10}));

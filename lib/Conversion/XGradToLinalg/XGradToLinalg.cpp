@@ -159,10 +159,11 @@ LogicalResult FunctionLowering::lowerBodyOp(Operation &op, OpBuilder &b, IRMappi
     result = extractChecked(b, read, tensor, indices);
   } else if (isa<DimOp, LenOp, RankOp>(op)) {
     result = lowerShapeQuery(&op, b, mapping);
-  } else if (isa<EpochOp>(op)) {
-    result = epoch;
-  } else if (isa<StepOp>(op)) {
-    result = step;
+  } else if (isa<EpochOp, StepOp>(op)) {
+    result = isa<EpochOp>(op) ? epoch : step;
+    if (!result)
+      return op.emitOpError("needs the function's {xgrad.epoch} and {xgrad.step} arguments "
+                            "(run --xgrad-materialize-targets)");
   } else if (auto wrap = dyn_cast<WrapOp>(op)) {
     Value modulus = map(wrap.getRhs());
     Value rem = arith::RemSIOp::create(b, loc, map(wrap.getLhs()), modulus);
