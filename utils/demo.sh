@@ -39,6 +39,6 @@ echo "== Fashion-MNIST, multi-layer perceptron 784-128-10, Adam, batch 64"
 "$build/bin/fashion-mnist" --model mlp "${fashion[@]}"
 if [ "$cnn" = 1 ]; then
   echo
-  echo "== Fashion-MNIST, CNN: conv 5x5x8, max pool, conv 3x3x16, max pool, dense; Adam, batch 32"
-  "$build/bin/fashion-mnist" --model cnn --batch 32 "${fashion[@]}"
+  echo "== Fashion-MNIST, CNN: conv 5x5x16, max pool, conv 3x3x32, max pool, dense; Adam, batch 32"
+  "$build/bin/fashion-mnist" --model cnn --filters 16,32 --batch 32 "${fashion[@]}"
 fi
