@@ -73,11 +73,14 @@ private:
       extent = builder.createOrFold<DimOp>(kernel.getLoc(), tensor, dim);
     return extent;
   }
+  /// The number of elements of the result, once its shape is known.
   Value resultLength() {
+    if (cachedResultLength)
+      return cachedResultLength;
     Value length = constant(1);
     for (Value size : resultShape)
       length = builder.createOrFold<arith::MulIOp>(kernel.getLoc(), length, size);
-    return length;
+    return cachedResultLength = length;
   }
   /// The product of the extents, so that lengths of tensors of one shape are one value.
   Value lengthOf(Value tensor) {
@@ -127,6 +130,7 @@ private:
   bool shapeFromWrite = false;
   llvm::DenseMap<Value, std::optional<std::pair<Value, Value>>> intervals;
   llvm::DenseMap<std::pair<Value, int64_t>, Value> extents;
+  Value cachedResultLength;
 };
 
 } // namespace
