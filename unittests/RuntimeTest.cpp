@@ -29,6 +29,17 @@ Tensor iota(ElementType type, std::vector<int64_t> shape) {
 
 std::string errorOf(llvm::Error error) { return llvm::toString(std::move(error)); }
 
+TEST(Tensor, DefaultIsAScalarWithItsBytes) {
+  Tensor t;
+  EXPECT_EQ(t.numElements(), 1);
+  EXPECT_EQ(t.sizeInBytes(), 4u);
+  EXPECT_EQ(t.at(0), 0.0);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  t.print(os);
+  EXPECT_EQ(text, "0\n");
+}
+
 TEST(Tensor, ReshapeChecksTheElementCount) {
   Tensor t = iota(ElementType::f32, {2, 3});
   EXPECT_FALSE(t.reshape({4, 2}));

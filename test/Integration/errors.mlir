@@ -21,6 +21,8 @@
 // CHECK-RANK: xgrad-run: error: input 'a': expected a tensor of ?x?xf32, got 6xf32
 // RUN: not xgrad-run %t/static.mlir --target out --input a=3x3:1,2,3,4,5,6,7,8,9 2>&1 | FileCheck %s --check-prefix=CHECK-SIZE
 // CHECK-SIZE: xgrad-run: error: input 'a': expected a tensor of ?x2xf32, got 3x3xf32
+// RUN: not xgrad-run %t/matmul.mlir --target out --input a=1x1:1 --input b=1x1:1 --repeat 0 2>&1 | FileCheck %s --check-prefix=CHECK-REPEAT
+// CHECK-REPEAT: xgrad-run: error: --repeat must be at least 1
 // RUN: not xgrad-run %t/matmul.mlir --target nope 2>&1 | FileCheck %s --check-prefix=CHECK-TARGET
 // CHECK-TARGET: xgrad-run: error: unknown or ambiguous target 'nope' (targets: m.out)
 // RUN: not xgrad-run %t/matmul.mlir --target out --input a=2x3:1,2 2>&1 | FileCheck %s --check-prefix=CHECK-COUNT

@@ -144,6 +144,9 @@ int main(int argc, char **argv) {
     return selected;
   };
 
+  if (repeat == 0)
+    fail("--repeat must be at least 1");
+
   if (checkGradientsFlag) {
     auto results = xgrad::checkGradients((*source)->getBuffer(), targetName, values, options);
     if (!results)

@@ -33,7 +33,8 @@ struct TensorView {
 /// A dense row-major tensor owned by the host.
 class Tensor {
 public:
-  Tensor() = default;
+  /// A rank-0 f32 tensor holding 0: a Tensor always has its elements' bytes.
+  Tensor() : Tensor(ElementType::f32, {}) {}
   Tensor(ElementType type, std::vector<int64_t> shape);
 
   ElementType elementType() const { return type; }
