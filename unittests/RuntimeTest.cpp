@@ -89,6 +89,14 @@ TEST(Npy, RejectsCorruptFiles) {
             std::string::npos);
   EXPECT_NE(errorOf(readNpy("/nonexistent/x.npy").takeError()).find("cannot read"),
             std::string::npos);
+  // Headers claiming enormous shapes are rejected before anything is allocated.
+  std::string huge = bytes;
+  huge.replace(huge.find("(2, 3)"), 6, "(9999999999999, 3)");
+  EXPECT_NE(errorOf(parseNpy(huge, "t").takeError()).find("too large"), std::string::npos);
+  std::string large = bytes;
+  large.replace(large.find("(2, 3)"), 6, "(99999999, 3)");
+  EXPECT_NE(errorOf(parseNpy(large, "t").takeError()).find("expected 1199999988 bytes"),
+            std::string::npos);
   llvm::sys::fs::remove(path);
 }
 
@@ -142,6 +150,10 @@ TEST(Ppm, RoundTripsAndRejectsCorruptFiles) {
   EXPECT_NE(errorOf(parsePpm("P3 1 1 255\n", "p", ElementType::f32).takeError()).find("P6"),
             std::string::npos);
   EXPECT_NE(errorOf(parsePpm("P6 2 2 255\nabc", "p", ElementType::f32).takeError())
+                .find("truncated"),
+            std::string::npos);
+  EXPECT_NE(errorOf(parsePpm("P6 4000000000 4000000000 255\nabc", "p", ElementType::f32)
+                        .takeError())
                 .find("truncated"),
             std::string::npos);
   EXPECT_NE(errorOf(parsePpm("P6 2 # comment\n 2 65535\n", "p", ElementType::f32).takeError())

@@ -242,6 +242,11 @@ llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
         return spec.takeError();
       if (llvm::is_contained(spec->shape, -1))
         continue; // A cache of dynamic shape holds nothing until a target stores it.
+      std::optional<int64_t> count = checkedElementCount(spec->shape);
+      if (!count || uint64_t(*count) * elementSize(spec->elementType) > (uint64_t(1) << 34))
+        return llvm::createStringError("state '%s' (%s) is too large to allocate",
+                                       spec->name.c_str(),
+                                       typeString(spec->elementType, spec->shape).c_str());
       Tensor tensor(spec->elementType, spec->shape);
       if (llvm::Error error = initialize(
               tensor, mlir::cast<mlir::StringAttr>(decl.get("init")).getValue(),

@@ -84,11 +84,14 @@ llvm::Expected<Tensor> xgrad::parseNpy(StringRef bytes, StringRef name) {
       return malformed(name, "invalid dimension '" + part + "'");
     shape.push_back(size);
   }
+  std::optional<int64_t> count = checkedElementCount(shape);
+  if (!count)
+    return malformed(name, "the shape " + typeString(type, shape) + " is too large");
+  uint64_t expected = uint64_t(*count) * elementSize(type);
+  if (bytes.size() != expected)
+    return malformed(name, "expected " + llvm::Twine(expected) + " bytes of data for shape " +
+                               typeString(type, shape) + ", found " + llvm::Twine(bytes.size()));
   Tensor tensor(type, shape);
-  if (bytes.size() != tensor.sizeInBytes())
-    return malformed(name, "expected " + llvm::Twine(tensor.sizeInBytes()) +
-                               " bytes of data for shape " + tensor.typeString() + ", found " +
-                               llvm::Twine(bytes.size()));
   std::memcpy(tensor.data(), bytes.data(), bytes.size());
   return tensor;
 }

@@ -39,9 +39,10 @@ llvm::Expected<Tensor> xgrad::parsePpm(StringRef bytes, StringRef name, ElementT
   if (bytes.empty() || !llvm::isSpace(bytes.front()))
     return invalid("malformed header");
   bytes = bytes.drop_front();
-  Tensor image(type, {height, width, 3});
-  if (int64_t(bytes.size()) != image.numElements())
+  std::optional<int64_t> count = checkedElementCount({height, width, 3});
+  if (!count || int64_t(bytes.size()) != *count)
     return invalid("the pixel data is truncated or too long");
+  Tensor image(type, {height, width, 3});
   for (int64_t i = 0; i < image.numElements(); ++i)
     image.set(i, double(uint8_t(bytes[i])) / maxval);
   return image;

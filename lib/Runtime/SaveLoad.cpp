@@ -114,19 +114,21 @@ llvm::Error Model::load(StringRef path) {
     for (int64_t &size : shape)
       if (!in.get(size) || size < 0)
         return invalid("the file is malformed");
-    Tensor tensor(type == 0 ? ElementType::f32 : ElementType::f64, shape);
-    StringRef data;
-    if (!in.get(tensor.sizeInBytes(), data))
-      return invalid("the file is truncated");
-    std::memcpy(tensor.data(), data.data(), data.size());
+    // Checked against the model before anything is allocated from the file's sizes.
+    ElementType elementType = type == 0 ? ElementType::f32 : ElementType::f64;
     auto current = stateTensors.find(name.str());
     if (current == stateTensors.end())
       return invalid("it holds state '" + name + "', which this model does not have: it was "
                      "saved from another model");
-    if (current->second.elementType() != tensor.elementType() ||
-        current->second.shape() != tensor.shape())
-      return invalid("state '" + name + "' is " + tensor.typeString() + " in the file but " +
-                     current->second.typeString() + " in this model");
+    if (current->second.elementType() != elementType ||
+        current->second.shape() != llvm::ArrayRef<int64_t>(shape))
+      return invalid("state '" + name + "' is " + typeString(elementType, shape) +
+                     " in the file but " + current->second.typeString() + " in this model");
+    Tensor tensor(elementType, shape);
+    StringRef data;
+    if (!in.get(tensor.sizeInBytes(), data))
+      return invalid("the file is truncated");
+    std::memcpy(tensor.data(), data.data(), data.size());
     loaded[name.str()] = std::move(tensor);
   }
   for (auto &[name, tensor] : stateTensors)

@@ -58,6 +58,14 @@ Tensor Tensor::gatherRows(llvm::ArrayRef<int64_t> rows) const {
   return result;
 }
 
+std::optional<int64_t> xgrad::checkedElementCount(llvm::ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t size : shape)
+    if (size < 0 || __builtin_mul_overflow(count, size, &count) || count > (int64_t(1) << 40))
+      return std::nullopt;
+  return count;
+}
+
 std::string xgrad::typeString(ElementType type, llvm::ArrayRef<int64_t> shape) {
   std::string text;
   llvm::raw_string_ostream os(text);

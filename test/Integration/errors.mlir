@@ -23,6 +23,11 @@
 // CHECK-SIZE: xgrad-run: error: input 'a': expected a tensor of ?x2xf32, got 3x3xf32
 // RUN: not xgrad-run %t/matmul.mlir --target out --input a=1x1:1 --input b=1x1:1 --repeat 0 2>&1 | FileCheck %s --check-prefix=CHECK-REPEAT
 // CHECK-REPEAT: xgrad-run: error: --repeat must be at least 1
+// Sizes are checked before anything is allocated.
+// RUN: not xgrad-run %t/matmul.mlir --target out --input a=100000000000x100000000000:1 --input b=1x1:1 2>&1 | FileCheck %s --check-prefix=CHECK-HUGE
+// CHECK-HUGE: xgrad-run: error: input 'a': shape 100000000000x100000000000 is too large
+// RUN: not xgrad-run %t/huge.mlir --target out 2>&1 | FileCheck %s --check-prefix=CHECK-HUGE-STATE
+// CHECK-HUGE-STATE: xgrad-run: error: state 'w' (100000000000xf32) is too large to allocate
 // RUN: not xgrad-run %t/matmul.mlir --target nope 2>&1 | FileCheck %s --check-prefix=CHECK-TARGET
 // CHECK-TARGET: xgrad-run: error: unknown or ambiguous target 'nope' (targets: m.out)
 // RUN: not xgrad-run %t/matmul.mlir --target out --input a=2x3:1,2 2>&1 | FileCheck %s --check-prefix=CHECK-COUNT
@@ -52,6 +57,16 @@
 // CHECK-INFER: xgrad-run: error: compiling the graph failed:
 // CHECK-INFER-NEXT: uninferable.mlir:3:8: error: 'xgrad.kernel' op cannot infer the range of iterator #0
 
+//--- huge.mlir
+xgrad.graph @h {
+  %w = xgrad.param "w" zeros [] seed 0 : tensor<100000000000xf32>
+  %k = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %w[%i] : tensor<100000000000xf32>
+    xgrad.accumulate %v at [%i] : f32
+  }
+  xgrad.target "out" %k : tensor<*xf32>
+}
 //--- scatter.mlir
 xgrad.graph @s {
   %idx = xgrad.input "idx" : tensor<?xf32>

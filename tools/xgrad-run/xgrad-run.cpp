@@ -70,13 +70,17 @@ static Expected<xgrad::Tensor> parseLiteral(StringRef name, StringRef text,
                                name.str().c_str(), shapeText.str().c_str());
     shape.push_back(size);
   }
-  xgrad::Tensor tensor(type, shape);
   SmallVector<StringRef> values;
   valuesText.split(values, ',', -1, false);
-  if (int64_t(values.size()) != tensor.numElements())
+  std::optional<int64_t> count = xgrad::checkedElementCount(shape);
+  if (!count)
+    return createStringError("input '%s': shape %s is too large", name.str().c_str(),
+                             shapeText.str().c_str());
+  if (int64_t(values.size()) != *count)
     return createStringError("input '%s': shape %s needs %lld values, got %zu",
-                             name.str().c_str(), shapeText.str().c_str(),
-                             (long long)tensor.numElements(), values.size());
+                             name.str().c_str(), shapeText.str().c_str(), (long long)*count,
+                             values.size());
+  xgrad::Tensor tensor(type, shape);
   for (auto [i, value] : llvm::enumerate(values)) {
     double number;
     if (value.trim().getAsDouble(number))

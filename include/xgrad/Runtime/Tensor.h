@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@ inline size_t elementSize(ElementType type) { return type == ElementType::f32 ? 
 inline llvm::StringRef elementTypeName(ElementType type) {
   return type == ElementType::f32 ? "f32" : "f64";
 }
+
+/// The number of elements of `shape`, or nothing when an extent is negative or the count
+/// overflows: sizes from files are checked with it before anything is allocated.
+std::optional<int64_t> checkedElementCount(llvm::ArrayRef<int64_t> shape);
 
 /// `4x2xf32`: a shape and element type as MLIR writes them.
 std::string typeString(ElementType type, llvm::ArrayRef<int64_t> shape);
