@@ -273,17 +273,12 @@ std::string Printer::emit(const std::shared_ptr<FunNode> &node, const std::strin
     name = fresh(fun.name.empty() ? "kernel" : fun.name);
     emitKernel(fun, name, indent);
     break;
-  case FunNode::Kind::Target: {
-    std::string value = emit(fun.source, indent);
-    os << indent << "xgrad.target \"" << fun.name << "\" " << value << " : "
-       << tensorType(*fun.source) << "\n";
-    name = value;
-    break;
-  }
+  case FunNode::Kind::Target:
   case FunNode::Kind::Cache: {
+    // Both name a value without making a new one.
     std::string value = emit(fun.source, indent);
-    os << indent << "xgrad.cache \"" << fun.name << "\" " << value << " : "
-       << tensorType(*fun.source) << "\n";
+    os << indent << (fun.kind == FunNode::Kind::Target ? "xgrad.target \"" : "xgrad.cache \"")
+       << fun.name << "\" " << value << " : " << tensorType(*fun.source) << "\n";
     name = value;
     break;
   }
