@@ -37,7 +37,7 @@ xgrad.graph @bench {{
 })",
                                int(matrixSize));
   xgrad::CompileOptions options;
-  options.parallel = parallel;
+  options.threads = parallel ? xgrad::allThreads() : 1;
   auto model = xgrad::Model::compile(source, options);
   if (!model) {
     errs() << toString(model.takeError()) << "\n";

@@ -20,6 +20,16 @@ using namespace xgrad;
 
 namespace {
 
+/// A dtype as xgrad spells it (the Python side turns NumPy types into their names);
+/// anything else is a ValueError, never a silent f32.
+ElementType parseDtype(const std::string &dtype) {
+  if (std::optional<ElementType> type = parseElementType(dtype))
+    return *type;
+  throw std::invalid_argument("dtype '" + dtype + "' is not supported: xgrad computes in f32 "
+                              "(\"f32\", \"float32\", numpy.float32) or f64 (\"f64\", "
+                              "\"float64\", numpy.float64)");
+}
+
 [[noreturn]] void raise(llvm::Error error) {
   throw std::runtime_error(llvm::toString(std::move(error)));
 }
@@ -206,8 +216,9 @@ PYBIND11_MODULE(_xgrad, m) {
         py::arg("seed") = -1);
   m.def("cached", &cached);
   m.def("randomize", &randomize);
-  m.def("to_mlir", [](std::vector<Fun> targets, const std::string &type) {
-    return toMLIR(targets, type == "f64" ? FloatType::f64 : FloatType::f32);
+  m.def("to_mlir", [](std::vector<Fun> targets, const std::string &dtype) {
+    return toMLIR(targets, parseDtype(dtype) == ElementType::f64 ? FloatType::f64
+                                                                 : FloatType::f32);
   }, py::arg("targets"), py::arg("dtype") = "f32");
 
   auto layers = m.def_submodule("layers");
@@ -246,16 +257,38 @@ PYBIND11_MODULE(_xgrad, m) {
   layers.def("adam", &layers::adam, py::arg("eta") = 0.001, py::arg("beta1") = 0.9,
              py::arg("beta2") = 0.999, py::arg("epsilon") = 1e-8);
 
-  m.def("ir_after_stage", [](const std::string &source, const std::string &stage) {
-    return orRaise(irAfterStage(source, stage));
-  });
+  py::class_<CompileOptions>(m, "CompileOptions")
+      .def(py::init([](unsigned threads, bool useLinalg, unsigned optLevel,
+                       const std::string &sourceName) {
+             CompileOptions options;
+             options.threads = threads;
+             options.useLinalg = useLinalg;
+             options.optLevel = optLevel;
+             options.sourceName = sourceName;
+             if (llvm::Error error = options.validate())
+               throw std::invalid_argument(llvm::toString(std::move(error)));
+             return options;
+           }),
+           py::kw_only(), py::arg("threads") = 1, py::arg("use_linalg") = true,
+           py::arg("opt_level") = 3, py::arg("source_name") = "model")
+      .def_readonly("threads", &CompileOptions::threads)
+      .def_readonly("use_linalg", &CompileOptions::useLinalg)
+      .def_readonly("opt_level", &CompileOptions::optLevel)
+      .def_readonly("source_name", &CompileOptions::sourceName);
+  m.def("all_threads", &allThreads);
+  m.def("ir_after_stage", [](const std::string &source, const std::string &stage,
+                             const CompileOptions &options) {
+    return orRaise(irAfterStage(source, stage, options));
+  }, py::arg("source"), py::arg("stage"), py::arg("options") = CompileOptions());
 
   py::class_<Model>(m, "Model")
-      .def_static("compile", [](const std::string &source, bool parallel) {
-        CompileOptions options;
-        options.parallel = parallel;
+      .def_static("compile", [](const std::string &source, const CompileOptions &options) {
         return orRaise(Model::compile(source, options));
-      }, py::arg("source"), py::arg("parallel") = false)
+      }, py::arg("source"), py::arg("options") = CompileOptions())
+      .def_static("from_compiled", [](const py::bytes &bytes) {
+        return orRaise(Model::create(orRaise(CompiledModule::deserialize(std::string(bytes)))));
+      })
+      .def("compiled", [](const Model &model) { return py::bytes(model.compiled().serialize()); })
       .def("call", [](Model &model, const std::string &target, py::dict inputs) {
         Inputs views = viewsOf(inputs);
         return toNumpy(orRaise(model.callOnViews(target, views.views)));

@@ -4,6 +4,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "gtest/gtest.h"
 
+#include <cstddef>
 #include <cstring>
 #include <string>
 
@@ -31,7 +32,7 @@ std::string take(char *error) {
 
 TEST(CAPI, CompilesCallsAndReportsErrors) {
   char *error = nullptr;
-  XGradModel *model = xgradCompile(kGraph, std::strlen(kGraph), 0, &error);
+  XGradModel *model = xgradCompile(kGraph, std::strlen(kGraph), nullptr, &error);
   ASSERT_NE(model, nullptr) << take(error);
   EXPECT_EQ(xgradOutputRank(model, "scale"), 2);
   EXPECT_EQ(xgradOutputRank(model, "nope"), -1);
@@ -71,8 +72,43 @@ TEST(CAPI, CompilesCallsAndReportsErrors) {
   xgradDestroy(model);
 
   const char *broken = "xgrad.graph @g { xgrad.bogus }";
-  EXPECT_EQ(xgradCompile(broken, std::strlen(broken), 0, &error), nullptr);
-  EXPECT_NE(take(error).find("custom op 'xgrad.bogus' is unknown"), std::string::npos);
+  XGradCompileOptions options;
+  xgradCompileOptionsInit(&options);
+  options.sourceName = "broken.mlir";
+  EXPECT_EQ(xgradCompile(broken, std::strlen(broken), &options, &error), nullptr);
+  std::string message = take(error);
+  EXPECT_NE(message.find("broken.mlir:1:"), std::string::npos) << message;
+  EXPECT_NE(message.find("custom op 'xgrad.bogus' is unknown"), std::string::npos);
+}
+
+TEST(CAPI, CompileOptionsAreCheckedAndVersioned) {
+  char *error = nullptr;
+  XGradCompileOptions options;
+  xgradCompileOptionsInit(&options);
+  EXPECT_EQ(options.size, sizeof(XGradCompileOptions));
+  EXPECT_EQ(options.threads, 1);
+  EXPECT_EQ(options.useLinalg, 1);
+  EXPECT_EQ(options.optLevel, 3);
+
+  options.threads = 0;
+  EXPECT_EQ(xgradCompile(kGraph, std::strlen(kGraph), &options, &error), nullptr);
+  EXPECT_NE(take(error).find("threads must be at least 1, got 0"), std::string::npos);
+  options.threads = 1;
+  options.optLevel = 7;
+  EXPECT_EQ(xgradCompile(kGraph, std::strlen(kGraph), &options, &error), nullptr);
+  EXPECT_NE(take(error).find("optLevel must be 0 to 3, got 7"), std::string::npos);
+  options.size = 0; // Never initialised.
+  EXPECT_EQ(xgradCompile(kGraph, std::strlen(kGraph), &options, &error), nullptr);
+  EXPECT_NE(take(error).find("xgradCompileOptionsInit"), std::string::npos);
+
+  // A caller built against an older, shorter struct: the missing fields keep their defaults
+  // (optLevel 7 beyond its size is not read), and the options it has are used.
+  options.size = offsetof(XGradCompileOptions, optLevel);
+  options.threads = 2;
+  options.useLinalg = 0;
+  XGradModel *model = xgradCompile(kGraph, std::strlen(kGraph), &options, &error);
+  ASSERT_NE(model, nullptr) << take(error);
+  xgradDestroy(model);
 }
 
 } // namespace

@@ -19,7 +19,11 @@ static const char *kGraph =
 
 int main(void) {
   char *error = NULL;
-  XGradModel *model = xgradCompile(kGraph, strlen(kGraph), 0, &error);
+  XGradCompileOptions options;
+  xgradCompileOptionsInit(&options);
+  options.threads = 2; /* parallel loops on two OpenMP threads */
+  options.sourceName = "scale.mlir";
+  XGradModel *model = xgradCompile(kGraph, strlen(kGraph), &options, &error);
   if (!model) {
     fprintf(stderr, "%s\n", error);
     xgradFreeString(error);

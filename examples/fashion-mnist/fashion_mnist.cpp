@@ -144,7 +144,7 @@ int main(int argc, char **argv) {
     testImages.reshape({testImages.shape()[0], 28, 28, 1});
   }
   xgrad::CompileOptions options;
-  options.parallel = parallel;
+  options.threads = parallel ? xgrad::allThreads() : 1;
   options.sourceName = modelPath;
   Clock::time_point start = Clock::now();
   std::unique_ptr<xgrad::Model> model = orFail(xgrad::Model::compile(source, options));

@@ -30,8 +30,27 @@ typedef struct {
   int64_t capacity;
 } XGradBuffer;
 
-/* Compiles xgrad IR (graphs, as text) through the whole pipeline and the JIT. */
-XGradModel *xgradCompile(const char *source, size_t length, int parallel, char **error);
+/* Compile options. Initialise with xgradCompileOptionsInit, then set what you need: `size`
+ * records which version of this struct the caller was built with, so fields can be added at
+ * the end without breaking compiled callers. */
+typedef struct {
+  size_t size;
+  /* Threads of the kernels' parallel loops: 1 (the default) runs on the calling thread. */
+  int32_t threads;
+  /* Lower projection kernels through linalg.generic (1, the default) or plain loops (0). */
+  int32_t useLinalg;
+  /* LLVM's optimisation level, 0 to 3 (default 3). */
+  int32_t optLevel;
+  /* The name diagnostics give the source (default "model"); may be NULL. */
+  const char *sourceName;
+} XGradCompileOptions;
+
+void xgradCompileOptionsInit(XGradCompileOptions *options);
+
+/* Compiles xgrad IR (graphs, as text) through the whole pipeline and the JIT. `options` may be
+ * NULL for the defaults; an option out of range is an error. */
+XGradModel *xgradCompile(const char *source, size_t length, const XGradCompileOptions *options,
+                         char **error);
 void xgradDestroy(XGradModel *model);
 void xgradFreeString(char *string);
 

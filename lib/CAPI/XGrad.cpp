@@ -2,6 +2,7 @@
 #include "xgrad-c/XGrad.h"
 #include "xgrad/Runtime/Model.h"
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 
@@ -20,12 +21,52 @@ static int fail(char **error, llvm::Error failure) {
   return fail(error, llvm::toString(std::move(failure)));
 }
 
-XGradModel *xgradCompile(const char *source, size_t length, int parallel, char **error) {
+void xgradCompileOptionsInit(XGradCompileOptions *options) {
+  if (!options)
+    return;
+  CompileOptions defaults;
+  *options = XGradCompileOptions{};
+  options->size = sizeof(XGradCompileOptions);
+  options->threads = int32_t(defaults.threads);
+  options->useLinalg = defaults.useLinalg;
+  options->optLevel = int32_t(defaults.optLevel);
+}
+
+/// Reads the fields the caller's version of the struct has; later ones keep their defaults.
+static llvm::Expected<CompileOptions> toCompileOptions(const XGradCompileOptions *given) {
+  CompileOptions options;
+  if (!given)
+    return options;
+  if (given->size < offsetof(XGradCompileOptions, threads) + sizeof(given->threads))
+    return llvm::createStringError("xgradCompile: options.size is %zu: initialise the options "
+                                   "with xgradCompileOptionsInit",
+                                   given->size);
+  auto has = [&](size_t offset, size_t fieldSize) { return given->size >= offset + fieldSize; };
+  if (given->threads < 1)
+    return llvm::createStringError("xgradCompile: threads must be at least 1, got %d",
+                                   given->threads);
+  options.threads = unsigned(given->threads);
+  if (has(offsetof(XGradCompileOptions, useLinalg), sizeof(int32_t)))
+    options.useLinalg = given->useLinalg != 0;
+  if (has(offsetof(XGradCompileOptions, optLevel), sizeof(int32_t))) {
+    if (given->optLevel < 0 || given->optLevel > 3)
+      return llvm::createStringError("xgradCompile: optLevel must be 0 to 3, got %d",
+                                     given->optLevel);
+    options.optLevel = unsigned(given->optLevel);
+  }
+  if (has(offsetof(XGradCompileOptions, sourceName), sizeof(const char *)) && given->sourceName)
+    options.sourceName = given->sourceName;
+  return options;
+}
+
+XGradModel *xgradCompile(const char *source, size_t length, const XGradCompileOptions *given,
+                         char **error) {
   if (!source)
     return fail(error, "xgradCompile: no source"), nullptr;
-  CompileOptions options;
-  options.parallel = parallel != 0;
-  auto model = Model::compile(llvm::StringRef(source, length), options);
+  llvm::Expected<CompileOptions> options = toCompileOptions(given);
+  if (!options)
+    return fail(error, options.takeError()), nullptr;
+  auto model = Model::compile(llvm::StringRef(source, length), *options);
   if (!model)
     return fail(error, model.takeError()), nullptr;
   return new XGradModel{std::move(*model)};

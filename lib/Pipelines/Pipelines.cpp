@@ -42,14 +42,50 @@
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/Threading.h"
 
 using namespace mlir;
+using mlir::xgrad::Stage;
 
-void xgrad::buildXGradGraphPipeline(OpPassManager &pm) {
-  OpPassManager &graph = pm.nest<xgrad::GraphOp>();
-  graph.addPass(xgrad::createXGradInferShapes());
-  graph.addPass(xgrad::createXGradAutodiff());
-  graph.addPass(xgrad::createXGradInferShapes());
+namespace {
+constexpr std::pair<Stage, llvm::StringLiteral> kStageNames[] = {
+    {Stage::xgrad, "xgrad"},         {Stage::inferred, "inferred"},
+    {Stage::functions, "functions"}, {Stage::linalg, "linalg"},
+    {Stage::scheduled, "scheduled"}, {Stage::llvm, "llvm"},
+};
+} // namespace
+
+std::optional<Stage> mlir::xgrad::parseStage(llvm::StringRef name) {
+  for (auto [stage, stageName] : kStageNames)
+    if (name == stageName)
+      return stage;
+  return std::nullopt;
+}
+
+llvm::StringRef mlir::xgrad::stageName(Stage stage) {
+  for (auto [known, name] : kStageNames)
+    if (known == stage)
+      return name;
+  llvm_unreachable("every stage has a name");
+}
+
+std::string mlir::xgrad::stageNames() {
+  std::string names;
+  for (auto [stage, name] : kStageNames)
+    names += (names.empty() ? "" : ", ") + name.str();
+  return names;
+}
+
+unsigned ::xgrad::allThreads() {
+  return std::max(1u, llvm::hardware_concurrency().compute_thread_count());
+}
+
+/// Shape inference, autodiff and the cleanup after them, on each graph.
+static void addGraphPasses(OpPassManager &pm) {
+  OpPassManager &graph = pm.nest<mlir::xgrad::GraphOp>();
+  graph.addPass(mlir::xgrad::createXGradInferShapes());
+  graph.addPass(mlir::xgrad::createXGradAutodiff());
+  graph.addPass(mlir::xgrad::createXGradInferShapes());
   // CSE first: inference emits one shape query per use, and checks between two equal
   // queries only disappear once they are one value.
   graph.addPass(createCSEPass());
@@ -57,24 +93,16 @@ void xgrad::buildXGradGraphPipeline(OpPassManager &pm) {
   graph.addPass(createCSEPass());
 }
 
-void xgrad::buildXGradToFuncsPipeline(OpPassManager &pm) {
-  buildXGradGraphPipeline(pm);
-  pm.addPass(xgrad::createXGradMaterializeTargets());
-}
-
-void xgrad::buildXGradToLLVMPipeline(OpPassManager &pm, const XGradToLLVMOptions &options) {
-  buildXGradToFuncsPipeline(pm);
-  buildFuncsToLLVMPipeline(pm, options);
-}
-
-void xgrad::buildFuncsToLLVMPipeline(OpPassManager &pm, const XGradToLLVMOptions &options) {
-  xgrad::ConvertXGradToLinalgOptions lowering;
+static void addKernelLoweringPasses(OpPassManager &pm, const ::xgrad::CompileOptions &options) {
+  mlir::xgrad::ConvertXGradToLinalgOptions lowering;
   lowering.useLinalg = options.useLinalg;
-  pm.addPass(xgrad::createConvertXGradToLinalg(lowering));
+  pm.addPass(mlir::xgrad::createConvertXGradToLinalg(lowering));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  pm.addNestedPass<func::FuncOp>(xgrad::createXGradDefaultSchedule());
+}
 
+/// Bufferization, loops (OpenMP when parallel) and the conversions to the LLVM dialect.
+static void addLLVMPasses(OpPassManager &pm, const ::xgrad::CompileOptions &options) {
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -83,26 +111,29 @@ void xgrad::buildFuncsToLLVMPipeline(OpPassManager &pm, const XGradToLLVMOptions
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
 
-  if (options.parallel) {
+  bool parallel = options.parallel();
+  if (parallel) {
     pm.addPass(createConvertLinalgToParallelLoopsPass());
-    pm.addNestedPass<func::FuncOp>(xgrad::createXGradOuterParallel());
+    pm.addNestedPass<func::FuncOp>(mlir::xgrad::createXGradOuterParallel());
   } else
     pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  if (options.parallel) {
+  if (parallel) {
     // scf-to-openmp wraps loop bodies in memref.alloca_scope, whose region must still be a
     // single block when memrefs are lowered: lower memrefs before scf becomes cf.
-    pm.addPass(createConvertSCFToOpenMPPass());
+    ConvertSCFToOpenMPPassOptions openmp;
+    openmp.numThreads = options.threads;
+    pm.addPass(createConvertSCFToOpenMPPass(openmp));
     pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   }
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertMathToLLVMPass());
-  if (!options.parallel)
+  if (!parallel)
     pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
-  if (options.parallel)
+  if (parallel)
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
@@ -110,13 +141,37 @@ void xgrad::buildFuncsToLLVMPipeline(OpPassManager &pm, const XGradToLLVMOptions
   pm.addPass(createCanonicalizerPass());
 }
 
-void xgrad::registerPipelineDialects(DialectRegistry &registry) {
-  registry.insert<xgrad::XGradDialect, affine::AffineDialect, arith::ArithDialect,
+void mlir::xgrad::buildXGradPipeline(OpPassManager &pm, const ::xgrad::CompileOptions &options,
+                               Stage from, Stage until) {
+  auto runs = [&](Stage stage) { return from < stage && stage <= until; };
+  if (runs(Stage::inferred))
+    addGraphPasses(pm);
+  if (runs(Stage::functions))
+    pm.addPass(mlir::xgrad::createXGradMaterializeTargets());
+  if (runs(Stage::linalg))
+    addKernelLoweringPasses(pm, options);
+  if (runs(Stage::scheduled))
+    pm.addNestedPass<func::FuncOp>(mlir::xgrad::createXGradDefaultSchedule());
+  if (runs(Stage::llvm))
+    addLLVMPasses(pm, options);
+}
+
+::xgrad::CompileOptions mlir::xgrad::toCompileOptions(const XGradPipelineOptions &pipeline) {
+  ::xgrad::CompileOptions options;
+  options.useLinalg = pipeline.useLinalg;
+  options.threads = pipeline.threads;
+  if (pipeline.parallel && options.threads == 1)
+    options.threads = ::xgrad::allThreads();
+  return options;
+}
+
+void mlir::xgrad::registerPipelineDialects(DialectRegistry &registry) {
+  registry.insert<mlir::xgrad::XGradDialect, affine::AffineDialect, arith::ArithDialect,
                   bufferization::BufferizationDialect, cf::ControlFlowDialect,
                   func::FuncDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
                   math::MathDialect, memref::MemRefDialect, omp::OpenMPDialect,
                   scf::SCFDialect, tensor::TensorDialect>();
-  xgrad::registerDerivativeRules(registry);
+  mlir::xgrad::registerDerivativeRules(registry);
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   arith::registerBufferDeallocationOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(registry);
@@ -129,7 +184,7 @@ void xgrad::registerPipelineDialects(DialectRegistry &registry) {
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
 }
 
-void xgrad::registerXGradPipelines() {
+void mlir::xgrad::registerXGradPipelines() {
   registerPass([] { return createConvertLinalgToLoopsPass(); });
   registerPass([] { return createConvertLinalgToParallelLoopsPass(); });
   registerPass([] { return memref::createExpandStridedMetadataPass(); });
@@ -147,7 +202,14 @@ void xgrad::registerXGradPipelines() {
   registerPass([] { return createConvertControlFlowToLLVMPass(); });
   registerPass([] { return createConvertFuncToLLVMPass(); });
   registerPass([] { return createReconcileUnrealizedCastsPass(); });
-  PassPipelineRegistration<XGradToLLVMOptions>(
+  PassPipelineRegistration<XGradPipelineOptions>(
+      "xgrad-pipeline", "xgrad's pipeline from graphs up to a stage (until=...)",
+      [](OpPassManager &pm, const XGradPipelineOptions &options) {
+        buildXGradPipeline(pm, toCompileOptions(options), Stage::xgrad, options.until);
+      });
+  PassPipelineRegistration<XGradPipelineOptions>(
       "xgrad-to-llvm", "The whole xgrad pipeline: graphs to the LLVM dialect",
-      buildXGradToLLVMPipeline);
+      [](OpPassManager &pm, const XGradPipelineOptions &options) {
+        buildXGradPipeline(pm, toCompileOptions(options), Stage::xgrad, Stage::llvm);
+      });
 }

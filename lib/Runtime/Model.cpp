@@ -1,24 +1,10 @@
 //===- Model.cpp - compile a graph and run its targets --------------------===//
 #include "xgrad/Runtime/Model.h"
-#include "xgrad/Conversion/Passes.h"
-#include "xgrad/Pipelines/Pipelines.h"
-#include "xgrad/Dialect/XGrad/Transforms/Passes.h"
-#include "mlir/Transforms/Passes.h"
+#include "ObjectCode.h"
 #include "xgrad/Runtime/Initializers.h"
 
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/TargetSelect.h"
+#include "llvm/ADT/STLExtras.h"
+#include <cstring>
 
 #include <csetjmp>
 #include <cstdlib>
@@ -66,235 +52,53 @@ static bool runGuarded(void (*function)(void **), void **args) {
 }
 
 //===----------------------------------------------------------------------===//
-// Compilation
+// Linking a compiled module
 //===----------------------------------------------------------------------===//
 
 struct Model::Impl {
-  mlir::MLIRContext context;
-  std::unique_ptr<mlir::ExecutionEngine> engine;
-  std::vector<std::string> messages;
-  Impl() : context(mlir::MLIRContext::Threading::DISABLED) {}
+  CompiledModule compiled;
+  std::unique_ptr<LoadedCode> code;
 };
 
 Model::Model() : impl(std::make_unique<Impl>()) {}
 Model::~Model() = default;
 
-static llvm::Expected<ElementType> elementTypeOf(mlir::Type type) {
-  mlir::Type element = mlir::cast<mlir::TensorType>(type).getElementType();
-  if (element.isF32())
-    return ElementType::f32;
-  if (element.isF64())
-    return ElementType::f64;
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << element;
-  return llvm::createStringError("unsupported element type %s (xgrad runs f32 and f64)",
-                                 text.c_str());
-}
-
-static llvm::Expected<ValueSpec> specOf(mlir::Type type, mlir::Attribute name) {
-  auto ranked = mlir::dyn_cast<mlir::RankedTensorType>(type);
-  if (!ranked)
-    return llvm::createStringError("a target's value has no inferred shape");
-  llvm::Expected<ElementType> element = elementTypeOf(type);
-  if (!element)
-    return element.takeError();
-  ValueSpec spec{mlir::cast<mlir::StringAttr>(name).str(), *element, {}};
-  for (int64_t size : ranked.getShape())
-    spec.shape.push_back(mlir::ShapedType::isDynamic(size) ? -1 : size);
-  return spec;
-}
-
-static llvm::Expected<TargetSignature> signatureOf(mlir::func::FuncOp func) {
-  TargetSignature signature;
-  signature.symbol = func.getSymName().str();
-  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
-    mlir::Type type = func.getArgument(i).getType();
-    for (StringRef kind : {"xgrad.input", "xgrad.state"}) {
-      mlir::Attribute name = func.getArgAttr(i, kind);
-      if (!name)
-        continue;
-      llvm::Expected<ValueSpec> spec = specOf(type, name);
-      if (!spec)
-        return spec.takeError();
-      std::vector<ValueSpec> &list = kind == "xgrad.input" ? signature.inputs : signature.stateIn;
-      signature.argumentOrder.push_back({kind == "xgrad.state", list.size()});
-      list.push_back(*spec);
-    }
-  }
-  for (unsigned i = 0; i < func.getNumResults(); ++i) {
-    mlir::Type type = func.getResultTypes()[i];
-    if (mlir::Attribute name = func.getResultAttr(i, "xgrad.output")) {
-      llvm::Expected<ValueSpec> spec = specOf(type, name);
-      if (!spec)
-        return spec.takeError();
-      signature.output = *spec;
-    } else if (mlir::Attribute name = func.getResultAttr(i, "xgrad.state")) {
-      llvm::Expected<ValueSpec> spec = specOf(type, name);
-      if (!spec)
-        return spec.takeError();
-      signature.stateOut.push_back(*spec);
-    }
-  }
-  return signature;
-}
-
-/// `file:line:col: error: message`, as MLIR's tools print diagnostics, with notes after it.
-static void printDiagnostic(llvm::raw_ostream &os, mlir::Diagnostic &diag) {
-  auto print = [&](mlir::Diagnostic &d, StringRef severity) {
-    mlir::Location loc = d.getLocation();
-    if (auto fused = mlir::dyn_cast<mlir::FusedLoc>(loc); fused && !fused.getLocations().empty())
-      loc = fused.getLocations().front();
-    if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(loc))
-      os << file.getFilename().getValue() << ":" << file.getLine() << ":" << file.getColumn()
-         << ": ";
-    else
-      os << loc << ": ";
-    os << severity << ": " << d << "\n";
-  };
-  StringRef severity = diag.getSeverity() == mlir::DiagnosticSeverity::Error     ? "error"
-                       : diag.getSeverity() == mlir::DiagnosticSeverity::Warning ? "warning"
-                                                                                 : "remark";
-  print(diag, severity);
-  for (mlir::Diagnostic &note : diag.getNotes())
-    print(note, "note");
-}
-
-/// Parses xgrad IR named `name` (for diagnostics) into `context`.
-static llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
-parseModel(mlir::MLIRContext &context, StringRef source, StringRef name) {
-  std::string diagnostics;
-  llvm::raw_string_ostream os(diagnostics);
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-    printDiagnostic(os, diag);
-    return mlir::success();
-  });
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(source, name), llvm::SMLoc());
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return llvm::createStringError("cannot parse the model:\n%s", diagnostics.c_str());
-  return module;
-}
-
-/// Runs `build` on the module, collecting diagnostics into the error.
-template <typename Build>
-static llvm::Error runPipeline(mlir::ModuleOp module, Build build, StringRef stage) {
-  std::string diagnostics;
-  llvm::raw_string_ostream os(diagnostics);
-  mlir::ScopedDiagnosticHandler handler(module.getContext(), [&](mlir::Diagnostic &diag) {
-    printDiagnostic(os, diag);
-    return mlir::success();
-  });
-  mlir::PassManager pm(module.getContext());
-  build(pm);
-  if (mlir::failed(pm.run(module)))
-    return llvm::createStringError("%s failed:\n%s", stage.str().c_str(), diagnostics.c_str());
-  return llvm::Error::success();
-}
+const CompiledModule &Model::compiled() const { return impl->compiled; }
 
 llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
                                                       const CompileOptions &options) {
-  static bool targetsInitialized = [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-    return true;
-  }();
-  (void)targetsInitialized;
+  llvm::Expected<CompiledModule> compiled = compileModule(source, options);
+  if (!compiled)
+    return compiled.takeError();
+  return create(std::move(*compiled));
+}
 
+llvm::Expected<std::unique_ptr<Model>> Model::create(CompiledModule compiled) {
+  if (compiled.cpu != hostCPU())
+    return llvm::createStringError("the module was compiled for another CPU (%s)",
+                                   compiled.cpu.c_str());
   std::unique_ptr<Model> model(new Model());
-  mlir::MLIRContext &context = model->impl->context;
-  mlir::DialectRegistry registry;
-  mlir::xgrad::registerPipelineDialects(registry);
-  mlir::registerBuiltinDialectTranslation(registry);
-  mlir::registerLLVMDialectTranslation(registry);
-  mlir::registerOpenMPDialectTranslation(registry);
-  context.appendDialectRegistry(registry);
-  context.loadAllAvailableDialects();
-
-  auto parsed = parseModel(context, source, options.sourceName);
-  if (!parsed)
-    return parsed.takeError();
-  mlir::OwningOpRef<mlir::ModuleOp> module = std::move(*parsed);
-
-  if (llvm::Error error = runPipeline(
-          *module, [](mlir::PassManager &pm) { mlir::xgrad::buildXGradToFuncsPipeline(pm); },
-          "compiling the graph"))
-    return std::move(error);
-
-  for (auto func : module->getOps<mlir::func::FuncOp>()) {
-    if (func.isDeclaration())
-      continue;
-    llvm::Expected<TargetSignature> signature = signatureOf(func);
-    if (!signature)
-      return signature.takeError();
-    model->targets[signature->symbol] = std::move(*signature);
+  for (const StateDeclaration &decl : compiled.state) {
+    const ValueSpec &spec = decl.value;
+    if (llvm::is_contained(spec.shape, -1))
+      continue; // A cache of dynamic shape holds nothing until a target stores it.
+    std::optional<int64_t> count = checkedElementCount(spec.shape);
+    if (!count || uint64_t(*count) * elementSize(spec.elementType) > (uint64_t(1) << 34))
+      return llvm::createStringError("state '%s' (%s) is too large to allocate",
+                                     spec.name.c_str(),
+                                     typeString(spec.elementType, spec.shape).c_str());
+    Tensor tensor(spec.elementType, spec.shape);
+    if (llvm::Error error = initialize(tensor, decl.initializer, decl.arguments, decl.seed))
+      return std::move(error);
+    model->stateTensors[spec.name] = std::move(tensor);
   }
-  for (mlir::NamedAttribute attr : (*module)->getAttrs()) {
-    if (!attr.getName().strref().starts_with("xgrad.state."))
-      continue;
-    for (mlir::Attribute entry : mlir::cast<mlir::ArrayAttr>(attr.getValue())) {
-      auto decl = mlir::cast<mlir::DictionaryAttr>(entry);
-      auto type = mlir::cast<mlir::TypeAttr>(decl.get("type")).getValue();
-      llvm::Expected<ValueSpec> spec = specOf(type, decl.get("name"));
-      if (!spec)
-        return spec.takeError();
-      if (llvm::is_contained(spec->shape, -1))
-        continue; // A cache of dynamic shape holds nothing until a target stores it.
-      std::optional<int64_t> count = checkedElementCount(spec->shape);
-      if (!count || uint64_t(*count) * elementSize(spec->elementType) > (uint64_t(1) << 34))
-        return llvm::createStringError("state '%s' (%s) is too large to allocate",
-                                       spec->name.c_str(),
-                                       typeString(spec->elementType, spec->shape).c_str());
-      Tensor tensor(spec->elementType, spec->shape);
-      if (llvm::Error error = initialize(
-              tensor, mlir::cast<mlir::StringAttr>(decl.get("init")).getValue(),
-              mlir::cast<mlir::DenseF64ArrayAttr>(decl.get("args")).asArrayRef(),
-              mlir::cast<mlir::IntegerAttr>(decl.get("seed")).getInt()))
-        return std::move(error);
-      model->stateTensors[spec->name] = std::move(tensor);
-    }
-  }
-
-  mlir::xgrad::XGradToLLVMOptions lowering;
-  lowering.parallel = options.parallel;
-  lowering.useLinalg = options.useLinalg;
-  if (llvm::Error error = runPipeline(
-          *module,
-          [&](mlir::PassManager &pm) { mlir::xgrad::buildFuncsToLLVMPipeline(pm, lowering); },
-          "lowering to LLVM"))
-    return std::move(error);
-  if (auto messages = (*module)->getAttrOfType<mlir::ArrayAttr>(mlir::xgrad::kMessagesAttr))
-    for (mlir::Attribute message : messages)
-      model->impl->messages.push_back(mlir::cast<mlir::StringAttr>(message).str());
-
-  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!machineBuilder)
-    return machineBuilder.takeError();
-  auto machine = machineBuilder->createTargetMachine();
-  if (!machine)
-    return machine.takeError();
-  auto transformer = mlir::makeOptimizingTransformer(3, 0, machine->get());
-  llvm::SmallVector<StringRef> libraries;
-  std::string runnerUtils = XGRAD_MLIR_LIB_DIR "/libmlir_c_runner_utils.so";
-  libraries.push_back(runnerUtils);
-  if (options.parallel)
-    libraries.push_back(XGRAD_OPENMP_LIBRARY);
-  mlir::ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = transformer;
-  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  engineOptions.sharedLibPaths = libraries;
-  auto engine = mlir::ExecutionEngine::create(*module, engineOptions);
-  if (!engine)
-    return engine.takeError();
-  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    symbols[interner("xgrad_check_failed")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&xgrad_check_failed), llvm::JITSymbolFlags::Exported};
-    return symbols;
-  });
-  model->impl->engine = std::move(*engine);
+  std::pair<StringRef, void *> runtime[] = {
+      {"xgrad_check_failed", reinterpret_cast<void *>(&xgrad_check_failed)}};
+  auto code = LoadedCode::load(compiled.objectCode, compiled.usesOpenMP, runtime);
+  if (!code)
+    return code.takeError();
+  model->impl->code = std::move(*code);
+  model->impl->compiled = std::move(compiled);
   return model;
 }
 
@@ -304,12 +108,13 @@ llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
 
 std::vector<std::string> Model::targetNames() const {
   std::vector<std::string> names;
-  for (auto &[symbol, signature] : targets)
+  for (auto &[symbol, signature] : impl->compiled.targets)
     names.push_back(symbol);
   return names;
 }
 
 const TargetSignature *Model::findTarget(StringRef name) const {
+  const std::map<std::string, TargetSignature> &targets = impl->compiled.targets;
   auto exact = targets.find(name.str());
   if (exact != targets.end())
     return &exact->second;
@@ -422,13 +227,14 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
       args.push_back(&storage[offset++]);
   args.push_back(results.data());
 
-  auto function = impl->engine->lookupPacked(target->symbol);
+  auto function = impl->code->lookupPacked(target->symbol);
   if (!function)
     return function.takeError();
   if (!runGuarded(*function, args.data())) {
     CheckFailure failure = lastFailure;
-    std::string message = failure.id >= 0 && size_t(failure.id) < impl->messages.size()
-                              ? impl->messages[failure.id]
+    const std::vector<std::string> &messages = impl->compiled.checkMessages;
+    std::string message = failure.id >= 0 && size_t(failure.id) < messages.size()
+                              ? messages[failure.id]
                               : "unknown check";
     // A message names its operands with {lhs} and {rhs}, or gets them appended.
     std::string lhs = std::to_string(failure.lhs), rhs = std::to_string(failure.rhs);
@@ -472,45 +278,4 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
   if (!target->stateOut.empty())
     ++step;
   return output;
-}
-
-llvm::Expected<std::string> xgrad::irAfterStage(StringRef source, StringRef stage) {
-  static const char *const stages[] = {"xgrad", "inferred", "functions", "linalg", "llvm"};
-  auto found = llvm::find(stages, stage);
-  if (found == std::end(stages))
-    return llvm::createStringError(
-        "unknown stage '%s' (stages: xgrad, inferred, functions, linalg, llvm)",
-        stage.str().c_str());
-  size_t depth = found - std::begin(stages);
-  mlir::MLIRContext context(mlir::MLIRContext::Threading::DISABLED);
-  mlir::DialectRegistry registry;
-  mlir::xgrad::registerPipelineDialects(registry);
-  context.appendDialectRegistry(registry);
-  auto parsed = parseModel(context, source, "model");
-  if (!parsed)
-    return parsed.takeError();
-  mlir::OwningOpRef<mlir::ModuleOp> module = std::move(*parsed);
-  mlir::xgrad::XGradToLLVMOptions lowering;
-  llvm::Error error = runPipeline(
-      *module,
-      [&](mlir::PassManager &pm) {
-        if (depth >= 1)
-          mlir::xgrad::buildXGradGraphPipeline(pm);
-        if (depth >= 2)
-          pm.addPass(mlir::xgrad::createXGradMaterializeTargets());
-        if (depth == 3) {
-          pm.addPass(mlir::xgrad::createConvertXGradToLinalg());
-          pm.addPass(mlir::createCanonicalizerPass());
-          pm.addNestedPass<mlir::func::FuncOp>(mlir::xgrad::createXGradDefaultSchedule());
-        }
-        if (depth == 4)
-          mlir::xgrad::buildFuncsToLLVMPipeline(pm, lowering);
-      },
-      "lowering");
-  if (error)
-    return std::move(error);
-  std::string text;
-  llvm::raw_string_ostream out(text);
-  module->print(out);
-  return text;
 }

@@ -238,17 +238,55 @@ def cached(name, shape):
     return Fun(_xgrad.cached(name, [int(s) for s in shape]))
 
 
+def _dtype_name(dtype):
+    """"f32", "float32", numpy.float32 or numpy.dtype("float32") (and the same for 64 bits)
+    name one type; xgrad's own parser rejects every other name."""
+    if isinstance(dtype, str):
+        return dtype
+    try:
+        return np.dtype(dtype).name
+    except TypeError:
+        raise TypeError(f"dtype must be a type name or a NumPy float type, got {dtype!r}")
+
+
 def to_mlir(*targets, dtype="f32"):
     """The graph of the targets as xgrad IR."""
-    return _xgrad.to_mlir([t._fun for t in targets], dtype)
+    return _xgrad.to_mlir([t._fun for t in targets], _dtype_name(dtype))
+
+
+def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=3,
+                     source_name="model"):
+    """The compiler's options (xgrad::CompileOptions): ``threads`` of the parallel loops (1:
+    sequential; ``parallel=True`` alone means every core), ``use_linalg``, LLVM's
+    ``opt_level`` 0-3."""
+    if threads is None:
+        threads = _xgrad.all_threads() if parallel else 1
+    return _xgrad.CompileOptions(threads=threads, use_linalg=use_linalg, opt_level=opt_level,
+                                 source_name=source_name)
 
 
 class Model:
-    """A compiled graph: ``call`` a target, ``apply`` a training step, ``fit`` mini-batches."""
+    """A compiled graph: ``call`` a target, ``apply`` a training step, ``fit`` mini-batches.
+    Keyword arguments are the compile options (see ``compile``)."""
 
-    def __init__(self, source, parallel=False):
+    def __init__(self, source, **options):
         self.source = source
-        self._model = _xgrad.Model.compile(source, parallel)
+        self._options = _compile_options(**options)
+        self._model = _xgrad.Model.compile(source, self._options)
+
+    @classmethod
+    def from_compiled(cls, data):
+        """A model from the bytes ``compiled()`` returned, in this or another process: no
+        compilation, fresh state."""
+        model = cls.__new__(cls)
+        model.source = None
+        model._options = None
+        model._model = _xgrad.Model.from_compiled(bytes(data))
+        return model
+
+    def compiled(self):
+        """The compiled module (object code, signatures, state declarations) as bytes."""
+        return self._model.compiled()
 
     def call(self, target, inputs=None):
         return self._model.call(target, dict(inputs or {}))
@@ -298,14 +336,20 @@ class Model:
         return self._model.state()
 
     def ir(self, stage="xgrad"):
-        """The model's IR after a stage: "xgrad" (as written), "inferred" (shapes and
-        gradients), "functions" (one function per target), "linalg", or "llvm"."""
-        return _xgrad.ir_after_stage(self.source, stage)
+        """The model's IR after a stage of the pipeline that compiled it: "xgrad" (as
+        written), "inferred" (shapes and gradients), "functions" (one function per target),
+        "linalg", "scheduled" or "llvm"; the same as ``xgrad-opt --xgrad-pipeline=until=...``
+        prints."""
+        if self.source is None:
+            raise ValueError("a model loaded from compiled bytes has no IR")
+        return _xgrad.ir_after_stage(self.source, stage, self._options)
 
 
-def compile(*targets, dtype="f32", parallel=False):
-    """Exprgrad's ``compile[float32](net)``: ``dtype`` is "f32" or "f64"."""
-    return Model(to_mlir(*targets, dtype=dtype), parallel)
+def compile(*targets, dtype="f32", **options):
+    """Exprgrad's ``compile[float32](net)``. ``dtype``: "f32"/"float32"/numpy.float32 or
+    "f64"/"float64"/numpy.float64. Options: ``threads=1`` (OpenMP threads of parallel loops),
+    ``parallel=False`` (every core), ``use_linalg=True``, ``opt_level=3``."""
+    return Model(to_mlir(*targets, dtype=dtype), **options)
 
 
 class _Layers:

@@ -99,7 +99,7 @@ int main(int argc, char **argv) {
   if (!source)
     fail("cannot read " + inputFile + ": " + source.getError().message());
   xgrad::CompileOptions options;
-  options.parallel = parallel;
+  options.threads = parallel ? xgrad::allThreads() : 1;
   options.useLinalg = !noLinalg;
   options.sourceName = inputFile;
   auto model = xgrad::Model::compile((*source)->getBuffer(), options);

@@ -1,13 +1,17 @@
 //===- Model.h - compile a graph and run its targets ------------*- C++ -*-===//
 //
-// The embedding API: compile xgrad IR through the whole pipeline and the JIT, then call
-// targets on host tensors. Each Model owns its MLIRContext and JIT, so one graph can be
-// compiled twice and several models live in one process.
+// The embedding API: compile xgrad IR through the whole pipeline, then call targets on host
+// tensors. A Model is a CompiledModule (the compiler's artifact) linked into this process,
+// plus the model's state; each owns its code, so one graph can be compiled twice and several
+// models live in one process.
 //
 //===----------------------------------------------------------------------===//
 #ifndef XGRAD_RUNTIME_MODEL_H
 #define XGRAD_RUNTIME_MODEL_H
 
+#include "xgrad/Pipelines/CompileOptions.h"
+#include "xgrad/Runtime/CompiledModule.h"
+#include "xgrad/Runtime/Compiler.h"
 #include "xgrad/Runtime/Tensor.h"
 #include "llvm/Support/Error.h"
 #include <functional>
@@ -15,33 +19,6 @@
 #include <memory>
 
 namespace xgrad {
-
-struct CompileOptions {
-  /// Run the parallel loops of kernels on OpenMP threads.
-  bool parallel = false;
-  /// Lower projection kernels through linalg.generic (otherwise plain loop nests).
-  bool useLinalg = true;
-  /// The name diagnostics give the source.
-  std::string sourceName = "model";
-};
-
-/// One value crossing a target's boundary.
-struct ValueSpec {
-  std::string name;
-  ElementType elementType;
-  /// -1 for a dynamic extent.
-  std::vector<int64_t> shape;
-};
-
-struct TargetSignature {
-  std::string symbol;
-  std::vector<ValueSpec> inputs;
-  std::vector<ValueSpec> stateIn;
-  ValueSpec output;
-  std::vector<ValueSpec> stateOut;
-  /// The function's arguments in order: {true, i} is stateIn[i], {false, i} inputs[i].
-  std::vector<std::pair<bool, size_t>> argumentOrder;
-};
 
 struct FitProgress {
   int64_t epoch, batch, batches;
@@ -66,6 +43,9 @@ public:
   /// compiles it. Diagnostics become the error's message.
   static llvm::Expected<std::unique_ptr<Model>> compile(llvm::StringRef source,
                                                         const CompileOptions &options = {});
+  /// Links compiled code (from compileModule, or read back from bytes) and creates the state
+  /// its declarations describe.
+  static llvm::Expected<std::unique_ptr<Model>> create(CompiledModule compiled);
 
   /// Exprgrad's `apply`: runs a target for its effect on the state (a training step). The
   /// epoch counter is not advanced (`fit` advances it per epoch).
@@ -98,6 +78,7 @@ public:
   std::vector<std::string> targetNames() const;
   const TargetSignature *findTarget(llvm::StringRef name) const;
   std::map<std::string, Tensor> &state() { return stateTensors; }
+  const CompiledModule &compiled() const;
   /// What `epoch()` returns in kernels.
   int64_t epoch = 0;
   /// What `xgrad.step` returns: the training steps (calls of targets that update state)
@@ -108,14 +89,8 @@ private:
   Model();
   struct Impl;
   std::unique_ptr<Impl> impl;
-  std::map<std::string, TargetSignature> targets;
   std::map<std::string, Tensor> stateTensors;
 };
-
-/// The model's IR after a stage of the pipeline: "xgrad" (as parsed), "inferred" (shapes,
-/// gradients and cleanup), "functions" (one func.func per target), "linalg" (kernels
-/// lowered and scheduled) or "llvm" (the LLVM dialect the JIT compiles).
-llvm::Expected<std::string> irAfterStage(llvm::StringRef source, llvm::StringRef stage);
 
 } // namespace xgrad
 

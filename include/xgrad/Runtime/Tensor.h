@@ -2,6 +2,7 @@
 #ifndef XGRAD_RUNTIME_TENSOR_H
 #define XGRAD_RUNTIME_TENSOR_H
 
+#include "xgrad/Support/ElementType.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
@@ -11,13 +12,6 @@
 #include <vector>
 
 namespace xgrad {
-
-enum class ElementType { f32, f64 };
-
-inline size_t elementSize(ElementType type) { return type == ElementType::f32 ? 4 : 8; }
-inline llvm::StringRef elementTypeName(ElementType type) {
-  return type == ElementType::f32 ? "f32" : "f64";
-}
 
 /// The number of elements of `shape`, or nothing when an extent is negative or the count
 /// overflows: sizes from files are checked with it before anything is allocated.

@@ -1,0 +1,46 @@
+//===- CompileOptions.h - every option of the xgrad compiler ----*- C++ -*-===//
+//
+// The one place compile options live. The pipeline derives every pass option from it
+// (buildXGradPipeline), the JIT its code generation options, the front ends their element
+// type; the C API, Python and the tools only fill it in.
+//
+//===----------------------------------------------------------------------===//
+#ifndef XGRAD_PIPELINES_COMPILEOPTIONS_H
+#define XGRAD_PIPELINES_COMPILEOPTIONS_H
+
+#include "xgrad/Support/ElementType.h"
+#include "llvm/Support/Error.h"
+#include <string>
+
+namespace xgrad {
+
+struct CompileOptions {
+  /// The float type front ends print the model in (IR text already names its types).
+  ElementType elementType = ElementType::f32;
+  /// Threads the kernels' parallel loops run on: 1 runs everything on the calling thread,
+  /// more uses OpenMP with that many threads.
+  unsigned threads = 1;
+  /// Lower projection kernels through linalg.generic (otherwise plain loop nests).
+  bool useLinalg = true;
+  /// LLVM's optimisation level for the generated code, 0 to 3.
+  unsigned optLevel = 3;
+  /// The name diagnostics give the source.
+  std::string sourceName = "model";
+
+  bool parallel() const { return threads > 1; }
+  /// An error naming the first option that is out of range.
+  llvm::Error validate() const {
+    if (threads < 1)
+      return llvm::createStringError("threads must be at least 1, got %u", threads);
+    if (optLevel > 3)
+      return llvm::createStringError("the optimisation level must be 0 to 3, got %u", optLevel);
+    return llvm::Error::success();
+  }
+};
+
+/// The threads `parallel` means in the tools and front ends: every core of this machine.
+unsigned allThreads();
+
+} // namespace xgrad
+
+#endif // XGRAD_PIPELINES_COMPILEOPTIONS_H

@@ -1,0 +1,24 @@
+//===- Compiler.h - xgrad IR to a CompiledModule ----------------*- C++ -*-===//
+#ifndef XGRAD_RUNTIME_COMPILER_H
+#define XGRAD_RUNTIME_COMPILER_H
+
+#include "xgrad/Pipelines/CompileOptions.h"
+#include "xgrad/Runtime/CompiledModule.h"
+#include "llvm/Support/Error.h"
+
+namespace xgrad {
+
+/// Parses `source` (xgrad graphs, or functions already materialized from them) and compiles
+/// it through the whole pipeline to object code. Diagnostics become the error's message.
+llvm::Expected<CompiledModule> compileModule(llvm::StringRef source,
+                                             const CompileOptions &options = {});
+
+/// The model's IR after a stage of the pipeline (see mlir::xgrad::Stage: "xgrad" as parsed,
+/// "inferred", "functions", "linalg", "scheduled" or "llvm"), exactly as
+/// `xgrad-opt --xgrad-pipeline=until=<stage>` prints it with the same options.
+llvm::Expected<std::string> irAfterStage(llvm::StringRef source, llvm::StringRef stage,
+                                         const CompileOptions &options = {});
+
+} // namespace xgrad
+
+#endif // XGRAD_RUNTIME_COMPILER_H

@@ -1,0 +1,247 @@
+//===- Compiler.cpp - xgrad IR to a CompiledModule ------------------------===//
+#include "xgrad/Runtime/Compiler.h"
+#include "ObjectCode.h"
+#include "xgrad/Conversion/Passes.h"
+#include "xgrad/Dialect/XGrad/Transforms/Passes.h"
+#include "xgrad/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace xgrad;
+using llvm::StringRef;
+using mlir::xgrad::Stage;
+
+extern "C" void xgrad_check_failed(int64_t id, int64_t lhs, int64_t rhs);
+
+//===----------------------------------------------------------------------===//
+// Reading the ABI off the materialized functions
+//===----------------------------------------------------------------------===//
+
+static llvm::Expected<ElementType> elementTypeOf(mlir::Type type) {
+  mlir::Type element = mlir::cast<mlir::TensorType>(type).getElementType();
+  if (element.isF32())
+    return ElementType::f32;
+  if (element.isF64())
+    return ElementType::f64;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << element;
+  return llvm::createStringError("unsupported element type %s (xgrad runs f32 and f64)",
+                                 text.c_str());
+}
+
+static llvm::Expected<ValueSpec> specOf(mlir::Type type, mlir::Attribute name) {
+  auto ranked = mlir::dyn_cast<mlir::RankedTensorType>(type);
+  if (!ranked)
+    return llvm::createStringError("a target's value has no inferred shape");
+  llvm::Expected<ElementType> element = elementTypeOf(type);
+  if (!element)
+    return element.takeError();
+  ValueSpec spec{mlir::cast<mlir::StringAttr>(name).str(), *element, {}};
+  for (int64_t size : ranked.getShape())
+    spec.shape.push_back(mlir::ShapedType::isDynamic(size) ? -1 : size);
+  return spec;
+}
+
+static llvm::Expected<TargetSignature> signatureOf(mlir::func::FuncOp func) {
+  TargetSignature signature;
+  signature.symbol = func.getSymName().str();
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    mlir::Type type = func.getArgument(i).getType();
+    for (StringRef kind : {"xgrad.input", "xgrad.state"}) {
+      mlir::Attribute name = func.getArgAttr(i, kind);
+      if (!name)
+        continue;
+      llvm::Expected<ValueSpec> spec = specOf(type, name);
+      if (!spec)
+        return spec.takeError();
+      std::vector<ValueSpec> &list = kind == "xgrad.input" ? signature.inputs : signature.stateIn;
+      signature.argumentOrder.push_back({kind == "xgrad.state", list.size()});
+      list.push_back(*spec);
+    }
+  }
+  for (unsigned i = 0; i < func.getNumResults(); ++i) {
+    mlir::Type type = func.getResultTypes()[i];
+    if (mlir::Attribute name = func.getResultAttr(i, "xgrad.output")) {
+      llvm::Expected<ValueSpec> spec = specOf(type, name);
+      if (!spec)
+        return spec.takeError();
+      signature.output = *spec;
+    } else if (mlir::Attribute name = func.getResultAttr(i, "xgrad.state")) {
+      llvm::Expected<ValueSpec> spec = specOf(type, name);
+      if (!spec)
+        return spec.takeError();
+      signature.stateOut.push_back(*spec);
+    }
+  }
+  return signature;
+}
+
+static llvm::Error readStateDeclarations(mlir::ModuleOp module, CompiledModule &compiled) {
+  for (mlir::NamedAttribute attr : module->getAttrs()) {
+    if (!attr.getName().strref().starts_with("xgrad.state."))
+      continue;
+    for (mlir::Attribute entry : mlir::cast<mlir::ArrayAttr>(attr.getValue())) {
+      auto decl = mlir::cast<mlir::DictionaryAttr>(entry);
+      auto type = mlir::cast<mlir::TypeAttr>(decl.get("type")).getValue();
+      llvm::Expected<ValueSpec> spec = specOf(type, decl.get("name"));
+      if (!spec)
+        return spec.takeError();
+      StateDeclaration state;
+      state.value = std::move(*spec);
+      state.initializer = mlir::cast<mlir::StringAttr>(decl.get("init")).str();
+      llvm::append_range(state.arguments,
+                         mlir::cast<mlir::DenseF64ArrayAttr>(decl.get("args")).asArrayRef());
+      state.seed = mlir::cast<mlir::IntegerAttr>(decl.get("seed")).getInt();
+      compiled.state.push_back(std::move(state));
+    }
+  }
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Parsing and running the pipeline
+//===----------------------------------------------------------------------===//
+
+/// `file:line:col: error: message`, as MLIR's tools print diagnostics, with notes after it.
+static void printDiagnostic(llvm::raw_ostream &os, mlir::Diagnostic &diag) {
+  auto print = [&](mlir::Diagnostic &d, StringRef severity) {
+    mlir::Location loc = d.getLocation();
+    if (auto fused = mlir::dyn_cast<mlir::FusedLoc>(loc); fused && !fused.getLocations().empty())
+      loc = fused.getLocations().front();
+    if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(loc))
+      os << file.getFilename().getValue() << ":" << file.getLine() << ":" << file.getColumn()
+         << ": ";
+    else
+      os << loc << ": ";
+    os << severity << ": " << d << "\n";
+  };
+  StringRef severity = diag.getSeverity() == mlir::DiagnosticSeverity::Error     ? "error"
+                       : diag.getSeverity() == mlir::DiagnosticSeverity::Warning ? "warning"
+                                                                                 : "remark";
+  print(diag, severity);
+  for (mlir::Diagnostic &note : diag.getNotes())
+    print(note, "note");
+}
+
+/// A context with exactly the dialects and translations the pipeline needs.
+static void prepareContext(mlir::MLIRContext &context) {
+  mlir::DialectRegistry registry;
+  mlir::xgrad::registerPipelineDialects(registry);
+  mlir::registerBuiltinDialectTranslation(registry);
+  mlir::registerLLVMDialectTranslation(registry);
+  mlir::registerOpenMPDialectTranslation(registry);
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
+}
+
+/// Parses xgrad IR named `name` (for diagnostics) into `context`.
+static llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+parseModel(mlir::MLIRContext &context, StringRef source, StringRef name) {
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    printDiagnostic(os, diag);
+    return mlir::success();
+  });
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(source, name), llvm::SMLoc());
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return llvm::createStringError("cannot parse the model:\n%s", diagnostics.c_str());
+  return module;
+}
+
+/// Runs the stages after `from` up to `until`, collecting diagnostics into the error.
+static llvm::Error runStages(mlir::ModuleOp module, const CompileOptions &options, Stage from,
+                             Stage until) {
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  mlir::ScopedDiagnosticHandler handler(module.getContext(), [&](mlir::Diagnostic &diag) {
+    printDiagnostic(os, diag);
+    return mlir::success();
+  });
+  mlir::PassManager pm(module.getContext());
+  mlir::xgrad::buildXGradPipeline(pm, options, from, until);
+  if (mlir::failed(pm.run(module)))
+    return llvm::createStringError("%s failed:\n%s",
+                                   from < Stage::functions ? "compiling the graph"
+                                                           : "lowering to LLVM",
+                                   diagnostics.c_str());
+  return llvm::Error::success();
+}
+
+llvm::Expected<CompiledModule> xgrad::compileModule(StringRef source,
+                                                    const CompileOptions &options) {
+  if (llvm::Error error = options.validate())
+    return std::move(error);
+  mlir::MLIRContext context(mlir::MLIRContext::Threading::DISABLED);
+  prepareContext(context);
+  auto parsed = parseModel(context, source, options.sourceName);
+  if (!parsed)
+    return parsed.takeError();
+  mlir::ModuleOp module = parsed->get();
+
+  // The ABI is read off the materialized functions, while they still have tensor types.
+  if (llvm::Error error = runStages(module, options, Stage::xgrad, Stage::functions))
+    return std::move(error);
+  CompiledModule compiled;
+  for (auto func : module.getOps<mlir::func::FuncOp>()) {
+    if (func.isDeclaration())
+      continue;
+    llvm::Expected<TargetSignature> signature = signatureOf(func);
+    if (!signature)
+      return signature.takeError();
+    compiled.targets[signature->symbol] = std::move(*signature);
+  }
+  if (llvm::Error error = readStateDeclarations(module, compiled))
+    return std::move(error);
+
+  if (llvm::Error error = runStages(module, options, Stage::functions, Stage::llvm))
+    return std::move(error);
+  if (auto messages = module->getAttrOfType<mlir::ArrayAttr>(mlir::xgrad::kMessagesAttr))
+    for (mlir::Attribute message : messages)
+      compiled.checkMessages.push_back(mlir::cast<mlir::StringAttr>(message).str());
+
+  compiled.usesOpenMP = options.parallel();
+  compiled.cpu = hostCPU();
+  std::pair<StringRef, void *> runtime[] = {
+      {mlir::xgrad::kCheckFailedFunction, reinterpret_cast<void *>(&xgrad_check_failed)}};
+  llvm::Expected<std::string> object = generateObjectCode(module, options, runtime);
+  if (!object)
+    return object.takeError();
+  compiled.objectCode = std::move(*object);
+  return compiled;
+}
+
+llvm::Expected<std::string> xgrad::irAfterStage(StringRef source, StringRef stageName,
+                                                const CompileOptions &options) {
+  std::optional<Stage> stage = mlir::xgrad::parseStage(stageName);
+  if (!stage)
+    return llvm::createStringError("unknown stage '%s' (stages: %s)", stageName.str().c_str(),
+                                   mlir::xgrad::stageNames().c_str());
+  if (llvm::Error error = options.validate())
+    return std::move(error);
+  mlir::MLIRContext context(mlir::MLIRContext::Threading::DISABLED);
+  prepareContext(context);
+  auto parsed = parseModel(context, source, options.sourceName);
+  if (!parsed)
+    return parsed.takeError();
+  mlir::ModuleOp module = parsed->get();
+  if (llvm::Error error = runStages(module, options, Stage::xgrad, *stage))
+    return std::move(error);
+  std::string text;
+  llvm::raw_string_ostream out(text);
+  module.print(out);
+  return text;
+}

@@ -1,0 +1,166 @@
+//===- ObjectCode.cpp - generate and load the object code of a model ------===//
+//
+// MLIR's ExecutionEngine generates the code (it adds the packed entry points and runs LLVM's
+// optimizer for the host CPU) and hands back the object it compiled; an LLJIT of our own
+// links that object, freshly generated or read from a CompiledModule, so both run the same
+// way.
+//
+//===----------------------------------------------------------------------===//
+#include "ObjectCode.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ExecutionEngine/Orc/Core.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h"
+#include "llvm/ExecutionEngine/SectionMemoryManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/TargetSelect.h"
+
+using namespace xgrad;
+using llvm::StringRef;
+
+static const char kRunnerUtils[] = XGRAD_MLIR_LIB_DIR "/libmlir_c_runner_utils.so";
+
+static void initializeNativeTarget() {
+  static bool initialized = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)initialized;
+}
+
+static llvm::CodeGenOptLevel codeGenOptLevel(unsigned level) {
+  switch (level) {
+  case 0:
+    return llvm::CodeGenOptLevel::None;
+  case 1:
+    return llvm::CodeGenOptLevel::Less;
+  case 2:
+    return llvm::CodeGenOptLevel::Default;
+  default:
+    return llvm::CodeGenOptLevel::Aggressive;
+  }
+}
+
+static llvm::orc::SymbolMap symbolMap(llvm::orc::MangleAndInterner &interner,
+                                      RuntimeSymbols runtimeSymbols) {
+  llvm::orc::SymbolMap symbols;
+  for (auto [name, address] : runtimeSymbols)
+    symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                               llvm::JITSymbolFlags::Exported};
+  return symbols;
+}
+
+llvm::Expected<std::string> xgrad::generateObjectCode(mlir::ModuleOp module,
+                                                      const CompileOptions &options,
+                                                      RuntimeSymbols runtimeSymbols) {
+  initializeNativeTarget();
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder)
+    return machineBuilder.takeError();
+  auto machine = machineBuilder->createTargetMachine();
+  if (!machine)
+    return machine.takeError();
+  mlir::ExecutionEngineOptions engineOptions;
+  auto transformer = mlir::makeOptimizingTransformer(options.optLevel, 0, machine->get());
+  engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel = codeGenOptLevel(options.optLevel);
+  engineOptions.enableObjectDump = true;
+  // The engine links what it compiles, so it needs the same libraries as the loader.
+  llvm::SmallVector<StringRef> libraries{kRunnerUtils};
+  if (options.parallel())
+    libraries.push_back(XGRAD_OPENMP_LIBRARY);
+  engineOptions.sharedLibPaths = libraries;
+  auto engine = mlir::ExecutionEngine::create(module, engineOptions);
+  if (!engine)
+    return engine.takeError();
+  (*engine)->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
+    return symbolMap(interner, runtimeSymbols);
+  });
+  // The engine compiles the whole module on the first lookup, and only then has an object.
+  for (auto func : module.getOps<mlir::LLVM::LLVMFuncOp>()) {
+    if (func.isExternal())
+      continue;
+    auto found = (*engine)->lookup(func.getName());
+    if (!found)
+      return found.takeError();
+    break;
+  }
+  llvm::SmallString<128> path;
+  if (std::error_code error = llvm::sys::fs::createTemporaryFile("xgrad", "o", path))
+    return llvm::createStringError(error, "cannot create a temporary object file");
+  llvm::FileRemover remover(path);
+  (*engine)->dumpToObjectFile(path);
+  auto object = llvm::MemoryBuffer::getFile(path);
+  if (!object)
+    return llvm::createStringError(object.getError(), "cannot read the generated object code");
+  if ((*object)->getBufferSize() == 0)
+    return llvm::createStringError("the JIT generated no object code");
+  return (*object)->getBuffer().str();
+}
+
+LoadedCode::LoadedCode() = default;
+LoadedCode::~LoadedCode() = default;
+
+llvm::Expected<std::unique_ptr<LoadedCode>>
+LoadedCode::load(StringRef objectCode, bool usesOpenMP, RuntimeSymbols runtimeSymbols) {
+  initializeNativeTarget();
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder)
+    return machineBuilder.takeError();
+  // The same linker as MLIR's ExecutionEngine, for the objects its code generator makes.
+  auto jit = llvm::orc::LLJITBuilder()
+                 .setJITTargetMachineBuilder(std::move(*machineBuilder))
+                 .setObjectLinkingLayerCreator([](llvm::orc::ExecutionSession &session)
+                                                   -> llvm::Expected<std::unique_ptr<
+                                                       llvm::orc::ObjectLayer>> {
+                   return std::make_unique<llvm::orc::RTDyldObjectLinkingLayer>(
+                       session, [](const llvm::MemoryBuffer &) {
+                         return std::make_unique<llvm::SectionMemoryManager>();
+                       });
+                 })
+                 .create();
+  if (!jit)
+    return jit.takeError();
+  llvm::orc::JITDylib &main = (*jit)->getMainJITDylib();
+  char prefix = (*jit)->getDataLayout().getGlobalPrefix();
+  llvm::SmallVector<const char *> libraries{kRunnerUtils};
+  if (usesOpenMP)
+    libraries.push_back(XGRAD_OPENMP_LIBRARY);
+  for (const char *library : libraries) {
+    auto generator = llvm::orc::DynamicLibrarySearchGenerator::Load(library, prefix);
+    if (!generator)
+      return generator.takeError();
+    main.addGenerator(std::move(*generator));
+  }
+  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(prefix);
+  if (!process)
+    return process.takeError();
+  main.addGenerator(std::move(*process));
+  llvm::orc::MangleAndInterner interner((*jit)->getExecutionSession(), (*jit)->getDataLayout());
+  if (llvm::Error error =
+          main.define(llvm::orc::absoluteSymbols(symbolMap(interner, runtimeSymbols))))
+    return std::move(error);
+  if (llvm::Error error = (*jit)->addObjectFile(
+          llvm::MemoryBuffer::getMemBufferCopy(objectCode, "xgrad-model.o")))
+    return std::move(error);
+  std::unique_ptr<LoadedCode> code(new LoadedCode());
+  code->jit = std::move(*jit);
+  return code;
+}
+
+llvm::Expected<LoadedCode::PackedFunction> LoadedCode::lookupPacked(StringRef symbol) {
+  auto address = jit->lookup(("_mlir_" + symbol).str());
+  if (!address)
+    return address.takeError();
+  return address->toPtr<PackedFunction>();
+}
