@@ -243,5 +243,6 @@ llvm::Expected<std::string> xgrad::irAfterStage(StringRef source, StringRef stag
   std::string text;
   llvm::raw_string_ostream out(text);
   module.print(out);
+  out << "\n"; // As mlir-opt tools end their output.
   return text;
 }
