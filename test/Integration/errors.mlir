@@ -56,8 +56,29 @@
 // RUN: not xgrad-run %t/uninferable.mlir --target out 2>&1 | FileCheck %s --check-prefix=CHECK-INFER
 // CHECK-INFER: xgrad-run: error: compiling the graph failed:
 // CHECK-INFER-NEXT: uninferable.mlir:3:8: error: 'xgrad.kernel' op cannot infer the range of iterator #0
+// A kernel that arrives with explicit bounds and shape is checked too: its bound comes from
+// 'b', and it reads 'a' (it used to read past the end of 'a').
+// RUN: not xgrad-run %t/bounds.mlir --target out --input a=4:1,2,3,4 --input b=5:1,1,1,1,1 2>&1 | FileCheck %s --check-prefix=CHECK-BOUNDS
+// CHECK-BOUNDS: xgrad-run: error: run-time check failed: kernel 'k': the read of input 'a' at dimension 0 can index past its extent (5 vs 4)
+// RUN: xgrad-run %t/bounds.mlir --target out --input a=4:1,2,3,4 --input b=4:1,1,1,1 | FileCheck %s --check-prefix=CHECK-BOUNDS-OK
+// CHECK-BOUNDS-OK: out: 4xf32
+// CHECK-BOUNDS-OK-NEXT: [2, 3, 4, 5]
 
 //--- huge.mlir
+//--- bounds.mlir
+xgrad.graph @b {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %b = xgrad.input "b" : tensor<?xf32>
+  %n = xgrad.dim %b[0] : tensor<?xf32>
+  %k = xgrad.kernel "k" shape(%n) bounds(%n) -> tensor<?xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    %w = xgrad.read %b[%i] : tensor<?xf32>
+    %s = arith.addf %v, %w : f32
+    xgrad.accumulate %s at [%i] : f32
+  }
+  xgrad.target "out" %k : tensor<?xf32>
+}
 xgrad.graph @h {
   %w = xgrad.param "w" zeros [] seed 0 : tensor<100000000000xf32>
   %k = xgrad.kernel -> tensor<*xf32> {
