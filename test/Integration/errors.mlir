@@ -65,20 +65,6 @@
 // CHECK-BOUNDS-OK-NEXT: [2, 3, 4, 5]
 
 //--- huge.mlir
-//--- bounds.mlir
-xgrad.graph @b {
-  %a = xgrad.input "a" : tensor<?xf32>
-  %b = xgrad.input "b" : tensor<?xf32>
-  %n = xgrad.dim %b[0] : tensor<?xf32>
-  %k = xgrad.kernel "k" shape(%n) bounds(%n) -> tensor<?xf32> {
-  ^bb0(%i: index):
-    %v = xgrad.read %a[%i] : tensor<?xf32>
-    %w = xgrad.read %b[%i] : tensor<?xf32>
-    %s = arith.addf %v, %w : f32
-    xgrad.accumulate %s at [%i] : f32
-  }
-  xgrad.target "out" %k : tensor<?xf32>
-}
 xgrad.graph @h {
   %w = xgrad.param "w" zeros [] seed 0 : tensor<100000000000xf32>
   %k = xgrad.kernel -> tensor<*xf32> {
@@ -148,4 +134,18 @@ xgrad.graph @u {
     xgrad.accumulate %v at [%y] : f32
   }
   xgrad.target "out" %k : tensor<*xf32>
+}
+//--- bounds.mlir
+xgrad.graph @b {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %b = xgrad.input "b" : tensor<?xf32>
+  %n = xgrad.dim %b[0] : tensor<?xf32>
+  %k = xgrad.kernel "k" shape(%n) bounds(%n) -> tensor<?xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    %w = xgrad.read %b[%i] : tensor<?xf32>
+    %s = arith.addf %v, %w : f32
+    xgrad.accumulate %s at [%i] : f32
+  }
+  xgrad.target "out" %k : tensor<?xf32>
 }
