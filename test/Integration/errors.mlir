@@ -63,6 +63,10 @@
 // RUN: xgrad-run %t/bounds.mlir --target out --input a=4:1,2,3,4 --input b=4:1,1,1,1 | FileCheck %s --check-prefix=CHECK-BOUNDS-OK
 // CHECK-BOUNDS-OK: out: 4xf32
 // CHECK-BOUNDS-OK-NEXT: [2, 3, 4, 5]
+// A stride-2 pool over an image smaller than its window: its range (solved through a
+// division) is checked again by the second shape inference, instead of reading past the end.
+// RUN: not xgrad-run %S/layers.mlir --target maxpool2d --input images=1x1x1x1:0.5 2>&1 | FileCheck %s --check-prefix=CHECK-POOL
+// CHECK-POOL: xgrad-run: error: run-time check failed: kernel 'maxpool2d': the read of input 'images' at dimension 1 can index past its extent (2 vs 1)
 
 //--- huge.mlir
 xgrad.graph @h {
