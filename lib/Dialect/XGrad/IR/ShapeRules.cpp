@@ -251,14 +251,17 @@ std::optional<AccessRange> mlir::xgrad::accessRange(KernelOp kernel, Operation *
     return std::nullopt;
 
   AccessRange range;
+  // An index count that does not match the rank is the access's own verifier's error.
   if (read) {
-    if (!isa<RankedTensorType>(read.getTensor().getType()))
+    auto type = dyn_cast<RankedTensorType>(read.getTensor().getType());
+    if (!type || (!flat && int64_t(dim) >= type.getRank()))
       return std::nullopt;
     range.extent = IndexPolynomial::extent(read.getTensor(), flat ? -1 : int64_t(dim));
   } else {
     auto type = dyn_cast<RankedTensorType>(kernel.getType());
     ValueRange shape = kernel.getShape();
-    if (!type || (!type.hasStaticShape() && shape.size() != size_t(type.getRank())))
+    if (!type || (!type.hasStaticShape() && shape.size() != size_t(type.getRank())) ||
+        (!flat && int64_t(dim) >= type.getRank()))
       return std::nullopt;
     auto extentOf = [&](int64_t d) -> IndexPolynomial {
       return type.isDynamicDim(d) ? IndexPolynomial::of(shape[d]) : type.getDimSize(d);
