@@ -56,6 +56,17 @@
 // RUN: not xgrad-run %t/uninferable.mlir --target out 2>&1 | FileCheck %s --check-prefix=CHECK-INFER
 // CHECK-INFER: xgrad-run: error: compiling the graph failed:
 // CHECK-INFER-NEXT: uninferable.mlir:3:8: error: 'xgrad.kernel' op cannot infer the range of iterator #0
+// A kernel that arrives with explicit bounds and shape is checked too: its bound comes from
+// 'b', and it reads 'a' (it used to read past the end of 'a').
+// RUN: not xgrad-run %t/bounds.mlir --target out --input a=4:1,2,3,4 --input b=5:1,1,1,1,1 2>&1 | FileCheck %s --check-prefix=CHECK-BOUNDS
+// CHECK-BOUNDS: xgrad-run: error: run-time check failed: kernel 'k': the read of input 'a' at dimension 0 can index past its extent (5 vs 4)
+// RUN: xgrad-run %t/bounds.mlir --target out --input a=4:1,2,3,4 --input b=4:1,1,1,1 | FileCheck %s --check-prefix=CHECK-BOUNDS-OK
+// CHECK-BOUNDS-OK: out: 4xf32
+// CHECK-BOUNDS-OK-NEXT: [2, 3, 4, 5]
+// A stride-2 pool over an image smaller than its window: its range (solved through a
+// division) is checked again by the second shape inference, instead of reading past the end.
+// RUN: not xgrad-run %S/layers.mlir --target maxpool2d --input images=1x1x1x1:0.5 2>&1 | FileCheck %s --check-prefix=CHECK-POOL
+// CHECK-POOL: xgrad-run: error: run-time check failed: kernel 'maxpool2d': the read of input 'images' at dimension 1 can index past its extent (2 vs 1)
 
 //--- huge.mlir
 xgrad.graph @h {
@@ -127,4 +138,18 @@ xgrad.graph @u {
     xgrad.accumulate %v at [%y] : f32
   }
   xgrad.target "out" %k : tensor<*xf32>
+}
+//--- bounds.mlir
+xgrad.graph @b {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %b = xgrad.input "b" : tensor<?xf32>
+  %n = xgrad.dim %b[0] : tensor<?xf32>
+  %k = xgrad.kernel "k" shape(%n) bounds(%n) -> tensor<?xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    %w = xgrad.read %b[%i] : tensor<?xf32>
+    %s = arith.addf %v, %w : f32
+    xgrad.accumulate %s at [%i] : f32
+  }
+  xgrad.target "out" %k : tensor<?xf32>
 }

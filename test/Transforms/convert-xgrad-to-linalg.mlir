@@ -1,5 +1,7 @@
 // RUN: xgrad-opt %s --xgrad-materialize-targets --convert-xgrad-to-linalg --canonicalize | FileCheck %s
 // RUN: xgrad-opt %s --xgrad-materialize-targets --convert-xgrad-to-linalg=use-linalg=false --canonicalize | FileCheck %s --check-prefix=LOOPS
+// The kernel's name survives what follows the lowering in the pipeline.
+// RUN: xgrad-opt %s --xgrad-materialize-targets --convert-xgrad-to-linalg --canonicalize --cse --xgrad-default-schedule | FileCheck %s --check-prefix=NAMES
 
 // CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[B:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
@@ -16,7 +18,7 @@
 // CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?x?xf32>
 // CHECK: %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[EMPTY]] : tensor<?x?xf32>)
 // CHECK: linalg.generic {indexing_maps = [#[[A]], #[[B]], #[[C]]], iterator_types = ["parallel", "parallel", "reduction"]}
-// CHECK-SAME: outs(%[[ZERO]] : tensor<?x?xf32>)
+// CHECK-SAME: outs(%[[ZERO]] : tensor<?x?xf32>) attrs = {xgrad.kernel = "matmul"}
 // CHECK: arith.mulf
 // CHECK: arith.addf %out
 // CHECK: linalg.yield
@@ -26,6 +28,15 @@
 // LOOPS: scf.for
 // LOOPS: scf.for
 // LOOPS: tensor.insert
+// The kernel's name is on the outermost loop.
+// LOOPS: } {xgrad.kernel = "matmul"}
+// NAMES-LABEL: func.func @g.matmul(
+// NAMES: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]
+// NAMES-SAME: attrs = {xgrad.kernel = "matmul"}
+// NAMES-LABEL: func.func @g.gather(
+// NAMES: } {xgrad.kernel = "gather"}
+// NAMES-LABEL: func.func @g.flat(
+// NAMES: linalg.generic {{.*}} attrs = {xgrad.kernel = "exp"}
 
 // A gather at an index computed from a Scalar is checked element by element; a failed check
 // unwinds to the calling thread, so the kernel stays a sequential loop, never threads.

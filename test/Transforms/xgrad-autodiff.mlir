@@ -3,41 +3,41 @@
 // matmul, bias (an init chain), elementwise math and an optimizer region. The loss's
 // gradient starts at 1 per element; each read gets a kernel over the forward iterators.
 // CHECK-LABEL: xgrad.graph @dense
-// CHECK: %grad.seed = xgrad.kernel "grad.seed" like(%loss : tensor<1xf32>) -> tensor<*xf32> {
+// CHECK: %loss.grad.seed = xgrad.kernel "loss.grad.seed" like(%loss : tensor<1xf32>) -> tensor<*xf32> {
 // CHECK: xgrad.accumulate %{{.*}} at flat [%{{.*}}] : f32
-// CHECK: %grad.loss = xgrad.kernel "grad.loss" like(%exp : tensor<?x3xf32>) bounds(%{{.*}}) -> tensor<*xf32>
-// CHECK: xgrad.read %grad.seed[%{{.*}}]
+// CHECK: %loss.grad.exp = xgrad.kernel "loss.grad.exp" like(%exp : tensor<?x3xf32>) bounds(%{{.*}}) -> tensor<*xf32>
+// CHECK: xgrad.read %loss.grad.seed[%{{.*}}]
 // d exp(v * v) = g * exp(v * v) * v + g * exp(v * v) * v: both uses of v contribute.
-// CHECK: %grad.exp = xgrad.kernel "grad.exp" like(%bias : tensor<?x3xf32>)
+// CHECK: %exp.grad.bias = xgrad.kernel "exp.grad.bias" like(%bias : tensor<?x3xf32>)
 // CHECK-NEXT: ^bb0(%[[I:.*]]: index):
 // CHECK-NEXT: %[[V:.*]] = xgrad.read flat %bias[%[[I]]]
 // CHECK-NEXT: %[[SQ:.*]] = arith.mulf %[[V]], %[[V]]
 // CHECK-NEXT: %[[EXP:.*]] = math.exp %[[SQ]]
-// CHECK-NEXT: %[[G:.*]] = xgrad.read flat %grad.loss[%[[I]]]
+// CHECK-NEXT: %[[G:.*]] = xgrad.read flat %loss.grad.exp[%[[I]]]
 // CHECK-NEXT: %[[GE:.*]] = arith.mulf %[[G]], %[[EXP]]
 // CHECK-NEXT: %[[A:.*]] = arith.mulf %[[GE]], %[[V]]
 // CHECK-NEXT: %[[B:.*]] = arith.mulf %[[GE]], %[[V]]
 // CHECK-NEXT: %[[SUM:.*]] = arith.addf %[[A]], %[[B]]
 // CHECK-NEXT: xgrad.accumulate %[[SUM]] at flat [%[[I]]]
 // The bias gradient sums over the rows: a reduction written at [j].
-// CHECK: %grad.bias = xgrad.kernel "grad.bias" like(%b : tensor<3xf32>) bounds(%{{.*}}, %{{.*}}) -> tensor<*xf32> {
+// CHECK: %bias.grad.b = xgrad.kernel "bias.grad.b" like(%b : tensor<3xf32>) bounds(%{{.*}}, %{{.*}}) -> tensor<*xf32> {
 // CHECK-NEXT: ^bb0(%[[Y:.*]]: index, %[[J:.*]]: index):
-// CHECK: %[[GB:.*]] = xgrad.read %grad.exp[%[[Y]], %[[J]]]
+// CHECK: %[[GB:.*]] = xgrad.read %exp.grad.bias[%[[Y]], %[[J]]]
 // CHECK-NEXT: xgrad.accumulate %[[GB]] at [%[[J]]]
 // The matmul passes the bias's gradient through its init; w's gradient is x^T g.
-// CHECK: %grad.matmul = xgrad.kernel "grad.matmul" like(%w : tensor<2x3xf32>) bounds(%{{.*}}, %{{.*}}, %{{.*}}) -> tensor<*xf32> {
+// CHECK: %matmul.grad.w = xgrad.kernel "matmul.grad.w" like(%w : tensor<2x3xf32>) bounds(%{{.*}}, %{{.*}}, %{{.*}}) -> tensor<*xf32> {
 // CHECK-NEXT: ^bb0(%[[MI:.*]]: index, %[[MJ:.*]]: index, %[[MK:.*]]: index):
 // CHECK-NEXT: %[[XV:.*]] = xgrad.read %x[%[[MI]], %[[MK]]]
-// CHECK: %[[GM:.*]] = xgrad.read %grad.exp[%[[MI]], %[[MJ]]]
+// CHECK: %[[GM:.*]] = xgrad.read %exp.grad.bias[%[[MI]], %[[MJ]]]
 // CHECK: %[[GW:.*]] = arith.mulf %[[GM]], %[[XV]]
 // CHECK-NEXT: xgrad.accumulate %[[GW]] at [%[[MK]], %[[MJ]]]
 // No gradient for the input x.
 // CHECK-NOT: like(%x
 // The optimizer region, once per parameter, and the update of both.
-// CHECK: %[[SW:.*]] = xgrad.kernel "sgd" init(%w : tensor<2x3xf32>)
-// CHECK: xgrad.read flat %grad.matmul
-// CHECK: %[[SB:.*]] = xgrad.kernel "sgd" init(%b : tensor<3xf32>)
-// CHECK: xgrad.read flat %grad.bias
+// CHECK: %[[SW:.*]] = xgrad.kernel "sgd.w" init(%w : tensor<2x3xf32>)
+// CHECK: xgrad.read flat %matmul.grad.w
+// CHECK: %[[SB:.*]] = xgrad.kernel "sgd.b" init(%b : tensor<3xf32>)
+// CHECK: xgrad.read flat %bias.grad.b
 // CHECK: %[[U:.*]] = xgrad.update %loss : tensor<1xf32> state(%w, %b : tensor<2x3xf32>, tensor<3xf32>) to(%[[SW]], %[[SB]] : tensor<*xf32>, tensor<*xf32>)
 // CHECK: xgrad.target "train" %[[U]] : tensor<1xf32>
 xgrad.graph @dense {
@@ -88,18 +88,18 @@ xgrad.graph @dense {
 // A gather's gradient is a scatter at the gathered index; a tensor read twice gets one
 // gradient kernel per read, chained through init; a read used only in a comparison gets none.
 // CHECK-LABEL: xgrad.graph @access
-// CHECK: %[[FIRST:.*]] = xgrad.kernel "grad.twice" like(%v : tensor<4xf32>)
+// CHECK: %[[FIRST:.*]] = xgrad.kernel "twice.grad.v" like(%v : tensor<4xf32>)
 // CHECK: xgrad.accumulate %{{.*}} at [%{{.*}}] : f32
-// CHECK: %[[SECOND:.*]] = xgrad.kernel "grad.twice" init(%[[FIRST]] : tensor<*xf32>)
+// CHECK: %[[SECOND:.*]] = xgrad.kernel "twice.grad.v.1" init(%[[FIRST]] : tensor<*xf32>)
 // CHECK: %[[SHIFTED:.*]] = xgrad.wrap
 // CHECK: xgrad.accumulate %{{.*}} at [%[[SHIFTED]]] : f32
-// CHECK: xgrad.kernel "grad.twice" like(%gather : tensor<4xf32>)
-// CHECK: %[[GV:.*]] = xgrad.kernel "grad.gather" init(%[[SECOND]] : tensor<*xf32>)
+// CHECK: xgrad.kernel "twice.grad.gather" like(%gather : tensor<4xf32>)
+// CHECK: %[[GV:.*]] = xgrad.kernel "gather.grad.v" init(%[[SECOND]] : tensor<*xf32>)
 // CHECK: %[[H:.*]] = arith.divsi
 // CHECK: xgrad.accumulate %{{.*}} at [%[[H]]] : f32
 // The mask is only compared: its gradient is zero, and only the zero kernel is built.
 // CHECK-NOT: like(%mask
-// CHECK: %[[GM:.*]] = xgrad.kernel "grad.zero" like(%mask : tensor<4xf32>)
+// CHECK: %[[GM:.*]] = xgrad.kernel "mask.grad.zero" like(%mask : tensor<4xf32>)
 // CHECK: xgrad.target "gv" %[[GV]]
 // CHECK: xgrad.target "gm" %[[GM]]
 xgrad.graph @access {
@@ -140,11 +140,11 @@ xgrad.graph @access {
 
 // A custom gradient replaces the derived one for the values it covers.
 // CHECK-LABEL: xgrad.graph @custom
-// CHECK: %[[SEED:.*]] = xgrad.kernel "grad.seed"
+// CHECK: %[[SEED:.*]] = xgrad.kernel "identity.grad.seed"
 // CHECK: %[[G:.*]] = xgrad.kernel "identity.grad" like(%x : tensor<3xf32>)
 // CHECK: xgrad.read flat %x
 // CHECK: xgrad.read flat %[[SEED]]
-// CHECK-NOT: "grad.identity"
+// CHECK-NOT: "identity.grad.x"
 // CHECK: xgrad.target "g" %[[G]] : tensor<*xf32>
 xgrad.graph @custom {
   %x = xgrad.input "x" : tensor<3xf32>
@@ -168,3 +168,41 @@ xgrad.graph @custom {
   xgrad.target "g" %g : tensor<3xf32>
 }
 
+
+// -----
+
+// Every kernel has a name unique in its graph after inference and autodiff: an unnamed
+// kernel is `kernel<N>` after its position, a repeated name gets a suffix, and derived
+// kernels are `<kernel>.grad.<tensor>`.
+// CHECK-LABEL: xgrad.graph @names
+// CHECK: %kernel0 = xgrad.kernel "kernel0"
+// CHECK: %dup = xgrad.kernel "dup"
+// CHECK: %dup.1 = xgrad.kernel "dup.1"
+// CHECK: %dup.1.grad.seed = xgrad.kernel "dup.1.grad.seed"
+// CHECK: %dup.1.grad.dup = xgrad.kernel "dup.1.grad.dup"
+// CHECK: %dup.grad.kernel0 = xgrad.kernel "dup.grad.kernel0"
+// CHECK: %kernel0.grad.x = xgrad.kernel "kernel0.grad.x"
+// CHECK: xgrad.target "g" %kernel0.grad.x
+xgrad.graph @names {
+  %x = xgrad.input "x" : tensor<3xf32>
+  %a = xgrad.kernel -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %x[%i] : tensor<3xf32>
+    %s = math.sin %v : f32
+    xgrad.accumulate %s at [%i] : f32
+  }
+  %b = xgrad.kernel "dup" -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<*xf32>
+    %s = math.sin %v : f32
+    xgrad.accumulate %s at [%i] : f32
+  }
+  %c = xgrad.kernel "dup" -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %b[%i] : tensor<*xf32>
+    %s = math.exp %v : f32
+    xgrad.accumulate %s at [%i] : f32
+  }
+  %g = xgrad.gradient %c wrt %x : tensor<*xf32>, tensor<3xf32>
+  xgrad.target "g" %g : tensor<3xf32>
+}

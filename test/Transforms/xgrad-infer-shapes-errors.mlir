@@ -149,3 +149,45 @@ xgrad.graph @rank_after_inference {
     xgrad.accumulate %v at [%y] : f32
   }
 }
+
+// -----
+
+// Extents compare even when dynamic: `shifted` ranges over len(a) + 2 and reads a[y + 1].
+xgrad.graph @shifted_past_dynamic_extent {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %k = xgrad.param "k" uniform [-0.1, 0.1] seed 2 : tensor<3xf32>
+  %s = xgrad.kernel "scatter" -> tensor<*xf32> {
+  ^bb0(%y: index, %j: index):
+    %v = xgrad.read %a[%y] : tensor<?xf32>
+    %w = xgrad.read %k[%j] : tensor<3xf32>
+    %p = arith.mulf %v, %w : f32
+    %yj = arith.addi %y, %j : index
+    xgrad.accumulate %p at [%yj] : f32
+  }
+  %shift = xgrad.kernel "shifted" like(%s : tensor<*xf32>) -> tensor<*xf32> {
+  ^bb0(%y: index):
+    %one = arith.constant 1 : index
+    %y1 = arith.addi %y, %one : index
+    // expected-error @below {{kernel 'shifted': the read of input 'a' at dimension 0 can index past its extent (by 3)}}
+    %v = xgrad.read %a[%y1] : tensor<?xf32>
+    xgrad.accumulate %v at [%y] : f32
+  }
+}
+
+// -----
+
+// The issue's reproducer: explicit bounds one past a dynamic extent are rejected by the
+// verifier (they used to verify and read past the end), not turned into a check that always
+// fails.
+xgrad.graph @explicit_bounds_plus_one {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %n = xgrad.dim %a[0] : tensor<?xf32>
+  %c1 = arith.constant 1 : index
+  %n1 = arith.addi %n, %c1 : index
+  %k = xgrad.kernel "k" bounds(%n1) -> tensor<*xf32> {
+  ^bb0(%i: index):
+    // expected-error @below {{kernel 'k': the read of input 'a' at dimension 0 leaves its extent by 1 when iterator #0 reaches its bound}}
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    xgrad.accumulate %v at [%i] : f32
+  }
+}

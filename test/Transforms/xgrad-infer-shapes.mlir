@@ -1,4 +1,5 @@
 // RUN: xgrad-opt %s --pass-pipeline='builtin.module(xgrad.graph(xgrad-infer-shapes,cse,canonicalize,cse))' | FileCheck %s
+// RUN: xgrad-opt %s --pass-pipeline='builtin.module(xgrad.graph(xgrad-infer-shapes,xgrad-infer-shapes,cse,canonicalize,cse))' | FileCheck %s
 // RUN: xgrad-opt %s --pass-pipeline='builtin.module(xgrad.graph(xgrad-infer-shapes{explain=true}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=EXPLAIN
 
 // A matmul with a dynamic batch: y from a's dynamic rows, x from b's columns, it from both
@@ -43,6 +44,7 @@ xgrad.graph @dynamic_inner {
     %p = arith.mulf %l, %r : f32
     xgrad.accumulate %p at [%y, %x] : f32
   }
+  xgrad.target "c" %c : tensor<*xf32>
 }
 
 // Bias add onto an init tensor; flat elementwise copies its read's shape; transpose; a
@@ -117,6 +119,12 @@ xgrad.graph @dense_softmax {
     xgrad.accumulate %n at [%zero] : f32
   }
   xgrad.target "loss" %ce : tensor<*xf32>
+  xgrad.target "mm" %mm : tensor<*xf32>
+  xgrad.target "bias" %bias : tensor<*xf32>
+  xgrad.target "relu" %relu : tensor<*xf32>
+  xgrad.target "t" %t : tensor<*xf32>
+  xgrad.target "sums" %sums : tensor<*xf32>
+  xgrad.target "softmax" %softmax : tensor<*xf32>
 }
 
 // conv2d, without and with stride: output extents solved from `y + dy` and `2 * y + dy`.
@@ -149,6 +157,8 @@ xgrad.graph @conv {
     %p = arith.mulf %a, %w : f32
     xgrad.accumulate %p at [%image, %y, %x, %filter] : f32
   }
+  xgrad.target "conv" %conv : tensor<*xf32>
+  xgrad.target "strided" %strided : tensor<*xf32>
 }
 
 // maxPool2d: `y * 2` and `y * 2 + 1` both bound y; the range is the smaller (floor(E / 2)),
@@ -192,6 +202,8 @@ xgrad.graph @pool {
     %v = xgrad.read %pool[%image, %yd, %xd, %chan] : tensor<*xf32>
     xgrad.accumulate %v at [%image, %y, %x, %chan] : f32
   }
+  xgrad.target "pool" %pool : tensor<*xf32>
+  xgrad.target "up" %up : tensor<*xf32>
 }
 
 // A gather at an index computed from a Scalar cannot be bounded: it is checked per element.
@@ -207,15 +219,17 @@ xgrad.graph @computed_gather {
     %v = xgrad.read %table[%k] : tensor<10xf32>
     xgrad.accumulate %v at [%i] : f32
   }
+  xgrad.target "g" %g : tensor<*xf32>
 }
 
 // A scatter `out[y + k]` gets its shape from the largest written index; a dynamic input
 // whose gather could leave the tensor gets a check.
 // CHECK-LABEL: xgrad.graph @scatter
 // CHECK: %scatter = xgrad.kernel "scatter" {{.*}} -> tensor<?xf32>
-// CHECK: xgrad.check le {{.*}} "kernel 'shifted': the read of input 'a' at dimension 0 can index past its extent"
+// CHECK: xgrad.check le {{.*}} "kernel 'shifted': the read of input 'b' at dimension 0 can index past its extent"
 xgrad.graph @scatter {
   %a = xgrad.input "a" : tensor<?xf32>
+  %b = xgrad.input "b" : tensor<?xf32>
   %k = xgrad.param "k" uniform [-0.1, 0.1] seed 2 : tensor<3xf32>
   %s = xgrad.kernel "scatter" -> tensor<*xf32> {
   ^bb0(%y: index, %j: index):
@@ -229,7 +243,30 @@ xgrad.graph @scatter {
   ^bb0(%y: index):
     %one = arith.constant 1 : index
     %y1 = arith.addi %y, %one : index
-    %v = xgrad.read %a[%y1] : tensor<?xf32>
+    %v = xgrad.read %b[%y1] : tensor<?xf32>
     xgrad.accumulate %v at [%y] : f32
   }
+  xgrad.target "s" %s : tensor<*xf32>
+  xgrad.target "shift" %shift : tensor<*xf32>
+}
+
+// A kernel that arrives with its bounds and shape is guarded too: the bound comes from
+// input 'b', the read is of input 'a', and nothing proves one inside the other. A second
+// run proves it from the check the first emitted and adds nothing.
+// CHECK-LABEL: xgrad.graph @explicit_bounds_unproven
+// CHECK: %[[N:.*]] = xgrad.dim %b[0]
+// CHECK: %[[A:.*]] = xgrad.dim %a[0]
+// CHECK: xgrad.check le %[[N]], %[[A]], "kernel 'k': the read of input 'a' at dimension 0 can index past its extent"
+// CHECK-NOT: xgrad.check
+// CHECK: xgrad.target
+xgrad.graph @explicit_bounds_unproven {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %b = xgrad.input "b" : tensor<?xf32>
+  %n = xgrad.dim %b[0] : tensor<?xf32>
+  %k = xgrad.kernel "k" shape(%n) bounds(%n) -> tensor<?xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    xgrad.accumulate %v at [%i] : f32
+  }
+  xgrad.target "out" %k : tensor<?xf32>
 }

@@ -221,6 +221,8 @@ FailureOr<Value> FunctionLowering::lowerKernelToLoops(KernelOp kernel, OpBuilder
       });
   if (failed(status))
     return failure();
+  if (StringAttr name = kernel.getKernelNameAttr(); name && !nest.loops.empty())
+    nest.loops.front()->setAttr(kKernelNameAttr, name);
   Value loops = nest.results.empty() ? result : nest.results[0];
   if (!write.getFlat())
     return loops;
@@ -324,6 +326,8 @@ FailureOr<Value> FunctionLowering::lowerKernelToGeneric(KernelOp kernel, OpBuild
       });
   if (failed(status))
     return failure();
+  if (StringAttr name = kernel.getKernelNameAttr())
+    generic->setAttr(kKernelNameAttr, name);
   Value result = generic.getResult(0);
   if (!write.getFlat())
     return result;

@@ -126,11 +126,12 @@ xgrad.graph @scalar_iterator {
 
 // -----
 
+// The accumulate is the body's terminator.
 xgrad.graph @no_accumulate {
   %a = xgrad.input "a" : tensor<?xf32>
-  // expected-error @below {{expects exactly one 'xgrad.accumulate' in its body, found 0}}
   %k = xgrad.kernel -> tensor<*xf32> {
   ^bb0(%i: index):
+    // expected-error @below {{block with no terminator}}
     %v = xgrad.read %a[%i] : tensor<?xf32>
   }
 }
@@ -139,10 +140,10 @@ xgrad.graph @no_accumulate {
 
 xgrad.graph @two_accumulates {
   %a = xgrad.input "a" : tensor<?xf32>
-  // expected-error @below {{expects exactly one 'xgrad.accumulate' in its body, found 2}}
   %k = xgrad.kernel -> tensor<*xf32> {
   ^bb0(%i: index):
     %v = xgrad.read %a[%i] : tensor<?xf32>
+    // expected-error @below {{'xgrad.accumulate' op must be the last operation in the parent block}}
     xgrad.accumulate %v at flat [%i] : f32
     xgrad.accumulate %v at flat [%i] : f32
   }
@@ -152,10 +153,10 @@ xgrad.graph @two_accumulates {
 
 xgrad.graph @accumulate_not_last {
   %a = xgrad.input "a" : tensor<?xf32>
-  // expected-error @below {{expects 'xgrad.accumulate' to be the last operation of its body}}
   %k = xgrad.kernel -> tensor<*xf32> {
   ^bb0(%i: index):
     %v = xgrad.read %a[%i] : tensor<?xf32>
+    // expected-error @below {{'xgrad.accumulate' op must be the last operation in the parent block}}
     xgrad.accumulate %v at flat [%i] : f32
     %w = xgrad.read %a[%i] : tensor<?xf32>
   }
@@ -279,13 +280,13 @@ xgrad.graph @grad_region_args {
 
 xgrad.graph @grad_region_end {
   %a = xgrad.input "a" : tensor<?xf32>
-  // expected-error @below {{expects the custom gradient region to end in 'xgrad.grad_yield'}}
   %k = xgrad.kernel -> tensor<*xf32> {
   ^bb0(%i: index):
     %v = xgrad.read %a[%i] : tensor<?xf32>
     xgrad.accumulate %v at flat [%i] : f32
   } grad {
   ^bb0(%r: tensor<*xf32>, %g: tensor<*xf32>):
+    // expected-error @below {{block with no terminator}}
     %z = arith.constant 0.0 : f32
   }
 }
@@ -335,7 +336,6 @@ xgrad.graph @accumulate_in_grad {
     %z = arith.constant 0.0 : f32
     // expected-error @below {{expects to be in the kernel body, not its custom gradient region}}
     xgrad.accumulate %z at flat [%c] : f32
-    xgrad.grad_yield %g for %a : tensor<*xf32> for tensor<?xf32>
   }
 }
 
@@ -346,7 +346,6 @@ xgrad.graph @grad_yield_in_body {
   %k = xgrad.kernel -> tensor<*xf32> {
   ^bb0(%i: index):
     %v = xgrad.read %a[%i] : tensor<?xf32>
-    xgrad.accumulate %v at flat [%i] : f32
     // expected-error @below {{expects to be in the kernel's custom gradient region}}
     xgrad.grad_yield %a for %a : tensor<?xf32> for tensor<?xf32>
   }
@@ -440,4 +439,81 @@ xgrad.graph @bool_plus_scalar {
 xgrad.graph @epoch_outside_kernel {
   // expected-error @below {{'xgrad.epoch' op expects parent op 'xgrad.kernel'}}
   %e = xgrad.epoch
+}
+
+// -----
+
+// Bounds given explicitly are verified: reading 5 elements of a tensor of 4.
+xgrad.graph @explicit_bounds_past_static_extent {
+  %a = xgrad.input "a" : tensor<4xf32>
+  %c5 = arith.constant 5 : index
+  %k = xgrad.kernel "k" shape(%c5) bounds(%c5) -> tensor<5xf32> {
+  ^bb0(%i: index):
+    // expected-error @below {{kernel 'k': the read of input 'a' at dimension 0 leaves its extent by 1 when iterator #0 reaches its bound (index 4, extent 4)}}
+    %v = xgrad.read %a[%i] : tensor<4xf32>
+    xgrad.accumulate %v at [%i] : f32
+  }
+}
+
+// -----
+
+// `bounds(dim + 1)` over a dynamic extent leaves it whatever the extent is.
+xgrad.graph @explicit_bounds_past_dynamic_extent {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %n = xgrad.dim %a[0] : tensor<?xf32>
+  %c1 = arith.constant 1 : index
+  %n1 = arith.addi %n, %c1 : index
+  %k = xgrad.kernel "k" shape(%n1) bounds(%n1) -> tensor<?xf32> {
+  ^bb0(%i: index):
+    // expected-error @below {{kernel 'k': the read of input 'a' at dimension 0 leaves its extent by 1 when iterator #0 reaches its bound}}
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    xgrad.accumulate %v at [%i] : f32
+  }
+}
+
+// -----
+
+// Affine indices: `2 * i + j` over bounds (3, 2) reaches 5 in a tensor of 5.
+xgrad.graph @explicit_bounds_affine {
+  %a = xgrad.input "a" : tensor<5xf32>
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %k = xgrad.kernel "strided" shape(%c3) bounds(%c3, %c2) -> tensor<3xf32> {
+  ^bb0(%i: index, %j: index):
+    %i2 = arith.muli %i, %c2 : index
+    %ij = arith.addi %i2, %j : index
+    // expected-error @below {{kernel 'strided': the read of input 'a' at dimension 0 leaves its extent by 1 when iterators #0 and #1 reach their bounds (index 5, extent 5)}}
+    %v = xgrad.read %a[%ij] : tensor<5xf32>
+    xgrad.accumulate %v at [%i] : f32
+  }
+}
+
+// -----
+
+xgrad.graph @explicit_bounds_negative {
+  %a = xgrad.input "a" : tensor<4xf32>
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %k = xgrad.kernel "k" shape(%c4) bounds(%c4) -> tensor<4xf32> {
+  ^bb0(%i: index):
+    %j = arith.subi %i, %c1 : index
+    // expected-error @below {{kernel 'k': the read of input 'a' at dimension 0 has the negative index -1 when iterator #0 is 0}}
+    %v = xgrad.read %a[%j] : tensor<4xf32>
+    xgrad.accumulate %v at [%i] : f32
+  }
+}
+
+// -----
+
+// The write is verified against the result's shape.
+xgrad.graph @explicit_bounds_write {
+  %a = xgrad.input "a" : tensor<4xf32>
+  %c3 = arith.constant 3 : index
+  %c4 = arith.constant 4 : index
+  %k = xgrad.kernel "k" shape(%c3) bounds(%c4) -> tensor<3xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<4xf32>
+    // expected-error @below {{kernel 'k': the write at dimension 0 leaves its extent by 1 when iterator #0 reaches its bound (index 3, extent 3)}}
+    xgrad.accumulate %v at [%i] : f32
+  }
 }

@@ -149,3 +149,198 @@ std::string mlir::xgrad::describeTensor(Value tensor) {
   os << "the tensor defined at " << tensor.getLoc();
   return text;
 }
+
+//===----------------------------------------------------------------------===//
+// IndexPolynomial
+//===----------------------------------------------------------------------===//
+
+IndexPolynomial::IndexPolynomial(int64_t constant) {
+  if (constant != 0)
+    coefficients[{}] = constant;
+}
+
+IndexPolynomial IndexPolynomial::term(Term term) {
+  IndexPolynomial result;
+  result.coefficients[{term}] = 1;
+  return result;
+}
+
+std::optional<int64_t> IndexPolynomial::asConstant() const {
+  if (coefficients.empty())
+    return 0;
+  if (coefficients.size() == 1 && coefficients.begin()->first.empty())
+    return coefficients.begin()->second;
+  return std::nullopt;
+}
+
+IndexPolynomial IndexPolynomial::operator+(const IndexPolynomial &other) const {
+  IndexPolynomial result = *this;
+  for (auto &[monomial, coefficient] : other.coefficients)
+    if ((result.coefficients[monomial] += coefficient) == 0)
+      result.coefficients.erase(monomial);
+  return result;
+}
+
+IndexPolynomial IndexPolynomial::operator-(const IndexPolynomial &other) const {
+  return *this + other * IndexPolynomial(-1);
+}
+
+IndexPolynomial IndexPolynomial::operator*(const IndexPolynomial &other) const {
+  IndexPolynomial result;
+  for (auto &[lhs, a] : coefficients)
+    for (auto &[rhs, b] : other.coefficients) {
+      Monomial product = lhs;
+      product.insert(product.end(), rhs.begin(), rhs.end());
+      llvm::sort(product);
+      if ((result.coefficients[product] += a * b) == 0)
+        result.coefficients.erase(product);
+    }
+  return result;
+}
+
+IndexPolynomial IndexPolynomial::extent(Value tensor, int64_t dim) {
+  auto type = dyn_cast<RankedTensorType>(tensor.getType());
+  if (type && dim < 0) {
+    IndexPolynomial length(1);
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      length = length * extent(tensor, d);
+    return length;
+  }
+  if (type && !type.isDynamicDim(dim))
+    return type.getDimSize(dim);
+  // Inference gives kernels their shape as values: the extent is that value.
+  auto kernel = tensor.getDefiningOp<KernelOp>();
+  if (type && kernel && kernel.getShape().size() == size_t(type.getRank()))
+    return of(kernel.getShape()[dim]);
+  return term({tensor.getAsOpaquePointer(), dim});
+}
+
+IndexPolynomial IndexPolynomial::of(Value index) {
+  APInt constant;
+  if (matchPattern(index, m_ConstantInt(&constant)))
+    return constant.getSExtValue();
+  Operation *op = index.getDefiningOp();
+  if (auto dim = dyn_cast_or_null<DimOp>(op))
+    return extent(dim.getTensor(), dim.getDim());
+  if (auto len = dyn_cast_or_null<LenOp>(op))
+    return extent(len.getTensor(), -1);
+  if (isa_and_nonnull<arith::AddIOp>(op))
+    return of(op->getOperand(0)) + of(op->getOperand(1));
+  if (isa_and_nonnull<arith::SubIOp>(op))
+    return of(op->getOperand(0)) - of(op->getOperand(1));
+  if (isa_and_nonnull<arith::MulIOp>(op))
+    return of(op->getOperand(0)) * of(op->getOperand(1));
+  return term({index.getAsOpaquePointer(), -2});
+}
+
+//===----------------------------------------------------------------------===//
+// Bounds of kernel accesses
+//===----------------------------------------------------------------------===//
+
+std::optional<AccessRange> mlir::xgrad::accessRange(KernelOp kernel, Operation *access,
+                                                    unsigned dim) {
+  if (kernel.getBounds().empty())
+    return std::nullopt;
+  Block &body = kernel.getBody().front();
+  auto read = dyn_cast<ReadOp>(access);
+  auto write = dyn_cast<AccumulateOp>(access);
+  bool flat = read ? read.getFlat() : write.getFlat();
+  Value index = read ? read.getIndices()[dim] : write.getIndices()[dim];
+  std::optional<AffineIndex> affine = decomposeAffineIndex(index, body);
+  if (!affine)
+    return std::nullopt;
+
+  AccessRange range;
+  // An index count that does not match the rank is the access's own verifier's error.
+  if (read) {
+    auto type = dyn_cast<RankedTensorType>(read.getTensor().getType());
+    if (!type || (!flat && int64_t(dim) >= type.getRank()))
+      return std::nullopt;
+    range.extent = IndexPolynomial::extent(read.getTensor(), flat ? -1 : int64_t(dim));
+  } else {
+    auto type = dyn_cast<RankedTensorType>(kernel.getType());
+    ValueRange shape = kernel.getShape();
+    if (!type || (!type.hasStaticShape() && shape.size() != size_t(type.getRank())) ||
+        (!flat && int64_t(dim) >= type.getRank()))
+      return std::nullopt;
+    auto extentOf = [&](int64_t d) -> IndexPolynomial {
+      return type.isDynamicDim(d) ? IndexPolynomial::of(shape[d]) : type.getDimSize(d);
+    };
+    range.extent = IndexPolynomial(1);
+    if (!flat)
+      range.extent = extentOf(dim);
+    else
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        range.extent = range.extent * extentOf(d);
+  }
+
+  range.low = range.high = affine->constant;
+  for (auto [iterator, coefficient] : affine->coefficients) {
+    IndexPolynomial last = IndexPolynomial::of(kernel.getBounds()[iterator]) - 1;
+    if (coefficient > 0) {
+      range.high = range.high + last * coefficient;
+      range.highIterators.push_back(iterator);
+    } else {
+      range.low = range.low + last * coefficient;
+      range.lowIterators.push_back(iterator);
+    }
+  }
+  return range;
+}
+
+/// Where an index reaches its extreme: "when iterator #0 reaches its bound", "when
+/// iterators #0 and #2 reach their bounds", or, when only the other iterators move it,
+/// "when iterator #1 is 0".
+static std::string describeIterators(ArrayRef<unsigned> toBound, ArrayRef<unsigned> toZero) {
+  ArrayRef<unsigned> iterators = toBound.empty() ? toZero : toBound;
+  if (iterators.empty())
+    return "at a constant index";
+  std::string text = iterators.size() == 1 ? "when iterator " : "when iterators ";
+  for (auto [position, iterator] : llvm::enumerate(iterators)) {
+    if (position)
+      text += position + 1 == iterators.size() ? " and " : ", ";
+    text += "#" + std::to_string(iterator);
+  }
+  if (toBound.empty())
+    return text + (iterators.size() == 1 ? " is 0" : " are 0");
+  return text + (iterators.size() == 1 ? " reaches its bound" : " reach their bounds");
+}
+
+LogicalResult mlir::xgrad::verifyKernelBounds(KernelOp kernel) {
+  // A kernel with an empty loop accesses nothing.
+  for (Value bound : kernel.getBounds())
+    if (std::optional<int64_t> value = evaluateIndex(bound); value && *value <= 0)
+      return success();
+  std::string name = kernel.getKernelName() ? ("kernel '" + *kernel.getKernelName() + "'").str()
+                                            : std::string("the kernel");
+  auto check = [&](Operation *access, ValueRange indices, const std::string &what) -> LogicalResult {
+    for (unsigned dim = 0; dim < indices.size(); ++dim) {
+      std::optional<AccessRange> range = accessRange(kernel, access, dim);
+      if (!range)
+        continue;
+      std::string where = what + " at dimension " + std::to_string(dim);
+      std::optional<int64_t> past = (range->high + 1 - range->extent).asConstant();
+      if (past && *past > 0) {
+        InFlightDiagnostic diag = access->emitError()
+                                  << name << ": " << where << " leaves its extent by " << *past
+                                  << " " << describeIterators(range->highIterators, range->lowIterators);
+        std::optional<int64_t> high = range->high.asConstant();
+        std::optional<int64_t> extent = range->extent.asConstant();
+        if (high && extent)
+          diag << " (index " << *high << ", extent " << *extent << ")";
+        return diag;
+      }
+      std::optional<int64_t> low = range->low.asConstant();
+      if (low && *low < 0)
+        return LogicalResult(access->emitError()
+                             << name << ": " << where << " has the negative index " << *low
+                             << " " << describeIterators(range->lowIterators, range->highIterators));
+    }
+    return success();
+  };
+  for (auto read : kernel.getBody().front().getOps<ReadOp>())
+    if (failed(check(read, read.getIndices(), "the read of " + describeTensor(read.getTensor()))))
+      return failure();
+  AccumulateOp write = kernel.getAccumulate();
+  return check(write, write.getIndices(), "the write");
+}

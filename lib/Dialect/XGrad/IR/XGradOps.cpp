@@ -6,6 +6,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
 using namespace mlir::xgrad;
@@ -73,6 +74,25 @@ LogicalResult GraphOp::verify() {
     }
   }
   return success();
+}
+
+void GraphOp::nameKernels() {
+  SmallVector<KernelOp> kernels(getBody().front().getOps<KernelOp>());
+  llvm::StringSet<> taken;
+  SmallVector<KernelOp> renamed;
+  for (KernelOp kernel : kernels)
+    if (!kernel.getKernelName() || !taken.insert(*kernel.getKernelName()).second)
+      renamed.push_back(kernel);
+  for (KernelOp kernel : renamed) {
+    std::string base = kernel.getKernelName()
+                           ? kernel.getKernelName()->str()
+                           : "kernel" + std::to_string(llvm::find(kernels, kernel) -
+                                                       kernels.begin());
+    std::string name = base;
+    for (unsigned suffix = 1; !taken.insert(name).second; ++suffix)
+      name = base + "." + std::to_string(suffix);
+    kernel.setKernelName(name);
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -191,7 +211,7 @@ void KernelOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
 }
 
 AccumulateOp KernelOp::getAccumulate() {
-  return cast<AccumulateOp>(getBody().front().back());
+  return cast<AccumulateOp>(getBody().front().getTerminator());
 }
 
 LogicalResult KernelOp::verifyRegions() {
@@ -200,12 +220,10 @@ LogicalResult KernelOp::verifyRegions() {
     if (!iterator.getType().isIndex())
       return emitOpError() << "expects iterator #" << iterator.getArgNumber()
                            << " to be of type 'index', got " << iterator.getType();
-  unsigned numAccumulates = llvm::count_if(body, llvm::IsaPred<AccumulateOp>);
-  if (numAccumulates != 1)
-    return emitOpError() << "expects exactly one 'xgrad.accumulate' in its body, found "
-                         << numAccumulates;
-  if (body.empty() || !isa<AccumulateOp>(body.back()))
-    return emitOpError("expects 'xgrad.accumulate' to be the last operation of its body");
+  // The terminator is an op of this dialect whose parent is a kernel: only
+  // 'xgrad.accumulate' (the body) or 'xgrad.grad_yield' (the gradient region).
+  if (!isa<AccumulateOp>(body.getTerminator()))
+    return emitOpError("expects its body to end in 'xgrad.accumulate'");
 
   if (!getBounds().empty() && getBounds().size() != getNumIterators())
     return emitOpError() << "expects one bound per iterator (" << getNumIterators()
@@ -230,6 +248,8 @@ LogicalResult KernelOp::verifyRegions() {
       return emitOpError() << "expects the init tensor to have the result type " << getType()
                            << ", got " << initType;
   }
+  if (failed(verifyKernelBounds(*this)))
+    return failure();
 
   if (getGrad().empty())
     return success();
@@ -248,6 +268,31 @@ LogicalResult KernelOp::verifyRegions() {
   if (grad.empty() || !isa<GradYieldOp>(grad.back()))
     return emitOpError("expects the custom gradient region to end in 'xgrad.grad_yield'");
   return success();
+}
+
+/// Whether two kernels compute the same tensor: everything but the name agrees.
+static bool sameComputation(KernelOp a, KernelOp b) {
+  if (a.getType() != b.getType() || a->getOperands() != b->getOperands() ||
+      a.getProperties().operandSegmentSizes != b.getProperties().operandSegmentSizes ||
+      a->getDiscardableAttrDictionary() != b->getDiscardableAttrDictionary())
+    return false;
+  auto flags = OperationEquivalence::IgnoreLocations;
+  return OperationEquivalence::isRegionEquivalentTo(&a.getBody(), &b.getBody(), flags) &&
+         OperationEquivalence::isRegionEquivalentTo(&a.getGrad(), &b.getGrad(), flags);
+}
+
+/// CSE merges identical kernels only when their names agree too; names are unique after
+/// inference, so a kernel that repeats an earlier one is replaced here instead, and the
+/// first kernel's name is the one that stays.
+LogicalResult KernelOp::canonicalize(KernelOp op, PatternRewriter &rewriter) {
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
+    auto other = dyn_cast<KernelOp>(prev);
+    if (!other || !sameComputation(op, other))
+      continue;
+    rewriter.replaceOp(op, other.getResult());
+    return success();
+  }
+  return failure();
 }
 
 LogicalResult AccumulateOp::verify() {
@@ -323,12 +368,21 @@ OpFoldResult RankOp::fold(FoldAdaptor) {
 }
 
 /// A check that holds by construction (equal operands, or known extents that satisfy it)
-/// is dropped; one that fails statically stays, so that the run reports it.
+/// or repeats an earlier one is dropped; one that fails statically stays, so that the run
+/// reports it.
 LogicalResult CheckOp::canonicalize(CheckOp op, PatternRewriter &rewriter) {
   std::optional<int64_t> lhs = evaluateIndex(op.getLhs()), rhs = evaluateIndex(op.getRhs());
   bool holds = op.getLhs() == op.getRhs() ||
                (lhs && rhs && (op.getPredicate() == CheckPredicate::eq ? *lhs == *rhs
                                                                        : *lhs <= *rhs));
+  // A repeated check never fails where the first one did not.
+  for (Operation *prev = op->getPrevNode(); prev && !holds; prev = prev->getPrevNode()) {
+    auto other = dyn_cast<CheckOp>(prev);
+    holds = other && other.getPredicate() == op.getPredicate() &&
+            ((other.getLhs() == op.getLhs() && other.getRhs() == op.getRhs()) ||
+             (op.getPredicate() == CheckPredicate::eq && other.getLhs() == op.getRhs() &&
+              other.getRhs() == op.getLhs()));
+  }
   if (!holds)
     return failure();
   rewriter.eraseOp(op);

@@ -56,6 +56,21 @@ private:
 
 } // namespace
 
+/// The name a derived kernel uses for a tensor: "w" for parameter `w`, "dense" for kernel
+/// `dense`.
+static std::string nameOf(Value tensor) {
+  Operation *op = tensor.getDefiningOp();
+  if (auto input = dyn_cast_or_null<InputOp>(op))
+    return input.getInputName().str();
+  if (auto param = dyn_cast_or_null<ParamOp>(op))
+    return param.getParamName().str();
+  if (auto cached = dyn_cast_or_null<CachedOp>(op))
+    return cached.getCacheName().str();
+  if (auto kernel = dyn_cast_or_null<KernelOp>(op); kernel && kernel.getKernelName())
+    return kernel.getKernelName()->str();
+  return "value";
+}
+
 /// A kernel `{it} ++= value | it` shaped like `tensor`, named `name`.
 static KernelOp constantLike(OpBuilder &builder, Value tensor, double value, StringRef name) {
   Location loc = tensor.getLoc();
@@ -72,7 +87,7 @@ static KernelOp constantLike(OpBuilder &builder, Value tensor, double value, Str
 }
 
 Value Differentiator::ones(Value tensor) {
-  KernelOp kernel = constantLike(builder, tensor, 1.0, "grad.seed");
+  KernelOp kernel = constantLike(builder, tensor, 1.0, nameOf(tensor) + ".grad.seed");
   builder.setInsertionPointAfter(kernel);
   return kernel;
 }
@@ -86,7 +101,7 @@ void Differentiator::accumulate(Value value, Value gradient) {
   Location loc = value.getLoc();
   auto sum = KernelOp::create(builder, loc, unrankedLike(value), StringAttr(), existing,
                               ValueRange{}, Value(), ValueRange{});
-  sum.setKernelName("grad.sum");
+  sum.setKernelName(nameOf(value) + ".grad.sum");
   Block *body = builder.createBlock(&sum.getBody(), {}, {builder.getIndexType()}, {loc});
   OpBuilder inner = OpBuilder::atBlockEnd(body);
   Value read = ReadOp::create(inner, loc, gradient, /*flat=*/true, /*checked=*/false,
@@ -106,9 +121,10 @@ FailureOr<bool> Differentiator::differentiateRead(KernelOp kernel, ReadOp read,
   auto gradKernel = KernelOp::create(builder, loc, unrankedLike(tensor), StringAttr(), existing,
                                      ValueRange{}, existing ? Value() : tensor,
                                      kernel.getBounds());
-  std::string name = "grad";
+  // `dense.grad.w`: the gradient of `w` through kernel `dense`.
+  std::string name = "grad." + nameOf(tensor);
   if (std::optional<StringRef> forward = kernel.getKernelName())
-    name += "." + forward->str();
+    name = forward->str() + "." + name;
   gradKernel.setKernelName(name);
   Block &forwardBody = kernel.getBody().front();
   Block *body = builder.createBlock(&gradKernel.getBody(), {},
@@ -295,8 +311,14 @@ static LogicalResult expandBackprop(GraphOp graph, BackpropOp backprop) {
       mapping.map(optimizer.getArgument(2 + index), tensor);
       stateTensors.push_back(tensor);
     }
-    for (Operation &op : optimizer.without_terminator())
-      builder.clone(op, mapping);
+    // The optimizer's kernels are named after the parameter they update: `sgd.w`.
+    StringRef paramName = param.getDefiningOp<ParamOp>().getParamName();
+    for (Operation &op : optimizer.without_terminator()) {
+      Operation *clone = builder.clone(op, mapping);
+      if (auto kernel = dyn_cast<KernelOp>(clone))
+        kernel.setKernelName(
+            (kernel.getKernelName().value_or("optimizer") + "." + paramName).str());
+    }
     auto yield = cast<YieldOp>(optimizer.getTerminator());
     state.push_back(param);
     newValues.push_back(mapping.lookupOrDefault(yield.getValues()[0]));
@@ -320,7 +342,8 @@ static LogicalResult expandGradient(GraphOp graph, GradientOp gradientOp) {
   if (!gradient) {
     // No dependence: the gradient is zero.
     OpBuilder builder(gradientOp);
-    gradient = constantLike(builder, gradientOp.getWrt(), 0.0, "grad.zero");
+    gradient = constantLike(builder, gradientOp.getWrt(), 0.0,
+                            nameOf(gradientOp.getWrt()) + ".grad.zero");
   }
   gradientOp.getResult().replaceAllUsesWith(gradient);
   gradientOp.erase();
@@ -343,6 +366,7 @@ struct XGradAutodiffPass : public mlir::xgrad::impl::XGradAutodiffBase<XGradAuto
       if (failed(result))
         return signalPassFailure();
     }
+    graph.nameKernels();
   }
 };
 } // namespace

@@ -55,6 +55,9 @@ public:
         ranges(kernel.getNumIterators()) {}
 
   LogicalResult run();
+  /// Guards a kernel that arrives with its bounds and shape: every access the verifier
+  /// could not prove inside, and no earlier check in the graph covers, gets a check.
+  LogicalResult recheck();
 
 private:
   std::string kernelName() {
@@ -182,6 +185,18 @@ LogicalResult KernelInference::rangesFromPlainIndices() {
       if (range->extent == extent)
         continue;
       std::optional<int64_t> known = constantOf(range->extent), other = constantOf(extent);
+      std::optional<int64_t> difference =
+          (IndexPolynomial::of(range->extent) - IndexPolynomial::of(extent)).asConstant();
+      if (difference && *difference == 0)
+        continue;
+      if (difference && !(known && other)) {
+        InFlightDiagnostic diag = access.op->emitError()
+                                  << kernelName() << ": iterator #" << iterator.getArgNumber()
+                                  << " has an extent from " << range->source << " that differs by "
+                                  << *difference << " from the one from " << source;
+        diag.attachNote(range->access->getLoc()) << "the first extent comes from here";
+        return diag;
+      }
       if (known && other) {
         if (*known == *other)
           continue;
@@ -366,6 +381,13 @@ LogicalResult KernelInference::checkAtMost(Value lhs, Value rhs, Operation *acce
   }
   if (lhs == rhs)
     return success();
+  // Extents may be dynamic and still compare: `n + 1 <= n` never holds.
+  if (std::optional<int64_t> difference =
+          (IndexPolynomial::of(lhs) - IndexPolynomial::of(rhs)).asConstant()) {
+    if (*difference <= 0)
+      return success();
+    return access->emitError() << kernelName() << ": " << what << " (by " << *difference << ")";
+  }
   CheckOp::create(builder, access->getLoc(), CheckPredicate::le, lhs, rhs,
                   builder.getStringAttr(kernelName() + ": " + what.str()));
   return success();
@@ -399,6 +421,46 @@ LogicalResult KernelInference::checkBounds() {
     }
   }
   return success();
+}
+
+/// Whether `lhs <= rhs` follows from the polynomials alone or from one of the `facts`
+/// (each `lhs - rhs` of an earlier check, and whether it was an equality).
+static bool provenAtMost(const IndexPolynomial &lhs, const IndexPolynomial &rhs,
+                         ArrayRef<std::pair<IndexPolynomial, bool>> facts) {
+  IndexPolynomial difference = lhs - rhs;
+  auto atMostZero = [](const IndexPolynomial &p) {
+    std::optional<int64_t> value = p.asConstant();
+    return value && *value <= 0;
+  };
+  if (atMostZero(difference))
+    return true;
+  return llvm::any_of(facts, [&](const std::pair<IndexPolynomial, bool> &fact) {
+    return atMostZero(difference - fact.first) ||
+           (fact.second && atMostZero(difference + fact.first));
+  });
+}
+
+LogicalResult KernelInference::recheck() {
+  for (auto [iterator, bound] : llvm::enumerate(kernel.getBounds()))
+    ranges[iterator] = Range{bound, "the kernel's bounds", kernel, Value()};
+  resultShape.assign(kernel.getShape().begin(), kernel.getShape().end());
+  if (failed(collectAccesses()))
+    return failure();
+  // The checks before the kernel in the graph hold whenever the kernel runs.
+  SmallVector<std::pair<IndexPolynomial, bool>> facts;
+  for (Operation *op = kernel->getPrevNode(); op; op = op->getPrevNode())
+    if (auto check = dyn_cast<CheckOp>(op))
+      facts.push_back({IndexPolynomial::of(check.getLhs()) - IndexPolynomial::of(check.getRhs()),
+                       check.getPredicate() == CheckPredicate::eq});
+  for (Access &access : accesses) {
+    for (unsigned dim = 0; dim < access.indices.size(); ++dim) {
+      std::optional<AccessRange> range = accessRange(kernel, access.op, dim);
+      if (range && provenAtMost(range->high + 1, range->extent, facts) &&
+          provenAtMost(0, range->low, facts))
+        provenDims.insert({access.op, dim});
+    }
+  }
+  return checkBounds();
 }
 
 LogicalResult KernelInference::run() {
@@ -483,12 +545,16 @@ struct XGradInferShapesPass
         return signalPassFailure();
       }
       auto kernel = dyn_cast<KernelOp>(op);
-      if (!kernel || (!kernel.getBounds().empty() && !kernel.getShape().empty() &&
-                      isa<RankedTensorType>(kernel.getType())))
+      if (!kernel)
         continue;
-      if (failed(KernelInference(kernel, explain).run()))
+      // Bounds and a shape given explicitly (or inferred by an earlier run) are not trusted.
+      bool complete = !kernel.getBounds().empty() && !kernel.getShape().empty() &&
+                      isa<RankedTensorType>(kernel.getType());
+      KernelInference inference(kernel, explain);
+      if (failed(complete ? inference.recheck() : inference.run()))
         return signalPassFailure();
     }
+    graph.nameKernels();
     // Ops whose result type follows an operand's.
     graph.walk([](Operation *op) {
       if (auto backprop = dyn_cast<BackpropOp>(op))

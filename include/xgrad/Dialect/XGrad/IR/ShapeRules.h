@@ -11,8 +11,10 @@
 #include "mlir/IR/Block.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/MapVector.h"
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlir::xgrad {
 
@@ -43,6 +45,51 @@ std::optional<int64_t> evaluateIndex(Value index);
 
 /// A name for a tensor in diagnostics: "input 'x'", "parameter 'w'", "kernel 'dense'".
 std::string describeTensor(Value tensor);
+
+/// A graph-level index computation as a polynomial over what the rules cannot look through
+/// (a dynamic extent, a function argument, a division), so that `n + 1` and `n` compare
+/// even when `n` is only known at run time.
+class IndexPolynomial {
+public:
+  /// A value, or a tensor's extent (tensor, dimension; -1 for its length).
+  using Term = std::pair<const void *, int64_t>;
+  using Monomial = std::vector<Term>;
+
+  IndexPolynomial(int64_t constant = 0);
+  /// Follows constants, static extents, extents of kernels with a shape, and `addi`, `subi`,
+  /// `muli`; anything else is one term.
+  static IndexPolynomial of(Value index);
+  /// The extent of dimension `dim` of `tensor` (-1: its number of elements).
+  static IndexPolynomial extent(Value tensor, int64_t dim);
+
+  std::optional<int64_t> asConstant() const;
+  IndexPolynomial operator+(const IndexPolynomial &other) const;
+  IndexPolynomial operator-(const IndexPolynomial &other) const;
+  IndexPolynomial operator*(const IndexPolynomial &other) const;
+
+private:
+  static IndexPolynomial term(Term term);
+  /// Coefficients by monomial; the empty monomial holds the constant. No zero entries.
+  std::map<Monomial, int64_t> coefficients;
+};
+
+class KernelOp;
+
+/// The values one dimension of an access (a read or the write) of a kernel takes over the
+/// kernel's bounds, and the extent it must stay inside.
+struct AccessRange {
+  IndexPolynomial low, high, extent;
+  /// The iterators that carry the index to its lowest and highest value.
+  llvm::SmallVector<unsigned> lowIterators, highIterators;
+};
+
+/// The range of dimension `dim` of `access`, or nothing when the kernel has no bounds, the
+/// index is not affine in the iterators, or the extent is unknown.
+std::optional<AccessRange> accessRange(KernelOp kernel, Operation *access, unsigned dim);
+
+/// Rejects every access of a kernel with bounds that provably leaves its tensor or the
+/// result, naming the tensor, the dimension and the iterators.
+LogicalResult verifyKernelBounds(KernelOp kernel);
 
 } // namespace mlir::xgrad
 

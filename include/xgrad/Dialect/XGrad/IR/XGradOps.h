@@ -13,6 +13,24 @@
 #include "xgrad/Dialect/XGrad/IR/XGradDialect.h"
 #include "xgrad/Dialect/XGrad/IR/XGradEnums.h.inc"
 
+namespace mlir::xgrad {
+
+/// The model's counters (epoch, training step), read by `xgrad.epoch` and `xgrad.step`.
+struct ModelStateResource : public SideEffects::Resource::Base<ModelStateResource> {
+  llvm::StringRef getName() final { return "xgrad::ModelState"; }
+};
+
+/// The status of a run, written by `xgrad.check`.
+struct RunStatusResource : public SideEffects::Resource::Base<RunStatusResource> {
+  llvm::StringRef getName() final { return "xgrad::RunStatus"; }
+};
+
+/// The discardable attribute that carries a kernel's name onto the ops and loops lowered
+/// from it (`xgrad.kernel = "dense"`), so that a schedule can match them.
+inline constexpr llvm::StringLiteral kKernelNameAttr = "xgrad.kernel";
+
+} // namespace mlir::xgrad
+
 #define GET_OP_CLASSES
 #include "xgrad/Dialect/XGrad/IR/XGradOps.h.inc"
 

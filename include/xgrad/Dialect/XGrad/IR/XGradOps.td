@@ -15,6 +15,13 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 
 def XGrad_FloatTensor : TensorOf<[AnyFloat]>;
 
+// What `xgrad.epoch` and `xgrad.step` read: the counters kept with the model's state. Only
+// reads exist in the IR (the runtime advances the counters between calls), so kernels that
+// read them still fold, die and deduplicate like pure ones.
+def XGrad_ModelState : Resource<"::mlir::xgrad::ModelStateResource">;
+// What `xgrad.check` writes: the run's status. The write keeps a check from being dropped.
+def XGrad_RunStatus : Resource<"::mlir::xgrad::RunStatusResource">;
+
 def XGrad_Initializer : I32EnumAttr<"Initializer", "how a parameter is initialised", [
     I32EnumAttrCase<"zeros", 0>,
     I32EnumAttrCase<"constant", 1>,
@@ -56,6 +63,12 @@ def XGrad_GraphOp : XGrad_Op<"graph", [
   let hasVerifier = 1;
   let skipDefaultBuilders = 1;
   let builders = [OpBuilder<(ins "::llvm::StringRef":$name)>];
+  let extraClassDeclaration = [{
+    /// Gives every kernel of the body a name unique in the graph: a kernel keeps its name
+    /// unless an earlier kernel has it (then `<name>.<N>`), an unnamed one is `kernel<N>`
+    /// after its position. Names already unique do not change.
+    void nameKernels();
+  }];
 }
 
 def XGrad_InputOp : XGrad_Op<"input", [
@@ -202,13 +215,18 @@ def XGrad_CheckPredicate : I32EnumAttr<"CheckPredicate", "how a run-time check c
   let cppNamespace = "::mlir::xgrad";
 }
 
-def XGrad_CheckOp : XGrad_Op<"check"> {
+def XGrad_CheckOp : XGrad_Op<"check", [MemoryEffects<[MemWrite<XGrad_RunStatus>]>]> {
   let summary = "A run-time shape check: fails the run with a message when it does not hold";
   let description = [{
     `xgrad.check eq %a, %b, "kernel 'matmul': iterator #2 ..."` is emitted by
     `--xgrad-infer-shapes` where two extents that must agree (or an index bound and an
     extent) are not known statically. When the check fails, the run stops with the message
     followed by both values; nothing after it reads or writes memory.
+
+    It writes the run's status (a memory effect on its own resource), so it is never
+    removed as dead. Canonicalization drops a check that holds statically and one that
+    repeats an earlier check of the same block (same predicate and operands): the first one
+    fails first.
   }];
   let arguments = (ins XGrad_CheckPredicate:$predicate, Index:$lhs, Index:$rhs,
                        StrAttr:$message);
@@ -222,22 +240,39 @@ def XGrad_CheckOp : XGrad_Op<"check"> {
 
 def XGrad_KernelOp : XGrad_Op<"kernel", [
     AttrSizedOperandSegments, DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>,
-    RecursiveMemoryEffects, NoTerminator]> {
+    RecursiveMemoryEffects]> {
   let summary = "One Exprgrad statement: an accumulation inside implicit loops";
   let description = [{
     `out[y, x] ++= a[y, it] * b[it, x] | (y, x, it)` becomes a kernel whose body block has
-    one `index` argument per iterator (`%y, %x, %it`) and ends in one `xgrad.accumulate`.
-    Reads of graph values are ordinary uses of the enclosing graph's SSA values.
+    one `index` argument per iterator (`%y, %x, %it`) and ends in one `xgrad.accumulate`,
+    its terminator. Reads of graph values are ordinary uses of the enclosing graph's SSA values.
 
     - `init`: the tensor this kernel adds to (a second `++=` on the same tensor); without
       it the kernel accumulates into a fresh zero tensor (Exprgrad's `*` declaration).
     - `shape`: the explicit result shape (`withShape`), one `index` per dimension.
     - `like`: the result has the shape of this tensor (`copyShape`).
     - `bounds`: the extent of every iterator, filled in by `--xgrad-infer-shapes`.
-    - the optional name (`"hidden"`) is what schedules match on.
+    - the optional name (`"hidden"`) is what schedules match on. `--xgrad-infer-shapes` and
+      `--xgrad-autodiff` give every kernel a name unique in its graph: the user's, a derived
+      one (`dense.grad.w`, the gradient of `w` through kernel `dense`; `sgd.w`, the optimizer
+      kernel `sgd` instantiated for `w`), `kernel<N>` for an unnamed one, and a `.<N>`
+      suffix where a name repeats. The lowering carries it onto the ops it creates.
     - the optional `grad` region replaces the derived gradient (`customGrad`). Its block
       arguments are the kernel's result and the gradient of the result; it ends in
       `xgrad.grad_yield`, which names the gradient of each value the custom gradient covers.
+
+    Effects are those of the body (reads are pure, `epoch`/`step` read model state): an
+    unused kernel is dead, and canonicalization replaces a kernel that repeats an earlier
+    one of the same block (same operands, same body and gradient, any name) by that one.
+
+    Bounds are verified on every kernel that has them, inferred or given: an access whose
+    index provably leaves its tensor (or the result) for some iterator value in the bounds
+    is an error naming the tensor, the dimension and the iterator. An access the verifier
+    can neither prove inside nor outside (a dynamic extent, an index computed from Scalars)
+    is valid IR, and `--xgrad-infer-shapes` guards it: it runs on every kernel, also one
+    with explicit bounds and shape, and emits an `xgrad.check` for each such access (or
+    marks it `checked` when its index has no bound, so the lowering tests every element).
+    IR that reaches the lowering without that pass has only what the verifier proved.
   }];
   let arguments = (ins OptionalAttr<StrAttr>:$kernel_name,
                        Optional<XGrad_FloatTensor>:$init,
@@ -253,6 +288,7 @@ def XGrad_KernelOp : XGrad_Op<"kernel", [
     attr-dict `->` type($result) $body (`grad` $grad^)?
   }];
   let hasRegionVerifier = 1;
+  let hasCanonicalizeMethod = 1;
   let extraClassDeclaration = [{
     /// The iterators, outermost first.
     ::mlir::Block::BlockArgListType getIterators() { return getBody().front().getArguments(); }
@@ -262,12 +298,13 @@ def XGrad_KernelOp : XGrad_Op<"kernel", [
   }];
 }
 
-def XGrad_AccumulateOp : XGrad_Op<"accumulate", [HasParent<"KernelOp">]> {
+def XGrad_AccumulateOp : XGrad_Op<"accumulate", [HasParent<"KernelOp">, Pure, Terminator]> {
   let summary = "The kernel's `++=`: adds a value to the result at an index";
   let description = [{
     `xgrad.accumulate %v at [%y, %x] : f32` is `out[y, x] ++= v`; with `flat` it is
-    `out{i} ++= v`, indexing the row-major data directly. It must be the last operation of
-    its kernel's body, and each kernel has exactly one.
+    `out{i} ++= v`, indexing the row-major data directly. It is the terminator of its
+    kernel's body, so each kernel has exactly one. It has no memory effect: the kernel's
+    result is a value.
 
     With `max` the kernel keeps the largest value instead of the sum, starting from -inf (or
     from its init tensor): `m[y] max= x[y, i]`, the row maximum a numerically stable softmax
@@ -283,7 +320,7 @@ def XGrad_AccumulateOp : XGrad_Op<"accumulate", [HasParent<"KernelOp">]> {
   let hasVerifier = 1;
 }
 
-def XGrad_GradYieldOp : XGrad_Op<"grad_yield", [Terminator, HasParent<"KernelOp">,
+def XGrad_GradYieldOp : XGrad_Op<"grad_yield", [Pure, Terminator, HasParent<"KernelOp">,
     AttrSizedOperandSegments]> {
   let summary = "Ends a custom gradient: the gradient of each covered value";
   let description = [{
@@ -342,13 +379,15 @@ def XGrad_RankOp : XGrad_Op<"rank", [Pure]> {
   let hasFolder = 1;
 }
 
-def XGrad_EpochOp : XGrad_Op<"epoch", [HasParent<"KernelOp">]> {
+def XGrad_EpochOp : XGrad_Op<"epoch", [HasParent<"KernelOp">,
+    MemoryEffects<[MemRead<XGrad_ModelState>]>]> {
   let summary = "`epoch()`: the model's epoch counter";
   let results = (outs Index:$result);
   let assemblyFormat = "attr-dict";
 }
 
-def XGrad_StepOp : XGrad_Op<"step", [HasParent<"KernelOp">]> {
+def XGrad_StepOp : XGrad_Op<"step", [HasParent<"KernelOp">,
+    MemoryEffects<[MemRead<XGrad_ModelState>]>]> {
   let summary = "The number of training steps taken before this one";
   let description = [{
     Counts the calls of targets that update model state (training steps), from 0. Adam's
