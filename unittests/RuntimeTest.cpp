@@ -46,6 +46,10 @@ TEST(Tensor, ReshapeChecksTheElementCount) {
   EXPECT_EQ(t.shape(), llvm::ArrayRef<int64_t>({2, 3}));
   EXPECT_TRUE(t.reshape({3, 2}));
   EXPECT_EQ(t.shape(), llvm::ArrayRef<int64_t>({3, 2}));
+  // Products that equal 6 only by sign or by wrapping around 2^64.
+  EXPECT_FALSE(t.reshape({-2, -3}));
+  EXPECT_FALSE(t.reshape({2, 11, 838488366986797801}));
+  EXPECT_EQ(t.shape(), llvm::ArrayRef<int64_t>({3, 2}));
 }
 
 TEST(Tensor, GatherRowsCopiesRowsInOrder) {

@@ -76,14 +76,29 @@ static std::string buildModel(StringRef kind) {
 }
 
 /// Images as [N, pixels] scaled to [0, 1]; labels one-hot [N, 10].
+/// The files are data from elsewhere: every shape and label is checked before it is used.
 static std::pair<xgrad::Tensor, xgrad::Tensor> load(StringRef prefix, int count) {
-  xgrad::Tensor images = orFail(
-      xgrad::readIdx((dataDir + "/" + prefix + "-images-idx3-ubyte.gz").str(), xgrad::ElementType::f32,
-                     1.0 / 255));
-  xgrad::Tensor labels = orFail(xgrad::readIdx((dataDir + "/" + prefix + "-labels-idx1-ubyte.gz").str()));
+  std::string imagesPath = (dataDir + "/" + prefix + "-images-idx3-ubyte.gz").str();
+  std::string labelsPath = (dataDir + "/" + prefix + "-labels-idx1-ubyte.gz").str();
+  xgrad::Tensor images =
+      orFail(xgrad::readIdx(imagesPath, xgrad::ElementType::f32, 1.0 / 255));
+  xgrad::Tensor labels = orFail(xgrad::readIdx(labelsPath));
+  if (images.shape().size() < 2)
+    fail(imagesPath + ": expected images of rank 2 or more ([N, pixels...]), found rank " +
+         Twine(images.shape().size()));
+  if (labels.shape().size() != 1)
+    fail(labelsPath + ": expected labels of rank 1 ([N]), found rank " +
+         Twine(labels.shape().size()));
   int64_t n = images.shape()[0];
+  if (n == 0)
+    fail(imagesPath + ": holds no images");
   if (labels.shape()[0] != n)
     fail(prefix + ": " + Twine(n) + " images but " + Twine(labels.shape()[0]) + " labels");
+  // A label indexes a row of 10 in the one-hot matrix.
+  for (int64_t i = 0; i < n; ++i)
+    if (labels.at(i) >= 10)
+      fail(labelsPath + ": label " + Twine(int64_t(labels.at(i))) + " of image " + Twine(i) +
+           " is not a class 0..9");
   images.reshape({n, images.numElements() / n});
   if (count > 0 && count < n) {
     std::vector<int64_t> first(count);

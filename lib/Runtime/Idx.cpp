@@ -12,32 +12,101 @@
 using namespace xgrad;
 using llvm::StringRef;
 
-/// Inflates gzip data with zlib; the size is not known in advance, so it grows.
-static llvm::Expected<std::string> gunzip(StringRef bytes, StringRef name) {
-  z_stream stream{};
-  if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK)
-    return llvm::createStringError("%s: cannot start zlib", name.str().c_str());
-  stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(bytes.data()));
-  stream.avail_in = bytes.size();
-  std::string out;
-  int status = Z_OK;
-  while (status != Z_STREAM_END) {
-    size_t used = out.size();
-    out.resize(used + std::max<size_t>(1 << 20, bytes.size() * 2));
-    stream.next_out = reinterpret_cast<Bytef *>(out.data() + used);
-    stream.avail_out = out.size() - used;
-    status = inflate(&stream, Z_NO_FLUSH);
-    out.resize(out.size() - stream.avail_out);
-    if (status == Z_STREAM_END)
-      break;
-    if (status != Z_OK || (stream.avail_in == 0 && stream.avail_out != 0)) {
+namespace {
+/// The bytes of an IDX file in order, plain or inflated from gzip as they are asked for: the
+/// header is checked before any data is inflated, and a small stream that inflates to
+/// gigabytes costs no more than its header promises.
+class IdxBytes {
+public:
+  IdxBytes(StringRef bytes, StringRef name)
+      : input(bytes), name(name), compressed(bytes.starts_with("\x1f\x8b")) {}
+  ~IdxBytes() {
+    if (started)
       inflateEnd(&stream);
-      return llvm::createStringError("%s: corrupt or truncated gzip data", name.str().c_str());
-    }
   }
-  inflateEnd(&stream);
-  return out;
-}
+
+  bool isCompressed() const { return compressed; }
+  /// The bytes not read yet, for plain files.
+  StringRef remaining() const { return input; }
+
+  /// Appends up to `size` more bytes to `out`; fewer only at the end of the data.
+  llvm::Error read(uint64_t size, std::string &out) {
+    if (!compressed) {
+      StringRef taken = input.take_front(size);
+      out.append(taken.data(), taken.size());
+      input = input.drop_front(taken.size());
+      return llvm::Error::success();
+    }
+    if (llvm::Error error = start())
+      return error;
+    for (uint64_t done = 0; done < size && !ended;) {
+      // Grows geometrically with what the stream has really produced, never by what is
+      // still promised.
+      size_t used = out.size();
+      size_t chunk = std::min<uint64_t>(size - done, std::max<size_t>(1 << 20, used));
+      out.resize(used + chunk);
+      stream.next_out = reinterpret_cast<Bytef *>(out.data() + used);
+      stream.avail_out = chunk;
+      int status = inflate(&stream, Z_NO_FLUSH);
+      size_t produced = chunk - stream.avail_out;
+      out.resize(used + produced);
+      done += produced;
+      if (status == Z_STREAM_END) {
+        ended = true;
+        break;
+      }
+      if (status != Z_OK || (stream.avail_in == 0 && produced < chunk))
+        return corrupt();
+    }
+    return llvm::Error::success();
+  }
+
+  /// Whether the data ends here: false if a byte follows.
+  llvm::Expected<bool> atEnd() {
+    if (!compressed)
+      return input.empty();
+    std::string next;
+    if (llvm::Error error = read(1, next))
+      return std::move(error);
+    if (!next.empty())
+      return false;
+    if (stream.avail_in != 0)
+      return llvm::createStringError("%s: %u bytes after the gzip stream", name.str().c_str(),
+                                     stream.avail_in);
+    return true;
+  }
+
+  /// The most bytes the compressed input could still inflate to: deflate's best ratio is
+  /// 1032:1 (a 258-byte match in at most 2 bits), so a header promising more is a lie that is
+  /// caught before anything is inflated (the slack covers what zlib holds undecoded).
+  uint64_t inflatedBound() const {
+    uint64_t left = started ? stream.avail_in : input.size();
+    return 1032 * left + (1 << 16);
+  }
+
+private:
+  llvm::Error start() {
+    if (started)
+      return llvm::Error::success();
+    if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK)
+      return llvm::createStringError("%s: cannot start zlib", name.str().c_str());
+    started = true;
+    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(input.data()));
+    stream.avail_in = input.size();
+    return llvm::Error::success();
+  }
+  llvm::Error corrupt() {
+    return llvm::createStringError("%s: corrupt or truncated gzip data", name.str().c_str());
+  }
+
+  StringRef input;
+  StringRef name;
+  bool compressed;
+  bool started = false;
+  bool ended = false;
+  z_stream stream{};
+};
+} // namespace
 
 /// Deflates `bytes` into the gzip format with zlib.
 static llvm::Expected<std::string> gzip(StringRef bytes) {
@@ -60,37 +129,54 @@ static llvm::Expected<std::string> gzip(StringRef bytes) {
 
 llvm::Expected<Tensor> xgrad::parseIdx(StringRef bytes, StringRef name, ElementType type,
                                        double scale) {
-  std::string inflated;
-  if (bytes.starts_with("\x1f\x8b")) {
-    llvm::Expected<std::string> data = gunzip(bytes, name);
-    if (!data)
-      return data.takeError();
-    inflated = std::move(*data);
-    bytes = inflated;
-  }
-  if (bytes.size() < 4 || bytes[0] != 0 || bytes[1] != 0)
-    return llvm::createStringError("%s: not an IDX file (bad magic number)", name.str().c_str());
-  if (uint8_t(bytes[2]) != 0x08)
+  std::string fileName = name.str();
+  const char *file = fileName.c_str();
+  IdxBytes in(bytes, name);
+  std::string header;
+  if (llvm::Error error = in.read(4, header))
+    return std::move(error);
+  if (header.size() < 4 || header[0] != 0 || header[1] != 0)
+    return llvm::createStringError("%s: not an IDX file (bad magic number)", file);
+  if (uint8_t(header[2]) != 0x08)
     return llvm::createStringError("%s: unsupported IDX element type 0x%02x (xgrad reads "
                                    "unsigned bytes, 0x08)",
-                                   name.str().c_str(), unsigned(uint8_t(bytes[2])));
-  size_t rank = uint8_t(bytes[3]);
-  if (bytes.size() < 4 + 4 * rank)
-    return llvm::createStringError("%s: truncated IDX header", name.str().c_str());
+                                   file, unsigned(uint8_t(header[2])));
+  size_t rank = uint8_t(header[3]);
+  if (llvm::Error error = in.read(4 * rank, header))
+    return std::move(error);
+  if (header.size() < 4 + 4 * rank)
+    return llvm::createStringError("%s: truncated IDX header", file);
   std::vector<int64_t> shape;
-  uint64_t count = 1;
   for (size_t dim = 0; dim < rank; ++dim) {
-    const auto *p = reinterpret_cast<const uint8_t *>(bytes.data() + 4 + 4 * dim);
-    int64_t size = (int64_t(p[0]) << 24) | (p[1] << 16) | (p[2] << 8) | p[3];
-    shape.push_back(size);
-    count *= size;
+    const auto *p = reinterpret_cast<const uint8_t *>(header.data() + 4 + 4 * dim);
+    shape.push_back((int64_t(p[0]) << 24) | (p[1] << 16) | (p[2] << 8) | p[3]);
   }
-  StringRef data = bytes.drop_front(4 + 4 * rank);
-  if (data.size() != count)
-    return llvm::createStringError("%s: expected %llu bytes of data, found %zu",
-                                   name.str().c_str(), (unsigned long long)count, data.size());
+  std::optional<int64_t> count = checkedElementCount(shape);
+  if (!count)
+    return llvm::createStringError("%s: the shape %s is too large", file,
+                                   typeString(type, shape).c_str());
+  uint64_t expected = *count;
+  if (!in.isCompressed() && in.remaining().size() != expected)
+    return llvm::createStringError("%s: expected %llu bytes of data, found %zu", file,
+                                   (unsigned long long)expected, in.remaining().size());
+  if (in.isCompressed() && expected > in.inflatedBound())
+    return llvm::createStringError("%s: the header promises %llu bytes of data, more than the "
+                                   "%zu bytes of gzip data can hold",
+                                   file, (unsigned long long)expected, bytes.size());
+  std::string data;
+  if (llvm::Error error = in.read(expected, data))
+    return std::move(error);
+  if (data.size() != expected)
+    return llvm::createStringError("%s: expected %llu bytes of data, found %zu", file,
+                                   (unsigned long long)expected, data.size());
+  llvm::Expected<bool> ended = in.atEnd();
+  if (!ended)
+    return ended.takeError();
+  if (!*ended)
+    return llvm::createStringError("%s: expected %llu bytes of data, found more", file,
+                                   (unsigned long long)expected);
   Tensor tensor(type, shape);
-  for (uint64_t i = 0; i < count; ++i)
+  for (uint64_t i = 0; i < expected; ++i)
     tensor.set(i, uint8_t(data[i]) * scale);
   return tensor;
 }

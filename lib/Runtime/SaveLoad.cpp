@@ -102,6 +102,12 @@ llvm::Error Model::load(StringRef path) {
   uint32_t count;
   if (!in.get(savedEpoch) || !in.get(savedStep) || !in.get(count))
     return invalid("the file is truncated");
+  // Every count is bounded by the bytes left before anything is sized by it: the CRC is no
+  // defence, since whoever wrote the file can recompute it.
+  constexpr size_t kSmallestEntry = 4 + 1 + 4; // name length, type, rank
+  if (count > in.rest.size() / kSmallestEntry)
+    return invalid("it claims " + llvm::Twine(count) + " tensors in " +
+                   llvm::Twine(in.rest.size()) + " bytes");
   std::map<std::string, Tensor> loaded;
   for (uint32_t i = 0; i < count; ++i) {
     uint32_t nameLength, rank;
@@ -110,6 +116,11 @@ llvm::Error Model::load(StringRef path) {
     if (!in.get(nameLength) || !in.get(nameLength, name) || !in.get(type) || !in.get(rank) ||
         type > 1)
       return invalid("the file is malformed");
+    if (rank > in.rest.size() / sizeof(int64_t))
+      return invalid("state '" + name + "' of rank " + llvm::Twine(rank) +
+                     " needs more bytes than the file has");
+    if (loaded.count(name.str()))
+      return invalid("it holds state '" + name + "' twice");
     std::vector<int64_t> shape(rank);
     for (int64_t &size : shape)
       if (!in.get(size) || size < 0)
@@ -124,13 +135,17 @@ llvm::Error Model::load(StringRef path) {
         current->second.shape() != llvm::ArrayRef<int64_t>(shape))
       return invalid("state '" + name + "' is " + typeString(elementType, shape) +
                      " in the file but " + current->second.typeString() + " in this model");
-    Tensor tensor(elementType, shape);
     StringRef data;
-    if (!in.get(tensor.sizeInBytes(), data))
+    if (!in.get(current->second.sizeInBytes(), data))
       return invalid("the file is truncated");
-    std::memcpy(tensor.data(), data.data(), data.size());
+    Tensor tensor(elementType, shape);
+    // An empty tensor's data() may be null, which memcpy must not get even for 0 bytes.
+    if (!data.empty())
+      std::memcpy(tensor.data(), data.data(), data.size());
     loaded[name.str()] = std::move(tensor);
   }
+  if (!in.rest.empty())
+    return invalid(llvm::Twine(in.rest.size()) + " bytes after the last tensor");
   for (auto &[name, tensor] : stateTensors)
     if (!loaded.count(name))
       return invalid("it lacks state '" + name + "' of this model: it was saved from "

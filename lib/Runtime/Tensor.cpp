@@ -39,10 +39,9 @@ void Tensor::set(int64_t i, double value) {
 }
 
 bool Tensor::reshape(std::vector<int64_t> shape) {
-  int64_t count = 1;
-  for (int64_t size : shape)
-    count *= size;
-  if (count != numElements())
+  // Checked: a wrapping product of negative or huge extents could equal the count.
+  std::optional<int64_t> count = checkedElementCount(shape);
+  if (!count || *count != numElements())
     return false;
   dims = std::move(shape);
   return true;
@@ -53,7 +52,8 @@ Tensor Tensor::gatherRows(llvm::ArrayRef<int64_t> rows) const {
   shape[0] = rows.size();
   Tensor result(type, shape);
   size_t rowBytes = dims[0] ? bytes.size() / dims[0] : 0;
-  for (size_t i = 0; i < rows.size(); ++i)
+  // Rows of no bytes may live at a null data(), which memcpy must not get.
+  for (size_t i = 0; rowBytes && i < rows.size(); ++i)
     std::memcpy(result.bytes.data() + i * rowBytes, bytes.data() + rows[i] * rowBytes, rowBytes);
   return result;
 }

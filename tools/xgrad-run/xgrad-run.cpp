@@ -115,11 +115,12 @@ int main(int argc, char **argv) {
   const xgrad::TargetSignature *target = findTarget(targetName);
   const xgrad::TargetSignature *training = trainTarget.empty() ? nullptr : findTarget(trainTarget);
   auto specOf = [&](StringRef name) -> const xgrad::ValueSpec * {
+    // The specs live in the signatures: a pointer into a temporary vector would dangle.
     for (const xgrad::TargetSignature *signature : {target, training})
-      for (const xgrad::ValueSpec &spec : signature ? signature->inputs
-                                                    : std::vector<xgrad::ValueSpec>{})
-        if (spec.name == name)
-          return &spec;
+      if (signature)
+        for (const xgrad::ValueSpec &spec : signature->inputs)
+          if (spec.name == name)
+            return &spec;
     return nullptr;
   };
 
