@@ -117,7 +117,7 @@ PYBIND11_MODULE(_xgrad, m) {
       .def("__ge__", [](Index a, Index b) { return a >= b; }, py::is_operator())
       .def("__hash__", [](const Index &i) { return std::hash<void *>()(i.node.get()); }, py::is_operator());
   py::implicitly_convertible<int64_t, Index>();
-  py::class_<Iter, Index>(m, "Iter").def(py::init<>());
+  py::class_<Iter, Index>(m, "Iter").def(py::init<const std::string &>(), py::arg("name") = "");
 
   py::class_<Scalar>(m, "Scalar")
       .def(py::init<double>())
@@ -209,12 +209,28 @@ PYBIND11_MODULE(_xgrad, m) {
   py::class_<OptimizerState>(m, "OptimizerState")
       .def("__getitem__", &OptimizerState::operator[], py::return_value_policy::reference);
 
-  m.def("input", &input, py::arg("name"), py::arg("shape"));
-  m.def("param", py::overload_cast<std::vector<int64_t>, double, double, const std::string &,
-                                   int64_t>(&param),
+  // Lambdas: the C++ functions take a defaulted std::source_location, which the location
+  // provider (below) overrides with the Python caller's.
+  m.def("input", [](const std::string &name, std::vector<int64_t> shape) {
+    return input(name, shape);
+  }, py::arg("name"), py::arg("shape"));
+  m.def("param", [](std::vector<int64_t> shape, double low, double high, const std::string &name,
+                    int64_t seed) { return param(shape, low, high, name, seed); },
         py::arg("shape"), py::arg("low") = -0.1, py::arg("high") = 0.1, py::arg("name") = "",
         py::arg("seed") = -1);
-  m.def("cached", &cached);
+  m.def("cached", [](const std::string &name, std::vector<int64_t> shape) {
+    return cached(name, shape);
+  });
+  // Every node is attributed to the first caller outside the xgrad package, so that the
+  // compiler's diagnostics name the user's file and line. Looked up at each call: a stored
+  // Python object would outlive the interpreter.
+  setLocationProvider([]() -> std::optional<SourceLocation> {
+    py::object where = py::module_::import("xgrad").attr("_user_location")();
+    if (where.is_none())
+      return std::nullopt;
+    auto [file, line, column] = where.cast<std::tuple<std::string, unsigned, unsigned>>();
+    return SourceLocation(file, line, column);
+  });
   m.def("randomize", &randomize);
   m.def("to_mlir", [](std::vector<Fun> targets, const std::string &dtype) {
     return toMLIR(targets, parseDtype(dtype) == ElementType::f64 ? FloatType::f64

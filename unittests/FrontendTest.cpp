@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <regex>
 
 using namespace xgrad;
@@ -24,7 +25,7 @@ TEST(Frontend, MatmulIsOneKernelWithIteratorsInOrder) {
       << ir;
   EXPECT_TRUE(contains(ir, R"(xgrad.kernel "matmul" -> tensor<\*xf32> \{)")) << ir;
   // y and x come from the write, then it.
-  EXPECT_TRUE(contains(ir, R"(\^bb0\((%i_\d+): index, (%i_\d+): index, (%i_\d+): index\):\n\s*%v_\d+ = xgrad.read %a_\d+\[\1, \3\])"))
+  EXPECT_TRUE(contains(ir, R"(\^bb0\((%i_\d+): index loc\(#loc\d+\), (%i_\d+): index loc\(#loc\d+\), (%i_\d+): index loc\(#loc\d+\)\):\n\s*%v_\d+ = xgrad.read %a_\d+\[\1, \3\])"))
       << ir;
   EXPECT_TRUE(contains(ir, R"(xgrad.accumulate %v_\d+ at \[%i_\d+, %i_\d+\] : f32)")) << ir;
   EXPECT_TRUE(contains(ir, R"(xgrad.target "out")")) << ir;
@@ -100,6 +101,57 @@ TEST(Frontend, MisuseThrowsWithAMessage) {
   shaped(i) += a(i);
   shaped.withShape({Index(i)});
   EXPECT_THROW(toMLIR({shaped.target("t")}), std::logic_error);
+}
+
+TEST(Frontend, NamesWithQuotesBackslashesAndNonAsciiRoundTrip) {
+  // Printed unescaped, the first name ended the string literal: "expected ':'".
+  const std::string name = "a\"b\\c é";
+  Fun a = input(name, {3}), w = param({3}, "constant", {2.0}, name + " w", 1);
+  Fun stored = cached(name + " cache", {3}), out, recall;
+  Iter i(name + " i");
+  out[i] += a[i] * w[i];
+  recall[i] += stored[i];
+  Fun remember = out.named(name + " kernel").cache(name + " cache").target(name + " remember");
+  std::string ir = toMLIR({remember, recall.target(name + " recall")});
+  auto model = Model::compile(ir);
+  ASSERT_TRUE(bool(model)) << llvm::toString(model.takeError()) << ir;
+  Tensor values(ElementType::f32, {3});
+  for (int k = 0; k < 3; ++k)
+    values.set(k, k + 1);
+  auto result = (*model)->call(name + " remember", {{name, values}});
+  ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+  EXPECT_EQ(result->at(2), 6.0);
+  auto recalled = (*model)->call(name + " recall", {});
+  ASSERT_TRUE(bool(recalled)) << llvm::toString(recalled.takeError());
+  EXPECT_EQ(recalled->at(2), 6.0);
+  std::vector<std::string> state;
+  for (auto &[stateName, tensor] : (*model)->state())
+    state.push_back(stateName);
+  EXPECT_NE(std::find(state.begin(), state.end(), name + " w"), state.end()) << ir;
+  EXPECT_NE(std::find(state.begin(), state.end(), name + " cache"), state.end()) << ir;
+  EXPECT_NE(ir.find(R"(xgrad.kernel "a\22b\\c \C3\A9 kernel")"), std::string::npos) << ir;
+}
+
+TEST(Frontend, CompilerErrorsNameTheUsersLineAndIterator) {
+  Fun a = input("a", {3}), up;
+  Iter y("y");
+  const int line = __LINE__ + 1;
+  up[y] += a[div(y, 2)];
+  std::string ir = toMLIR({up.named("up").target("up")});
+  auto model = Model::compile(ir);
+  ASSERT_FALSE(bool(model)) << ir;
+  std::string message = llvm::toString(model.takeError());
+  // The error is at this file's line (not at the generated text), and the note for the
+  // iterator at its declaration.
+  EXPECT_TRUE(contains(message, "FrontendTest.cpp:" + std::to_string(line) +
+                                    R"(:\d+: error: .*cannot infer the range of iterator `y` of kernel 'up')"))
+      << message;
+  EXPECT_TRUE(contains(message, "FrontendTest.cpp:" + std::to_string(line - 2) +
+                                    R"(:\d+: note: iterator `y` is declared here)"))
+      << message;
+  EXPECT_NE(message.find("`withShape` in C++"), std::string::npos) << message;
+  EXPECT_EQ(message.find("see current operation"), std::string::npos) << message;
+  EXPECT_EQ(message.find("model:"), std::string::npos) << message;
 }
 
 TEST(Frontend, OptimizersAndStateBecomeRegions) {

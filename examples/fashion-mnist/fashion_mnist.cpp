@@ -12,6 +12,7 @@
 #include "xgrad/Frontend/Layers.h"
 #include "xgrad/Runtime/Idx.h"
 #include "xgrad/Runtime/Model.h"
+#include "xgrad/Tools/CommandLine.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
@@ -22,25 +23,32 @@
 
 using namespace llvm;
 
-static cl::opt<std::string> modelPath(
-    "model", cl::desc("mlp (784-128-10), cnn (conv 5x5x8, pool, conv 3x3x16, pool, dense), or "
-                      "a file of xgrad IR"),
-    cl::init("mlp"));
-static cl::opt<double> rate("rate", cl::desc("Adam's learning rate (default: 0.001 for the MLP, "
-                                             "0.002 for the CNN)"),
-                            cl::init(0));
+static cl::OptionCategory category("fashion-mnist options");
+static cl::opt<std::string>
+    modelPath("model",
+              cl::desc("mlp (784-128-10), cnn (conv 5x5x8, pool, conv 3x3x16, pool, dense), or "
+                       "a file of xgrad IR"),
+              cl::init("mlp"), cl::cat(category));
+static cl::opt<double> rate("rate",
+                            cl::desc("Adam's learning rate (default: 0.001 for the MLP, "
+                                     "0.002 for the CNN)"),
+                            cl::init(0), cl::cat(category));
 static cl::list<int> cnnFilters("filters", cl::desc("The CNN's filters per convolution"),
-                                 cl::CommaSeparated);
-static cl::opt<std::string> savePath("save", cl::desc("Save the trained state to this file"));
+                                cl::CommaSeparated, cl::cat(category));
+static cl::opt<std::string> savePath("save", cl::desc("Save the trained state to this file"),
+                                     cl::cat(category));
 static cl::opt<std::string> dataDir("data", cl::desc("Directory of the IDX files"),
-                                    cl::init("/usr/share/datasets/fashion-mnist"));
-static cl::opt<int> epochs("epochs", cl::desc("Training epochs"), cl::init(5));
-static cl::opt<int> batchSize("batch", cl::desc("Mini-batch size"), cl::init(64));
+                                    cl::init("/usr/share/datasets/fashion-mnist"),
+                                    cl::cat(category));
+static cl::opt<int> epochs("epochs", cl::desc("Training epochs"), cl::init(5), cl::cat(category));
+static cl::opt<int> batchSize("batch", cl::desc("Mini-batch size"), cl::init(64),
+                              cl::cat(category));
 static cl::opt<int> limit("limit", cl::desc("Train on the first N images only (0: all)"),
-                          cl::init(0));
-static cl::opt<bool> parallel("parallel", cl::desc("Run kernels on OpenMP threads"));
+                          cl::init(0), cl::cat(category));
+static cl::opt<bool> parallel("parallel", cl::desc("Run kernels on OpenMP threads"),
+                              cl::cat(category));
 static cl::opt<bool> shuffleSamples("shuffle", cl::desc("Shuffle the samples every epoch"),
-                             cl::init(true));
+                                    cl::init(true), cl::cat(category));
 
 [[noreturn]] static void fail(const Twine &message) {
   WithColor::error(errs(), "fashion-mnist") << message << "\n";
@@ -134,6 +142,7 @@ static double accuracy(xgrad::Model &model, const xgrad::Tensor &images,
 }
 
 int main(int argc, char **argv) {
+  xgrad::tools::setUpCommandLine(category);
   cl::ParseCommandLineOptions(argc, argv, "Train a Fashion-MNIST classifier with xgrad\n");
   using Clock = std::chrono::steady_clock;
   auto seconds = [](Clock::time_point since) {

@@ -45,14 +45,34 @@ std::atomic<int64_t> &seedCounter() {
   return seed;
 }
 int64_t nextSeed() { return seedCounter()++; }
+
+std::function<std::optional<SourceLocation>()> &locationProvider() {
+  static std::function<std::optional<SourceLocation>()> provider;
+  return provider;
+}
 } // namespace
+
+void xgrad::setLocationProvider(std::function<std::optional<SourceLocation>()> provider) {
+  locationProvider() = std::move(provider);
+}
+
+SourceLocation xgrad::locate(const SourceLocation &where) {
+  if (locationProvider())
+    if (std::optional<SourceLocation> location = locationProvider()())
+      return *location;
+  return where;
+}
 
 Index Index::fromLiteral(int64_t literal) {
   auto node = makeNode(ExprNode::Kind::IndexLiteral, ValueKind::Index);
   node->integer = literal;
   return Index(node);
 }
-Iter::Iter() : Index(makeNode(ExprNode::Kind::Iterator, ValueKind::Index)) {}
+Iter::Iter(const std::string &name, std::source_location where)
+    : Index(makeNode(ExprNode::Kind::Iterator, ValueKind::Index)) {
+  node->name = name;
+  node->location = locate(where);
+}
 Scalar Scalar::fromLiteral(double literal) {
   auto node = makeNode(ExprNode::Kind::ScalarLiteral, ValueKind::Scalar);
   node->real = literal;
@@ -126,8 +146,8 @@ Index xgrad::step() { return Index(makeNode(ExprNode::Kind::Step, ValueKind::Ind
 // Accesses and kernels
 //===----------------------------------------------------------------------===//
 
-Access::Access(Fun &fun, std::vector<Index> indices, bool flat)
-    : fun(fun), indices(std::move(indices)), flat(flat) {}
+Access::Access(Fun &fun, std::vector<Index> indices, bool flat, SourceLocation where)
+    : fun(fun), indices(std::move(indices)), flat(flat), where(locate(where)) {}
 
 Access::operator Scalar() const {
   if (fun.node->kind == FunNode::Kind::Undeclared)
@@ -135,6 +155,7 @@ Access::operator Scalar() const {
   auto read = makeNode(ExprNode::Kind::Read, ValueKind::Scalar);
   read->fun = fun.node;
   read->flat = flat;
+  read->location = where;
   for (const Index &index : indices)
     read->operands.push_back(index.node);
   return Scalar(read);
@@ -147,6 +168,7 @@ void Access::write(Scalar value, bool maximum) {
   auto kernel = std::make_shared<FunNode>();
   kernel->maxWrite = maximum;
   kernel->kind = FunNode::Kind::Kernel;
+  kernel->location = where;
   if (fun.node->kind != FunNode::Kind::Undeclared)
     kernel->init = fun.node;
   kernel->name = fun.node->kind == FunNode::Kind::Undeclared ? fun.node->name : "";
@@ -228,6 +250,9 @@ Fun &OptimizerState::operator[](const std::string &name) {
 static Fun graphNode(FunNode::Kind kind, std::shared_ptr<FunNode> source, const std::string &name) {
   auto node = std::make_shared<FunNode>();
   node->kind = kind;
+  // Only another language's front end knows where these are written: their C++ signatures
+  // are bound by pointer in Python.
+  node->location = locate(source ? source->location : SourceLocation());
   node->source = std::move(source);
   node->name = name;
   return Fun(node);
@@ -249,18 +274,22 @@ Fun Fun::cache(const std::string &name) const { return graphNode(FunNode::Kind::
 
 void xgrad::randomize(int64_t seed) { seedCounter() = seed; }
 
-Fun xgrad::input(const std::string &name, std::vector<int64_t> shape) {
+Fun xgrad::input(const std::string &name, std::vector<int64_t> shape,
+                 std::source_location where) {
   auto node = std::make_shared<FunNode>();
   node->kind = FunNode::Kind::Input;
+  node->location = locate(where);
   node->name = name;
   node->shape = std::move(shape);
   return Fun(node);
 }
 
 Fun xgrad::param(std::vector<int64_t> shape, const std::string &initializer,
-                 std::vector<double> args, const std::string &name, int64_t seed) {
+                 std::vector<double> args, const std::string &name, int64_t seed,
+                 std::source_location where) {
   auto node = std::make_shared<FunNode>();
   node->kind = FunNode::Kind::Param;
+  node->location = locate(where);
   node->shape = std::move(shape);
   node->initializer = initializer;
   node->initArgs = std::move(args);
@@ -270,13 +299,15 @@ Fun xgrad::param(std::vector<int64_t> shape, const std::string &initializer,
 }
 
 Fun xgrad::param(std::vector<int64_t> shape, double low, double high, const std::string &name,
-                 int64_t seed) {
-  return param(std::move(shape), "uniform", {low, high}, name, seed);
+                 int64_t seed, std::source_location where) {
+  return param(std::move(shape), "uniform", {low, high}, name, seed, where);
 }
 
-Fun xgrad::cached(const std::string &name, std::vector<int64_t> shape) {
+Fun xgrad::cached(const std::string &name, std::vector<int64_t> shape,
+                  std::source_location where) {
   auto node = std::make_shared<FunNode>();
   node->kind = FunNode::Kind::Cached;
+  node->location = locate(where);
   node->name = name;
   node->shape = std::move(shape);
   return Fun(node);

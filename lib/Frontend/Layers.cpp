@@ -7,7 +7,7 @@ namespace xgrad::layers {
 
 Fun dense(const Fun &values, int64_t in, int64_t out, bool bias) {
   Fun input = values, weights = param({in, out}, -0.1, 0.1, ""), result;
-  Iter y, x, it;
+  Iter y("y"), x("x"), it("it");
   result[y, x] += input[y, it] * weights[it, x];
   result.named("dense");
   if (bias) {
@@ -22,7 +22,7 @@ Fun dense(const Fun &values, int64_t in, int64_t out, bool bias) {
 static Fun elementwise(const Fun &input, const char *name,
                        const std::function<Scalar(Scalar)> &f) {
   Fun in = input, result;
-  Iter it;
+  Iter it("it");
   result(it) += f(in(it));
   result.named(name);
   return result;
@@ -48,7 +48,7 @@ Fun tanh(const Fun &input) {
 /// The row maximum, which a stable softmax subtracts before exp.
 static Fun rowMaximum(Fun &in) {
   Fun maximum;
-  Iter y, x;
+  Iter y("y"), x("x");
   maximum[y].max(in[y, x]);
   maximum.named("softmax.max");
   return maximum;
@@ -56,7 +56,7 @@ static Fun rowMaximum(Fun &in) {
 
 Fun softmax(const Fun &input) {
   Fun in = input, maximum = rowMaximum(in), sums, result;
-  Iter y, x;
+  Iter y("y"), x("x");
   sums[y] += exp(in[y, x] - maximum[y]);
   sums.named("softmax.sums");
   result[y, x] += exp(in[y, x] - maximum[y]) / sums[y];
@@ -66,7 +66,7 @@ Fun softmax(const Fun &input) {
 
 Fun crossEntropy(const Fun &probabilities, const Fun &labels) {
   Fun pred = probabilities, truth = labels, result;
-  Iter it;
+  Iter it("it");
   result[Index(0)] += -(truth(it) * ln(pred(it))) / toScalar(pred.shape(0));
   result.named("crossEntropy");
   return result;
@@ -74,7 +74,7 @@ Fun crossEntropy(const Fun &probabilities, const Fun &labels) {
 
 Fun softmaxCrossEntropy(const Fun &logits, const Fun &labels) {
   Fun in = logits, truth = labels, maximum = rowMaximum(in), sums, result;
-  Iter y, x;
+  Iter y("y"), x("x");
   sums[y] += exp(in[y, x] - maximum[y]);
   sums.named("softmax.sums");
   Scalar logProbability = in[y, x] - maximum[y] - ln(sums[y]);
@@ -85,7 +85,7 @@ Fun softmaxCrossEntropy(const Fun &logits, const Fun &labels) {
 
 Fun mse(const Fun &a, const Fun &b) {
   Fun pred = a, truth = b, result;
-  Iter it;
+  Iter it("it");
   result[Index(0)] += sq(pred(it) - truth(it)) / toScalar(pred.shape(0));
   result.named("mse");
   return result;
@@ -94,7 +94,7 @@ Fun mse(const Fun &a, const Fun &b) {
 Fun pad2d(const Fun &images, int64_t padding) {
   // A scatter into a larger zero tensor: its gradient is the matching gather.
   Fun in = images, result;
-  Iter image, y, x, chan;
+  Iter image("image"), y("y"), x("x"), chan("chan");
   result[image, y + padding, x + padding, chan] += in[image, y, x, chan];
   result.withShape({in.shape(0), in.shape(1) + 2 * padding, in.shape(2) + 2 * padding,
                     in.shape(3)})
@@ -104,7 +104,7 @@ Fun pad2d(const Fun &images, int64_t padding) {
 
 Fun conv2d(const Fun &images, const Fun &filters, int64_t stride, int64_t padding) {
   Fun in = padding ? pad2d(images, padding) : images, kernel = filters, result;
-  Iter image, y, x, filter, dy, dx, chan;
+  Iter image("image"), y("y"), x("x"), filter("filter"), dy("dy"), dx("dx"), chan("chan");
   result[image, y, x, filter] +=
       in[image, y * stride + dy, x * stride + dx, chan] * kernel[filter, dy, dx, chan];
   result.named("conv2d");
@@ -119,14 +119,14 @@ Fun conv2d(const Fun &images, int64_t channels, int64_t width, int64_t height, i
 
 Fun maxPool2d(const Fun &images) {
   Fun in = images, result;
-  Iter image, y, x, chan;
+  Iter image("image"), y("y"), x("x"), chan("chan");
   result[image, y, x, chan] +=
       max(max(in[image, y * 2, x * 2, chan], in[image, y * 2 + 1, x * 2, chan]),
           max(in[image, y * 2, x * 2 + 1, chan], in[image, y * 2 + 1, x * 2 + 1, chan]));
   result.named("maxPool2d");
   Fun forward = result;
   result.customGrad([&](GradientSink &grads) {
-    Iter i, gy, gx, c;
+    Iter i("i"), gy("gy"), gx("gx"), c("c");
     grads.of(in)[i, gy, gx, c] += select(in[i, gy, gx, c] == forward[i, div(gy, 2), div(gx, 2), c],
                                          grads.result()[i, div(gy, 2), div(gx, 2), c], 0.0);
     grads.of(in).copyShape(in).named("maxPool2d.grad");
@@ -136,7 +136,7 @@ Fun maxPool2d(const Fun &images) {
 
 Fun upsample2(const Fun &images) {
   Fun in = images, result;
-  Iter image, y, x, chan;
+  Iter image("image"), y("y"), x("x"), chan("chan");
   result[image, y, x, chan] += in[image, div(y, 2), div(x, 2), chan];
   result.withShape({in.shape(0), in.shape(1) * 2, in.shape(2) * 2, in.shape(3)})
       .named("upsample2");
@@ -155,7 +155,7 @@ Fun reshape(const Fun &input, std::vector<int64_t> shape) {
   }
   for (size_t dim = 0; dim < shape.size(); ++dim)
     sizes.push_back(int64_t(dim) == unknown ? div(in.len(), Index(known)) : Index(shape[dim]));
-  Iter it;
+  Iter it("it");
   // The write's extent (the new shape's length) must equal the read's (the input's length):
   // shape inference checks it, statically or at run time.
   result(it) += in(it);
@@ -168,7 +168,7 @@ Fun flatten(const Fun &input, int64_t features) { return reshape(input, {-1, fea
 static Fun binary(const Fun &a, const Fun &b, const char *name,
                   const std::function<Scalar(Scalar, Scalar)> &f) {
   Fun lhs = a, rhs = b, result;
-  Iter it;
+  Iter it("it");
   result(it) += f(lhs(it), rhs(it));
   result.copyShape(lhs).named(name);
   return result;
@@ -194,7 +194,7 @@ Fun maximum(const Fun &a, const Fun &b) {
 
 Optimizer gradientDescent(double rate) {
   return [rate](Fun &param, Fun grad, OptimizerState &) {
-    Iter it;
+    Iter it("it");
     param(it) += -grad(it) * rate;
     param.named("gradientDescent");
   };
@@ -203,7 +203,7 @@ Optimizer gradientDescent(double rate) {
 Optimizer momentum(double rate, double mu) {
   return [rate, mu](Fun &param, Fun grad, OptimizerState &state) {
     Fun &velocity = state["momentum.v"];
-    Iter it, it2;
+    Iter it("it"), it2("it2");
     velocity(it) += velocity(it) * (mu - 1.0) + grad(it);
     velocity.named("momentum.v");
     param(it2) += -velocity(it2) * rate;
@@ -215,7 +215,7 @@ Optimizer adam(double eta, double beta1, double beta2, double epsilon) {
   return [=](Fun &param, Fun grad, OptimizerState &state) {
     Fun &m = state["adam.m"];
     Fun &v = state["adam.v"];
-    Iter i, j, k;
+    Iter i("i"), j("j"), k("k");
     m(i) += m(i) * (beta1 - 1.0) + (1.0 - beta1) * grad(i);
     m.named("adam.m");
     v(j) += v(j) * (beta2 - 1.0) + (1.0 - beta2) * sq(grad(j));

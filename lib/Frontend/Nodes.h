@@ -22,6 +22,9 @@ struct ExprNode {
   /// Read, Dim, Len, Rank: the tensor; Read: flat or not.
   std::shared_ptr<FunNode> fun;
   bool flat = false;
+  /// Iterator: its name, if the user gave one. Iterator and Read: where it was written.
+  std::string name;
+  SourceLocation location;
 };
 
 struct FunNode {
@@ -30,6 +33,8 @@ struct FunNode {
   };
   Kind kind = Kind::Undeclared;
   std::string name;
+  /// Where the user created it (for a kernel: the write).
+  SourceLocation location;
   std::vector<int64_t> shape;
   // Param.
   std::string initializer;
@@ -51,6 +56,10 @@ struct FunNode {
   Optimizer optimizer;
   std::vector<std::string> stateNames;
 };
+
+/// Where a node created at `where` is attributed to: the location provider's answer if it
+/// has one (Python), `where` otherwise.
+SourceLocation locate(const SourceLocation &where);
 
 } // namespace xgrad
 

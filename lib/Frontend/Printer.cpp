@@ -1,6 +1,9 @@
 //===- Printer.cpp - the front end's graph as xgrad IR --------------------===//
 #include "Nodes.h"
 
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +16,56 @@
 using namespace xgrad;
 
 namespace {
+
+/// A string literal as MLIR's lexer reads it back: quotes, backslashes, control characters
+/// and non-ASCII bytes escaped (`\22`, `\5C`, `\C3\A9`), as MLIR's own printer does.
+std::string quoted(llvm::StringRef text) {
+  std::string result;
+  llvm::raw_string_ostream os(result);
+  os << '"';
+  llvm::printEscapedString(text, os);
+  os << '"';
+  return result;
+}
+
+/// `@name`, or `@"..."` when the name is not a bare identifier.
+std::string symbol(llvm::StringRef name) {
+  bool bare = !name.empty() && (llvm::isAlpha(name[0]) || name[0] == '_');
+  for (char c : name)
+    bare &= llvm::isAlnum(c) || c == '_' || c == '$' || c == '.';
+  return "@" + (bare ? name.str() : quoted(name));
+}
+
+/// The location aliases of the printed graph (`#loc3 = loc("model.py":12:5)`), each
+/// location printed once at the end of the text and referred to as ` loc(#loc3)`.
+class Locations {
+public:
+  /// ` loc(#locN)` for an op written at `where`; nothing when the place is unknown (the
+  /// parser then uses the position in the generated text).
+  std::string of(const SourceLocation &where, const std::string &name = "") {
+    if (where.file.empty() && name.empty())
+      return "";
+    std::string text;
+    if (!where.file.empty())
+      text = quoted(where.file) + ":" + std::to_string(where.line) + ":" +
+             std::to_string(where.column);
+    // A NameLoc: the iterator's name, what diagnostics call it.
+    if (!name.empty())
+      text = quoted(name) + (text.empty() ? "" : "(" + text + ")");
+    auto [found, inserted] = aliases.try_emplace(text, aliases.size());
+    if (inserted)
+      order.push_back(text);
+    return " loc(#loc" + std::to_string(found->second) + ")";
+  }
+  void print(std::ostream &os) const {
+    for (size_t i = 0; i < order.size(); ++i)
+      os << "#loc" << i << " = loc(" << order[i] << ")\n";
+  }
+
+private:
+  std::map<std::string, size_t> aliases;
+  std::vector<std::string> order;
+};
 
 class Printer {
 public:
@@ -38,7 +91,8 @@ private:
   /// Emits `node` (after what it depends on) and returns its SSA name.
   std::string emit(const std::shared_ptr<FunNode> &node, const std::string &indent);
   /// An index expression at graph level (withShape): no iterators allowed.
-  std::string emitGraphIndex(const std::shared_ptr<ExprNode> &expr, const std::string &indent);
+  std::string emitGraphIndex(const std::shared_ptr<ExprNode> &expr, const std::string &indent,
+                             const SourceLocation &statement);
   void emitKernel(FunNode &kernel, const std::string &name, const std::string &indent);
   void emitBackprop(FunNode &backprop, const std::string &name, const std::string &indent);
   /// Funs read by an expression tree, which must be emitted before the kernel.
@@ -49,6 +103,7 @@ private:
   std::ostringstream os;
   int counter = 0;
   std::map<const FunNode *, std::string> names;
+  Locations locations;
 };
 
 /// Emits one kernel body: iterators are block arguments, shared nodes become one SSA value.
@@ -58,10 +113,11 @@ public:
               std::function<std::string(const FunNode &)> tensorType,
               std::function<std::string(ValueKind)> scalarType,
               std::function<std::string(double)> literal, std::function<std::string()> fresh,
-              std::string indent)
+              std::string indent, Locations &locations, SourceLocation statement)
       : os(os), funs(funs), tensorType(std::move(tensorType)),
         scalarType(std::move(scalarType)), literal(std::move(literal)),
-        fresh(std::move(fresh)), indent(std::move(indent)) {}
+        fresh(std::move(fresh)), indent(std::move(indent)), locations(locations),
+        statement(std::move(statement)) {}
 
   std::map<const ExprNode *, std::string> values;
 
@@ -70,9 +126,11 @@ public:
     if (found != values.end())
       return found->second;
     std::string name;
+    // A read is where its subscript was written; the rest of an expression is its statement.
+    std::string loc = locations.of(expr->location.file.empty() ? statement : expr->location);
     auto line = [&](const std::string &text) {
       name = fresh();
-      os << indent << name << " = " << text << "\n";
+      os << indent << name << " = " << text << loc << "\n";
     };
     switch (expr->kind) {
     case ExprNode::Kind::IndexLiteral:
@@ -116,7 +174,7 @@ public:
         operands.push_back(emit(operand));
       if (expr->op == "not") {
         std::string one = fresh();
-        os << indent << one << " = arith.constant true\n";
+        os << indent << one << " = arith.constant true" << loc << "\n";
         line("arith.xori " + operands[0] + ", " + one + " : i1");
       } else if (expr->op == "arith.cmpf" || expr->op == "arith.cmpi") {
         line(expr->op + " " + expr->predicate + ", " + operands[0] + ", " + operands[1] +
@@ -158,6 +216,8 @@ private:
   std::function<std::string(double)> literal;
   std::function<std::string()> fresh;
   std::string indent;
+  Locations &locations;
+  SourceLocation statement;
 };
 
 std::string Printer::tensorType(const FunNode &node) const {
@@ -224,7 +284,7 @@ void Printer::collectReads(const std::shared_ptr<ExprNode> &expr,
 }
 
 std::string Printer::emitGraphIndex(const std::shared_ptr<ExprNode> &expr,
-                                    const std::string &indent) {
+                                    const std::string &indent, const SourceLocation &statement) {
   std::vector<std::shared_ptr<FunNode>> reads;
   std::set<ExprNode *> seen;
   collectReads(expr, reads, seen);
@@ -233,7 +293,7 @@ std::string Printer::emitGraphIndex(const std::shared_ptr<ExprNode> &expr,
   BodyPrinter body(
       os, names, [this](const FunNode &f) { return tensorType(f); },
       [this](ValueKind k) { return scalarType(k); }, [this](double v) { return literal(v); },
-      [this] { return fresh(); }, indent);
+      [this] { return fresh(); }, indent, locations, statement);
   return body.emit(expr);
 }
 
@@ -250,8 +310,8 @@ std::string Printer::emit(const std::shared_ptr<FunNode> &node, const std::strin
     throw std::logic_error("optimizer or gradient state is used outside its optimizer");
   case FunNode::Kind::Input:
     name = fresh(fun.name);
-    os << indent << name << " = xgrad.input \"" << fun.name << "\" : " << tensorType(fun)
-       << "\n";
+    os << indent << name << " = xgrad.input " << quoted(fun.name) << " : " << tensorType(fun)
+       << locations.of(fun.location) << "\n";
     break;
   case FunNode::Kind::Param: {
     name = fresh(fun.name.empty() ? "param" : fun.name);
@@ -260,14 +320,15 @@ std::string Printer::emit(const std::shared_ptr<FunNode> &node, const std::strin
     std::string args;
     for (double arg : fun.initArgs)
       args += (args.empty() ? "" : ", ") + literal(arg);
-    os << indent << name << " = xgrad.param \"" << fun.name << "\" " << fun.initializer << " ["
-       << args << "] seed " << fun.seed << " : " << tensorType(fun) << "\n";
+    os << indent << name << " = xgrad.param " << quoted(fun.name) << " " << fun.initializer
+       << " [" << args << "] seed " << fun.seed << " : " << tensorType(fun)
+       << locations.of(fun.location) << "\n";
     break;
   }
   case FunNode::Kind::Cached:
     name = fresh(fun.name);
-    os << indent << name << " = xgrad.cached \"" << fun.name << "\" : " << tensorType(fun)
-       << "\n";
+    os << indent << name << " = xgrad.cached " << quoted(fun.name) << " : " << tensorType(fun)
+       << locations.of(fun.location) << "\n";
     break;
   case FunNode::Kind::Kernel:
     name = fresh(fun.name.empty() ? "kernel" : fun.name);
@@ -277,8 +338,9 @@ std::string Printer::emit(const std::shared_ptr<FunNode> &node, const std::strin
   case FunNode::Kind::Cache: {
     // Both name a value without making a new one.
     std::string value = emit(fun.source, indent);
-    os << indent << (fun.kind == FunNode::Kind::Target ? "xgrad.target \"" : "xgrad.cache \"")
-       << fun.name << "\" " << value << " : " << tensorType(*fun.source) << "\n";
+    os << indent << (fun.kind == FunNode::Kind::Target ? "xgrad.target " : "xgrad.cache ")
+       << quoted(fun.name) << " " << value << " : " << tensorType(*fun.source)
+       << locations.of(fun.location) << "\n";
     name = value;
     break;
   }
@@ -286,7 +348,8 @@ std::string Printer::emit(const std::shared_ptr<FunNode> &node, const std::strin
     std::string loss = emit(fun.source, indent), wrt = emit(fun.wrt, indent);
     name = fresh("grad");
     os << indent << name << " = xgrad.gradient " << loss << " wrt " << wrt << " : "
-       << tensorType(*fun.source) << ", " << tensorType(*fun.wrt) << "\n";
+       << tensorType(*fun.source) << ", " << tensorType(*fun.wrt) << locations.of(fun.location)
+       << "\n";
     break;
   }
   case FunNode::Kind::Backprop:
@@ -312,7 +375,7 @@ void Printer::emitKernel(FunNode &kernel, const std::string &name, const std::st
   std::string like = kernel.like ? emit(kernel.like, indent) : "";
   std::vector<std::string> shape;
   for (Index &size : kernel.explicitShape)
-    shape.push_back(emitGraphIndex(size.node, indent));
+    shape.push_back(emitGraphIndex(size.node, indent, kernel.location));
 
   // Iterators in order of first appearance, written indices first.
   std::vector<const ExprNode *> iterators;
@@ -334,7 +397,7 @@ void Printer::emitKernel(FunNode &kernel, const std::string &name, const std::st
 
   os << indent << name << " = xgrad.kernel";
   if (!kernel.name.empty())
-    os << " \"" << kernel.name << "\"";
+    os << " " << quoted(kernel.name);
   if (kernel.init)
     os << " init(" << init << " : " << tensorType(*kernel.init) << ")";
   if (!shape.empty()) {
@@ -350,11 +413,12 @@ void Printer::emitKernel(FunNode &kernel, const std::string &name, const std::st
   BodyPrinter body(
       os, names, [this](const FunNode &f) { return tensorType(f); },
       [this](ValueKind k) { return scalarType(k); }, [this](double v) { return literal(v); },
-      [this] { return fresh(); }, inner);
+      [this] { return fresh(); }, inner, locations, kernel.location);
   for (size_t i = 0; i < iterators.size(); ++i) {
-    std::string iterator = fresh("i");
+    const ExprNode &node = *iterators[i];
+    std::string iterator = fresh(node.name.empty() ? "i" : node.name);
     body.values[iterators[i]] = iterator;
-    os << (i ? ", " : "") << iterator << ": index";
+    os << (i ? ", " : "") << iterator << ": index" << locations.of(node.location, node.name);
   }
   os << "):\n";
   std::string value = body.emit(kernel.value);
@@ -363,7 +427,8 @@ void Printer::emitKernel(FunNode &kernel, const std::string &name, const std::st
     indices += (indices.empty() ? "" : ", ") + body.emit(index.node);
   os << inner << "xgrad.accumulate " << (kernel.maxWrite ? "max " : "") << value << " at "
      << (kernel.flatWrite ? "flat " : "")
-     << "[" << indices << "] : " << element << "\n" << indent << "}";
+     << "[" << indices << "] : " << element << locations.of(kernel.location) << "\n"
+     << indent << "}";
 
   if (GradientSink *custom = kernel.customGradient.get()) {
     // Inside the region the kernel's own result is the region's first argument.
@@ -387,11 +452,12 @@ void Printer::emitKernel(FunNode &kernel, const std::string &name, const std::st
       return joined;
     };
     os << inner << "xgrad.grad_yield " << join(grads) << " for " << join(wrts) << " : "
-       << join(gradTypes) << " for " << join(wrtTypes) << "\n" << indent << "}";
+       << join(gradTypes) << " for " << join(wrtTypes) << locations.of(kernel.location) << "\n"
+       << indent << "}";
     // Kernels of the region are not graph values.
     names = outer;
   }
-  os << "\n";
+  os << locations.of(kernel.location) << "\n";
 }
 
 void Printer::emitBackprop(FunNode &backprop, const std::string &name,
@@ -410,7 +476,7 @@ void Printer::emitBackprop(FunNode &backprop, const std::string &name,
   if (!state.tensors.empty()) {
     os << " state [";
     for (size_t i = 0; i < state.tensors.size(); ++i)
-      os << (i ? ", " : "") << "\"" << state.tensors[i].name << "\"";
+      os << (i ? ", " : "") << quoted(state.tensors[i].name);
     os << "]";
   }
   std::string unranked = "tensor<*x" + element + ">";
@@ -435,15 +501,17 @@ void Printer::emitBackprop(FunNode &backprop, const std::string &name,
   os << " : ";
   for (size_t i = 0; i < yields.size(); ++i)
     os << (i ? ", " : "") << unranked;
-  os << "\n" << indent << "}\n";
+  os << locations.of(backprop.location) << "\n" << indent << "}" << locations.of(backprop.location)
+     << "\n";
   names = outer;
 }
 
 std::string Printer::print(const std::vector<Fun> &targets, const std::string &graphName) {
-  os << "xgrad.graph @" << graphName << " {\n";
+  os << "xgrad.graph " << symbol(graphName) << " {\n";
   for (const Fun &target : targets)
     emit(target.node, "  ");
   os << "}\n";
+  locations.print(os);
   return os.str();
 }
 

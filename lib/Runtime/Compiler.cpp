@@ -147,6 +147,9 @@ static void prepareContext(mlir::MLIRContext &context) {
 /// Parses xgrad IR named `name` (for diagnostics) into `context`.
 static llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
 parseModel(mlir::MLIRContext &context, StringRef source, StringRef name) {
+  // Diagnostics point at the line that wrote the op (the front ends' locations); a generic-form
+  // dump of it would only show IR the user of a front end never wrote.
+  context.printOpOnDiagnostic(false);
   std::string diagnostics;
   llvm::raw_string_ostream os(diagnostics);
   mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {

@@ -1,4 +1,6 @@
 """The xgrad Python package: kernels, layers against PyTorch, training, errors."""
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -298,3 +300,30 @@ def test_plot_writes_a_png(tmp_path):
     path = tmp_path / "curve.png"
     plot_history(path, [1.0, 0.5, 0.3], [0.7, 0.8, 0.85])
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_names_with_quotes_backslashes_and_non_ascii_round_trip():
+    # Printed unescaped, this name ended the string literal: "expected ':'".
+    name = 'a"b\\c é'
+    a, i, out = input(name, [3]), Iter(name), Fun()
+    out[i] += a[i] * 2.0
+    model = xgrad.compile(out.named(name).target(name + " out"))
+    assert model.targets == ["model." + name + " out"]
+    assert model.inputs(name + " out") == [name]
+    np.testing.assert_array_equal(
+        model.call(name + " out", {name: np.array([1, 2, 3], np.float32)}), [2, 4, 6])
+
+
+def test_compiler_errors_name_the_users_file_line_and_iterator():
+    a, y, up = input("a", [3]), Iter("y"), Fun()
+    declared = sys._getframe().f_lineno - 1
+    up[y] += a[y // 2]
+    written = sys._getframe().f_lineno - 1
+    with pytest.raises(RuntimeError) as error:
+        xgrad.compile(up.named("up").target("up"))
+    message = str(error.value)
+    assert f"test_xgrad.py:{written}:" in message and "error:" in message, message
+    assert "cannot infer the range of iterator `y` of kernel 'up'" in message, message
+    assert f"test_xgrad.py:{declared}:" in message and "iterator `y` is declared here" in message
+    assert "`with_shape` in Python" in message, message
+    assert "see current operation" not in message and "model:" not in message, message

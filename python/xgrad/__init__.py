@@ -10,9 +10,12 @@ Kernels read as in Exprgrad::
 
 Nothing computes until ``compile``: the graph is printed as xgrad IR and compiled through the
 pipeline and the JIT. Errors from the compiler or a run arrive as ``RuntimeError`` with the
-compiler's message.
+compiler's message, which names the file and line of your code that wrote the kernel (the IR
+carries them as ``loc(...)``) and the iterator by its name: ``Iter("y")``.
 """
 import inspect
+import itertools
+import os
 import sys
 
 import numpy as np
@@ -24,6 +27,24 @@ __all__ = ["Fun", "Iter", "Index", "Scalar", "Boolean", "Model", "compile", "inp
            "cached", "select", "select_index", "sq", "min", "max", "sin", "cos", "exp", "pow",
            "sqrt", "ln", "log2", "log10", "tanh", "wrap", "to_scalar", "to_index", "epoch", "step",
            "randomize", "layers", "optimizers"]
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _user_location():
+    """(file, line, column) of the innermost caller outside this package, for the front end
+    to attribute what it builds to (the C++ side calls this at every node it creates)."""
+    frame = sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    # The column of the executing instruction (co_positions has one entry per code unit).
+    position = next(itertools.islice(frame.f_code.co_positions(), frame.f_lasti // 2, None),
+                    None)
+    column = position[2] + 1 if position and position[2] is not None else 1
+    return frame.f_code.co_filename, frame.f_lineno, column
 
 
 class _Written:

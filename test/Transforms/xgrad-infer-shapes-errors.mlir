@@ -3,8 +3,8 @@
 // A range nothing determines: `y div 2` is not invertible.
 xgrad.graph @unresolvable {
   %a = xgrad.input "a" : tensor<?xf32>
-  // expected-error @below {{cannot infer the range of iterator #0: it is not a plain index of any access, and no affine index expression determines it}}
-  // expected-note @below {{give the result an explicit shape with 'shape(...)' (withShape)}}
+  // expected-error @below {{cannot infer the range of iterator #0 of kernel 'up': it is not a plain index of any access, and no affine index expression determines it}}
+  // expected-note @below {{give the result an explicit shape with 'shape(...)' (`with_shape` in Python, `withShape` in C++)}}
   %k = xgrad.kernel "up" -> tensor<*xf32> {
   ^bb0(%y: index):
     %two = arith.constant 2 : index
@@ -105,7 +105,7 @@ xgrad.graph @flat_write_shape {
   %k = xgrad.kernel "flat" -> tensor<*xf32> {
   ^bb0(%y: index):
     %v = xgrad.read %a[%y] : tensor<4xf32>
-    // expected-error @below {{cannot infer the result shape of kernel 'flat' from a flat write: its index is not an iterator ranging over a flat read of a ranked tensor; give the result an explicit shape with 'shape(...)' (withShape) or 'like(...)' (copyShape)}}
+    // expected-error @below {{cannot infer the result shape of kernel 'flat' from a flat write: its index is not an iterator ranging over a flat read of a ranked tensor; give the result an explicit shape with 'shape(...)' (`with_shape` in Python, `withShape` in C++) or 'like(...)' (`copy_shape` in Python, `copyShape` in C++)}}
     xgrad.accumulate %v at flat [%y] : f32
   }
 }
@@ -119,7 +119,7 @@ xgrad.graph @unbounded_write {
   ^bb0(%y: index):
     %v = xgrad.read %a[%y] : tensor<4xf32>
     %i = xgrad.to_index %v : f32
-    // expected-error @below {{cannot infer dimension 0 of the result of kernel 'scatter': its write index is not bounded by the iterators; give the result an explicit shape with 'shape(...)' (withShape)}}
+    // expected-error @below {{cannot infer dimension 0 of the result of kernel 'scatter': its write index is not bounded by the iterators; give the result an explicit shape with 'shape(...)' (`with_shape` in Python, `withShape` in C++)}}
     xgrad.accumulate %v at [%i] : f32
   }
 }

@@ -8,6 +8,7 @@
 #include "xgrad/Dialect/XGrad/IR/XGradDialect.h"
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h"
 #include "xgrad/Pipelines/Pipelines.h"
+#include "xgrad/Tools/CommandLine.h"
 
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
@@ -20,6 +21,7 @@ int main(int argc, char **argv) {
   mlir::xgrad::registerXGradPasses();
   mlir::xgrad::registerXGradConversionPasses();
   mlir::xgrad::registerXGradPipelines();
+  xgrad::tools::hideLLVMOptions();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "xgrad optimizer driver\n", registry));
 }

@@ -10,6 +10,7 @@
 #include "xgrad/Runtime/GradientCheck.h"
 #include "xgrad/Runtime/Model.h"
 #include "xgrad/Runtime/Npy.h"
+#include "xgrad/Tools/CommandLine.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -21,30 +22,43 @@
 
 using namespace llvm;
 
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"), cl::init("-"));
-static cl::opt<std::string> targetName("target", cl::desc("The target to run"), cl::Required);
+static cl::OptionCategory category("xgrad-run options");
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"), cl::init("-"),
+                                      cl::cat(category));
+static cl::opt<std::string> targetName("target", cl::desc("The target to run"), cl::Required,
+                                       cl::cat(category));
 static cl::list<std::string>
-    inputs("input", cl::desc("An input: name=file.npy, or name=SHAPE:v0,v1,... (e.g. 2x2:0,1,1,0)"));
-static cl::opt<unsigned> repeat("repeat", cl::desc("Run the target this many times; the "
-                                                   "epoch counter advances after each run"),
-                                cl::init(1));
+    inputs("input", cl::desc("An input: name=file.npy, or name=SHAPE:v0,v1,... (e.g. 2x2:0,1,1,0)"),
+           cl::cat(category));
+static cl::opt<unsigned> repeat("repeat",
+                                cl::desc("Run the target this many times; the "
+                                         "epoch counter advances after each run"),
+                                cl::init(1), cl::cat(category));
 static cl::opt<std::string> trainTarget("train",
                                         cl::desc("Before the target, run this (training) "
-                                                 "target --epochs times"));
-static cl::opt<unsigned> epochs("epochs", cl::desc("How often --train runs"), cl::init(1));
-static cl::opt<std::string> outputFile("output", cl::desc("Write the value to this .npy file"));
-static cl::opt<bool> printState("print-state", cl::desc("Print the model state after the runs"));
-static cl::opt<bool> parallel("parallel", cl::desc("Run parallel loops on OpenMP threads"));
+                                                 "target --epochs times"),
+                                        cl::cat(category));
+static cl::opt<unsigned> epochs("epochs", cl::desc("How often --train runs"), cl::init(1),
+                                cl::cat(category));
+static cl::opt<std::string> outputFile("output", cl::desc("Write the value to this .npy file"),
+                                       cl::cat(category));
+static cl::opt<bool> printState("print-state", cl::desc("Print the model state after the runs"),
+                                cl::cat(category));
+static cl::opt<bool> parallel("parallel", cl::desc("Run parallel loops on OpenMP threads"),
+                              cl::cat(category));
 static cl::opt<bool> noLinalg("no-linalg",
-                              cl::desc("Lower every kernel to loop nests instead of linalg"));
+                              cl::desc("Lower every kernel to loop nests instead of linalg"),
+                              cl::cat(category));
 static cl::opt<bool> checkGradientsFlag(
     "check-gradients",
     cl::desc("Compare the derived gradients of the target (summed) with central finite "
-             "differences for every parameter and input; fails above --tolerance"));
+             "differences for every parameter and input; fails above --tolerance"),
+    cl::cat(category));
 static cl::opt<double> tolerance("tolerance",
                                  cl::desc("Largest relative error --check-gradients accepts"),
-                                 cl::init(1e-6));
-static cl::opt<int> precision("precision", cl::desc("Significant digits printed"), cl::init(6));
+                                 cl::init(1e-6), cl::cat(category));
+static cl::opt<int> precision("precision", cl::desc("Significant digits printed"), cl::init(6),
+                              cl::cat(category));
 
 [[noreturn]] static void fail(const Twine &message) {
   WithColor::error(errs(), "xgrad-run") << message << "\n";
@@ -93,6 +107,7 @@ static Expected<xgrad::Tensor> parseLiteral(StringRef name, StringRef text,
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  xgrad::tools::setUpCommandLine(category);
   cl::ParseCommandLineOptions(argc, argv, "xgrad: compile a graph and run a target\n");
 
   auto source = MemoryBuffer::getFileOrSTDIN(inputFile);

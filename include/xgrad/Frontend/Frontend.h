@@ -11,6 +11,10 @@
 // JIT. This header includes no MLIR header (they do not compile as C++23 here); the loop
 // order is the order in which iterators first appear, written indices first.
 //
+// Every node remembers where it was written (`std::source_location` at the call), and the
+// printed IR carries it as `loc("file.cpp":line:col)`: the compiler's diagnostics point at
+// the user's line, not at the generated text. `Iter y("y")` names an iterator for them.
+//
 //===----------------------------------------------------------------------===//
 #ifndef XGRAD_FRONTEND_FRONTEND_H
 #define XGRAD_FRONTEND_FRONTEND_H
@@ -20,6 +24,8 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
+#include <optional>
+#include <source_location>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -29,6 +35,21 @@ namespace xgrad {
 struct ExprNode;
 struct FunNode;
 class Fun;
+
+/// Where the user wrote a front-end call; printed as `loc("file":line:column)`.
+struct SourceLocation {
+  SourceLocation() = default;
+  SourceLocation(const std::source_location &where)
+      : file(where.file_name()), line(where.line()), column(where.column()) {}
+  SourceLocation(std::string file, unsigned line, unsigned column)
+      : file(std::move(file)), line(line), column(column) {}
+  std::string file;
+  unsigned line = 0, column = 0;
+};
+
+/// Front ends in other languages (Python) attribute nodes to their user's line: while a
+/// provider is set and returns a location, it replaces the C++ call site.
+void setLocationProvider(std::function<std::optional<SourceLocation>()> provider);
 
 /// An Index value: an iterator, a literal, index arithmetic or a shape query.
 class Index {
@@ -43,10 +64,12 @@ private:
   static Index fromLiteral(int64_t literal);
 };
 
-/// A loop iterator; each one is distinct.
+/// A loop iterator; each one is distinct. Its name (optional) is what diagnostics call it:
+/// `Iter y("y")` is "iterator `y`".
 class Iter : public Index {
 public:
-  Iter();
+  explicit Iter(const std::string &name = "",
+                std::source_location where = std::source_location::current());
 };
 
 /// A Scalar value (the model's float type).
@@ -126,7 +149,8 @@ Index step();
 /// (Exprgrad's `++=`).
 class Access {
 public:
-  Access(Fun &fun, std::vector<Index> indices, bool flat);
+  Access(Fun &fun, std::vector<Index> indices, bool flat,
+         SourceLocation where = std::source_location::current());
   operator Scalar() const;
   /// Adds `value` at this index over all iterators in the statement: one kernel.
   void operator+=(Scalar value);
@@ -139,6 +163,17 @@ private:
   Fun &fun;
   std::vector<Index> indices;
   bool flat;
+  SourceLocation where;
+};
+
+/// The first index of `fun[i, j]`: converting to it records where the access is written
+/// (an operator cannot take a defaulted `std::source_location` after a parameter pack).
+struct FirstIndex {
+  template <typename T, std::enable_if_t<std::is_convertible_v<T, Index>, int> = 0>
+  FirstIndex(T index, std::source_location where = std::source_location::current())
+      : index(Index(index)), where(where) {}
+  Index index;
+  std::source_location where;
 };
 
 /// What a custom gradient writes: `grads.of(inp)(x) += inp(x) * grad(result)(x)`.
@@ -177,13 +212,18 @@ public:
   explicit Fun(std::shared_ptr<FunNode> node) : node(std::move(node)) {}
 
 #if __cplusplus > 202002L
-  template <typename... I> Access operator[](I... indices) {
-    return Access(*this, std::vector<Index>{Index(indices)...}, false);
+  template <typename... I> Access operator[](FirstIndex first, I... rest) {
+    return Access(*this, std::vector<Index>{first.index, Index(rest)...}, false, first.where);
   }
 #endif
-  Access at(std::vector<Index> indices) { return Access(*this, std::move(indices), false); }
+  Access at(std::vector<Index> indices,
+            std::source_location where = std::source_location::current()) {
+    return Access(*this, std::move(indices), false, where);
+  }
   /// Exprgrad's `fun{i}`: the row-major data directly.
-  Access operator()(Index flat) { return Access(*this, {std::move(flat)}, true); }
+  Access operator()(Index flat, std::source_location where = std::source_location::current()) {
+    return Access(*this, {std::move(flat)}, true, where);
+  }
 
   /// `fun.shape[d]`, `fun.len`, `fun.shape.len`.
   Index shape(int64_t dim) const;
@@ -215,16 +255,20 @@ public:
 void randomize(int64_t seed);
 
 /// `input("x")`; -1 marks a dimension known only at run time (the batch size).
-Fun input(const std::string &name, std::vector<int64_t> shape);
+Fun input(const std::string &name, std::vector<int64_t> shape,
+          std::source_location where = std::source_location::current());
 /// `param([2, 4])`: trained, initialised uniformly in [low, high] from `seed`.
 Fun param(std::vector<int64_t> shape, double low = -0.1, double high = 0.1,
-          const std::string &name = "", int64_t seed = -1);
+          const std::string &name = "", int64_t seed = -1,
+          std::source_location where = std::source_location::current());
 /// A parameter with another initializer: "zeros", "constant" [v], "uniform" [lo, hi],
 /// "normal" [mean, stddev].
 Fun param(std::vector<int64_t> shape, const std::string &initializer, std::vector<double> args,
-          const std::string &name = "", int64_t seed = -1);
+          const std::string &name = "", int64_t seed = -1,
+          std::source_location where = std::source_location::current());
 /// The value stored by `cache(name)`.
-Fun cached(const std::string &name, std::vector<int64_t> shape);
+Fun cached(const std::string &name, std::vector<int64_t> shape,
+           std::source_location where = std::source_location::current());
 
 enum class FloatType { f32, f64 };
 

@@ -65,6 +65,25 @@ private:
       return ("kernel '" + *name + "'").str();
     return "the kernel";
   }
+  /// An iterator by the name a front end gave it (a NameLoc on the block argument: Python's
+  /// `Iter("y")`), else by its position.
+  std::string iteratorName(unsigned index) {
+    if (auto name = dyn_cast<NameLoc>(body.getArgument(index).getLoc()))
+      return ("iterator `" + name.getName().strref() + "`").str();
+    return "iterator #" + std::to_string(index);
+  }
+  /// Where a named iterator was declared, for a note; null when the IR does not say.
+  std::optional<Location> iteratorDeclaration(unsigned index) {
+    auto name = dyn_cast<NameLoc>(body.getArgument(index).getLoc());
+    if (!name || isa<UnknownLoc>(name.getChildLoc()))
+      return std::nullopt;
+    return name.getChildLoc();
+  }
+  /// What a user of each front end writes for 'shape(...)' and 'like(...)'.
+  static constexpr const char *withShape =
+      "'shape(...)' (`with_shape` in Python, `withShape` in C++)";
+  static constexpr const char *copyShape =
+      "'like(...)' (`copy_shape` in Python, `copyShape` in C++)";
   Value constant(int64_t value) {
     return arith::ConstantIndexOp::create(builder, kernel.getLoc(), value);
   }
@@ -201,14 +220,14 @@ LogicalResult KernelInference::rangesFromPlainIndices() {
         if (*known == *other)
           continue;
         InFlightDiagnostic diag = access.op->emitError()
-                                  << kernelName() << ": iterator #" << iterator.getArgNumber()
+                                  << kernelName() << ": " << iteratorName(iterator.getArgNumber())
                                   << " has extent " << *known << " from " << range->source
                                   << " but " << *other << " from " << source;
         diag.attachNote(range->access->getLoc()) << "the first extent comes from here";
         return diag;
       }
-      std::string message = kernelName() + ": iterator #" +
-                            std::to_string(iterator.getArgNumber()) + " has one extent from " +
+      std::string message = kernelName() + ": " + iteratorName(iterator.getArgNumber()) +
+                            " has one extent from " +
                             range->source + " and another from " + source;
       CheckOp::create(builder, access.op->getLoc(), CheckPredicate::eq, range->extent, extent,
                       builder.getStringAttr(message));
@@ -275,12 +294,15 @@ LogicalResult KernelInference::rangesFromAffineIndices() {
     if (range)
       continue;
     InFlightDiagnostic diag = kernel.emitOpError()
-                              << "cannot infer the range of iterator #" << iterator
+                              << "cannot infer the range of " << iteratorName(iterator)
+                              << (kernel.getKernelName() ? " of " + kernelName() : "")
                               << ": it is not a plain index of any access, and no affine index "
                                  "expression determines it";
+    if (std::optional<Location> declared = iteratorDeclaration(iterator))
+      diag.attachNote(*declared) << iteratorName(iterator) << " is declared here";
     for (Access &access : accesses)
       diag.attachNote(access.op->getLoc()) << "considered " << access.describe();
-    diag.attachNote() << "give the result an explicit shape with 'shape(...)' (withShape)";
+    diag.attachNote() << "give the result an explicit shape with " << withShape;
     return diag;
   }
   return success();
@@ -300,8 +322,8 @@ LogicalResult KernelInference::inferResultShape() {
       return write.emitOpError()
              << "cannot infer the result shape of " << kernelName()
              << " from a flat write: its index is not an iterator ranging over a flat read of "
-                "a ranked tensor; give the result an explicit shape with 'shape(...)' "
-                "(withShape) or 'like(...)' (copyShape)";
+                "a ranked tensor; give the result an explicit shape with "
+             << withShape << " or " << copyShape;
     for (int64_t dim = 0; dim < sourceType.getRank(); ++dim)
       resultShape.push_back(extentOf(source, dim));
     shapeSource = "the shape of " + describeTensor(source) + " (flat write over its elements)";
@@ -314,7 +336,8 @@ LogicalResult KernelInference::inferResultShape() {
       return write.emitOpError()
              << "cannot infer dimension " << dim << " of the result of " << kernelName()
              << ": its write index is not bounded by the iterators; give the result an explicit "
-                "shape with 'shape(...)' (withShape)";
+                "shape with "
+             << withShape;
     resultShape.push_back(add(bounds->second, constant(1)));
   }
   shapeSource = "the write indices";
@@ -471,10 +494,10 @@ LogicalResult KernelInference::run() {
                                   << ", whose rank is unknown";
     for (int64_t dim = 0; dim < type.getRank(); ++dim)
       resultShape.push_back(extentOf(like, dim));
-    shapeSource = "'like' (copyShape of " + describeTensor(like) + ")";
+    shapeSource = copyShape + (" of " + describeTensor(like));
   } else if (!kernel.getShape().empty()) {
     resultShape.assign(kernel.getShape().begin(), kernel.getShape().end());
-    shapeSource = "'shape' (withShape)";
+    shapeSource = withShape;
   } else if (Value init = kernel.getInit()) {
     auto type = dyn_cast<RankedTensorType>(init.getType());
     if (!type)
@@ -524,7 +547,7 @@ LogicalResult KernelInference::run() {
   if (explain) {
     for (auto [iterator, range] : llvm::enumerate(ranges)) {
       std::optional<int64_t> value = constantOf(range->extent);
-      emitRemark(kernel.getLoc()) << "iterator #" << iterator << " ranges over "
+      emitRemark(kernel.getLoc()) << iteratorName(iterator) << " ranges over "
                           << (value ? std::to_string(*value) : std::string("a dynamic extent"))
                           << " from " << range->source;
     }
