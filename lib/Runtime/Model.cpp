@@ -1,6 +1,7 @@
 //===- Model.cpp - compile a graph and run its targets --------------------===//
 #include "xgrad/Runtime/Model.h"
 #include "xgrad/Conversion/Passes.h"
+#include "xgrad/Dialect/XGrad/IR/XGradABI.h"
 #include "xgrad/Pipelines/Pipelines.h"
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
@@ -20,7 +21,6 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 
-#include <csetjmp>
 #include <cstdlib>
 
 using namespace xgrad;
@@ -30,39 +30,23 @@ using llvm::StringRef;
 // Run-time check failures
 //===----------------------------------------------------------------------===//
 
-namespace {
-struct CheckFailure {
-  int64_t id, lhs, rhs;
-};
-thread_local std::jmp_buf *activeRun = nullptr;
-thread_local CheckFailure lastFailure;
-} // namespace
-
-/// Called by compiled code when an `xgrad.check` fails. It unwinds to the `call` that
-/// started the run: the generated code holds no resources that need destructors, so the
-/// jump only leaks the run's temporary buffers.
-extern "C" void xgrad_check_failed(int64_t id, int64_t lhs, int64_t rhs) {
-  lastFailure = {id, lhs, rhs};
-  if (!activeRun) {
-    llvm::errs() << "xgrad: a run-time check failed outside of Model::call\n";
-    std::abort();
-  }
-  std::longjmp(*activeRun, 1);
-}
-
-/// Runs the packed function; false when a check failed. Kept apart so that no C++ object
-/// with a destructor lives in the frame that calls setjmp.
-static bool runGuarded(void (*function)(void **), void **args) {
-  std::jmp_buf buffer;
-  std::jmp_buf *outer = activeRun;
-  activeRun = &buffer;
-  if (setjmp(buffer)) {
-    activeRun = outer;
-    return false;
-  }
-  function(args);
-  activeRun = outer;
-  return true;
+/// The error for a failed check, from the status buffer the function filled in.
+static llvm::Error checkFailure(const int64_t (&status)[mlir::xgrad::abi::kStatusSize],
+                                const std::vector<std::string> &messages) {
+  using namespace mlir::xgrad::abi;
+  int64_t id = status[kCheckId];
+  std::string message =
+      id >= 0 && size_t(id) < messages.size() ? messages[id] : "unknown check";
+  // A message names its operands with {lhs} and {rhs}, or gets them appended.
+  std::string lhs = std::to_string(status[kLhs]), rhs = std::to_string(status[kRhs]);
+  size_t at = message.find("{lhs}");
+  if (at == std::string::npos)
+    message += " (" + lhs + " vs " + rhs + ")";
+  for (; at != std::string::npos; at = message.find("{lhs}"))
+    message.replace(at, 5, lhs);
+  for (at = message.find("{rhs}"); at != std::string::npos; at = message.find("{rhs}"))
+    message.replace(at, 5, rhs);
+  return llvm::createStringError("run-time check failed: %s", message.c_str());
 }
 
 //===----------------------------------------------------------------------===//
@@ -106,35 +90,43 @@ static llvm::Expected<ValueSpec> specOf(mlir::Type type, mlir::Attribute name) {
 }
 
 static llvm::Expected<TargetSignature> signatureOf(mlir::func::FuncOp func) {
+  using mlir::xgrad::abi::ArgKind;
   TargetSignature signature;
   signature.symbol = func.getSymName().str();
-  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
-    mlir::Type type = func.getArgument(i).getType();
-    for (StringRef kind : {"xgrad.input", "xgrad.state"}) {
-      mlir::Attribute name = func.getArgAttr(i, kind);
-      if (!name)
-        continue;
-      llvm::Expected<ValueSpec> spec = specOf(type, name);
-      if (!spec)
-        return spec.takeError();
-      std::vector<ValueSpec> &list = kind == "xgrad.input" ? signature.inputs : signature.stateIn;
-      signature.argumentOrder.push_back({kind == "xgrad.state", list.size()});
-      list.push_back(*spec);
-    }
+  // callOnViews passes inputs and state, then epoch, step and status: the layout
+  // --xgrad-materialize-targets gives every target.
+  unsigned numArgs = func.getNumArguments();
+  if (numArgs < 3 || mlir::xgrad::abi::getArgKind(func, numArgs - 3) != ArgKind::Epoch ||
+      mlir::xgrad::abi::getArgKind(func, numArgs - 2) != ArgKind::Step ||
+      mlir::xgrad::abi::getArgKind(func, numArgs - 1) != ArgKind::Status)
+    return llvm::createStringError("function '%s' does not end in the epoch, step and status "
+                                   "arguments of a materialized target",
+                                   signature.symbol.c_str());
+  for (unsigned i = 0; i + 3 < numArgs; ++i) {
+    std::optional<ArgKind> kind = mlir::xgrad::abi::getArgKind(func, i);
+    if (kind != ArgKind::Input && kind != ArgKind::State)
+      return llvm::createStringError("argument #%u of '%s' is neither an input nor state", i,
+                                     signature.symbol.c_str());
+    llvm::Expected<ValueSpec> spec =
+        specOf(func.getArgument(i).getType(), mlir::xgrad::abi::getArgName(func, i));
+    if (!spec)
+      return spec.takeError();
+    std::vector<ValueSpec> &list = kind == ArgKind::Input ? signature.inputs : signature.stateIn;
+    signature.argumentOrder.push_back({kind == ArgKind::State, list.size()});
+    list.push_back(*spec);
   }
   for (unsigned i = 0; i < func.getNumResults(); ++i) {
-    mlir::Type type = func.getResultTypes()[i];
-    if (mlir::Attribute name = func.getResultAttr(i, "xgrad.output")) {
-      llvm::Expected<ValueSpec> spec = specOf(type, name);
-      if (!spec)
-        return spec.takeError();
+    std::optional<mlir::xgrad::abi::ResultKind> kind = mlir::xgrad::abi::getResultKind(func, i);
+    if (!kind)
+      continue;
+    llvm::Expected<ValueSpec> spec =
+        specOf(func.getResultTypes()[i], mlir::xgrad::abi::getResultName(func, i));
+    if (!spec)
+      return spec.takeError();
+    if (kind == mlir::xgrad::abi::ResultKind::Output)
       signature.output = *spec;
-    } else if (mlir::Attribute name = func.getResultAttr(i, "xgrad.state")) {
-      llvm::Expected<ValueSpec> spec = specOf(type, name);
-      if (!spec)
-        return spec.takeError();
+    else
       signature.stateOut.push_back(*spec);
-    }
   }
   return signature;
 }
@@ -231,13 +223,10 @@ llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
       return signature.takeError();
     model->targets[signature->symbol] = std::move(*signature);
   }
-  for (mlir::NamedAttribute attr : (*module)->getAttrs()) {
-    if (!attr.getName().strref().starts_with("xgrad.state."))
-      continue;
-    for (mlir::Attribute entry : mlir::cast<mlir::ArrayAttr>(attr.getValue())) {
-      auto decl = mlir::cast<mlir::DictionaryAttr>(entry);
-      auto type = mlir::cast<mlir::TypeAttr>(decl.get("type")).getValue();
-      llvm::Expected<ValueSpec> spec = specOf(type, decl.get("name"));
+  {
+    for (const mlir::xgrad::abi::StateDeclaration &decl :
+         mlir::xgrad::abi::getStateDeclarations(*module)) {
+      llvm::Expected<ValueSpec> spec = specOf(decl.type, decl.name);
       if (!spec)
         return spec.takeError();
       if (llvm::is_contained(spec->shape, -1))
@@ -248,10 +237,8 @@ llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
                                        spec->name.c_str(),
                                        typeString(spec->elementType, spec->shape).c_str());
       Tensor tensor(spec->elementType, spec->shape);
-      if (llvm::Error error = initialize(
-              tensor, mlir::cast<mlir::StringAttr>(decl.get("init")).getValue(),
-              mlir::cast<mlir::DenseF64ArrayAttr>(decl.get("args")).asArrayRef(),
-              mlir::cast<mlir::IntegerAttr>(decl.get("seed")).getInt()))
+      if (llvm::Error error = initialize(tensor, decl.init.getValue(), decl.args.asArrayRef(),
+                                         decl.seed.getInt()))
         return std::move(error);
       model->stateTensors[spec->name] = std::move(tensor);
     }
@@ -265,9 +252,8 @@ llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
           [&](mlir::PassManager &pm) { mlir::xgrad::buildFuncsToLLVMPipeline(pm, lowering); },
           "lowering to LLVM"))
     return std::move(error);
-  if (auto messages = (*module)->getAttrOfType<mlir::ArrayAttr>(mlir::xgrad::kMessagesAttr))
-    for (mlir::Attribute message : messages)
-      model->impl->messages.push_back(mlir::cast<mlir::StringAttr>(message).str());
+  for (StringRef message : mlir::xgrad::abi::getMessages(*module))
+    model->impl->messages.push_back(message.str());
 
   auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!machineBuilder)
@@ -288,12 +274,6 @@ llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
   auto engine = mlir::ExecutionEngine::create(*module, engineOptions);
   if (!engine)
     return engine.takeError();
-  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    symbols[interner("xgrad_check_failed")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&xgrad_check_failed), llvm::JITSymbolFlags::Exported};
-    return symbols;
-  });
   model->impl->engine = std::move(*engine);
   return model;
 }
@@ -410,6 +390,13 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
   fieldCounts.push_back(1);
   storage.push_back(step);
   fieldCounts.push_back(1);
+  // The status buffer (a memref<4xi64>): zero while every check holds.
+  int64_t status[mlir::xgrad::abi::kStatusSize] = {};
+  auto statusPointer = reinterpret_cast<int64_t>(&status[0]);
+  for (int64_t field : {statusPointer, statusPointer, int64_t(0),
+                        int64_t(mlir::xgrad::abi::kStatusSize), int64_t(1)})
+    storage.push_back(field);
+  fieldCounts.push_back(5);
   size_t resultFields = 3 + 2 * target->output.shape.size();
   for (const ValueSpec &spec : target->stateOut)
     resultFields += 3 + 2 * spec.shape.size();
@@ -425,50 +412,46 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
   auto function = impl->engine->lookupPacked(target->symbol);
   if (!function)
     return function.takeError();
-  if (!runGuarded(*function, args.data())) {
-    CheckFailure failure = lastFailure;
-    std::string message = failure.id >= 0 && size_t(failure.id) < impl->messages.size()
-                              ? impl->messages[failure.id]
-                              : "unknown check";
-    // A message names its operands with {lhs} and {rhs}, or gets them appended.
-    std::string lhs = std::to_string(failure.lhs), rhs = std::to_string(failure.rhs);
-    size_t at = message.find("{lhs}");
-    if (at == std::string::npos)
-      message += " (" + lhs + " vs " + rhs + ")";
-    for (; at != std::string::npos; at = message.find("{lhs}"))
-      message.replace(at, 5, lhs);
-    for (at = message.find("{rhs}"); at != std::string::npos; at = message.find("{rhs}"))
-      message.replace(at, 5, rhs);
-    return llvm::createStringError("run-time check failed: %s", message.c_str());
-  }
+  (*function)(args.data());
+  bool failed = status[mlir::xgrad::abi::kFailed] != 0;
 
-  // Copy every result out of its buffer, then free each buffer once.
+  // Copy every result out of its buffer, then free each buffer once. After a failed check
+  // the results are placeholders: freed, never read.
   std::vector<void *> allocations;
   auto takeResult = [&](const ValueSpec &spec, size_t &at) {
-    std::vector<int64_t> shape(results.begin() + at + 3,
-                               results.begin() + at + 3 + spec.shape.size());
-    Tensor tensor(spec.elementType, shape);
-    auto *aligned = reinterpret_cast<uint8_t *>(results[at + 1]);
-    std::memcpy(tensor.data(), aligned + results[at + 2] * elementSize(spec.elementType),
-                tensor.sizeInBytes());
-    allocations.push_back(reinterpret_cast<void *>(results[at]));
+    size_t descriptor = at;
     at += 3 + 2 * spec.shape.size();
+    allocations.push_back(reinterpret_cast<void *>(results[descriptor]));
+    if (failed)
+      return Tensor();
+    std::vector<int64_t> shape(results.begin() + descriptor + 3,
+                               results.begin() + descriptor + 3 + spec.shape.size());
+    Tensor tensor(spec.elementType, shape);
+    auto *aligned = reinterpret_cast<uint8_t *>(results[descriptor + 1]);
+    std::memcpy(tensor.data(), aligned + results[descriptor + 2] * elementSize(spec.elementType),
+                tensor.sizeInBytes());
     return tensor;
   };
   size_t at = 0;
   Tensor output = takeResult(target->output, at);
+  std::vector<Tensor> newState;
   for (const ValueSpec &spec : target->stateOut)
-    stateTensors[spec.name] = takeResult(spec, at);
+    newState.push_back(takeResult(spec, at));
   // A result is the caller's own buffer only if the lowering returned an argument uncopied;
   // never free those.
   std::vector<void *> arguments;
-  for (size_t at = 0, i = 0; i + 2 < fieldCounts.size(); at += fieldCounts[i++])
+  for (size_t at = 0, i = 0; i + 3 < fieldCounts.size(); at += fieldCounts[i++])
     arguments.push_back(reinterpret_cast<void *>(storage[at]));
   llvm::sort(allocations);
   allocations.erase(std::unique(allocations.begin(), allocations.end()), allocations.end());
   for (void *allocation : allocations)
     if (!llvm::is_contained(arguments, allocation))
       std::free(allocation);
+  // All or nothing: a failed run leaves the state and the step count as they were.
+  if (failed)
+    return checkFailure(status, impl->messages);
+  for (auto [spec, tensor] : llvm::zip(target->stateOut, newState))
+    stateTensors[spec.name] = std::move(tensor);
   if (!target->stateOut.empty())
     ++step;
   return output;
