@@ -96,6 +96,87 @@ TEST(Model, CallsTargetsAndReportsErrors) {
             std::string::npos);
 }
 
+/// An embedding trained through a gather: the row index comes from a Scalar, so the read
+/// is checked per element, and its gradient is a checked scatter.
+constexpr const char *kEmbedding = R"(
+xgrad.graph @embed {
+  %idx = xgrad.input "idx" : tensor<?xf32>
+  %table = xgrad.param "table" uniform [-1.0, 1.0] seed 5 : tensor<4x2xf32>
+  %rows = xgrad.kernel "lookup" -> tensor<*xf32> {
+  ^bb0(%i: index, %j: index):
+    %s = xgrad.read %idx[%i] : tensor<?xf32>
+    %k = xgrad.to_index %s : f32
+    %v = xgrad.read %table[%k, %j] : tensor<4x2xf32>
+    xgrad.accumulate %v at [%i, %j] : f32
+  }
+  %loss = xgrad.kernel "loss" -> tensor<*xf32> {
+  ^bb0(%i: index, %j: index):
+    %v = xgrad.read %rows[%i, %j] : tensor<*xf32>
+    %s = arith.mulf %v, %v : f32
+    %zero = arith.constant 0 : index
+    xgrad.accumulate %s at [%zero] : f32
+  }
+  %train = xgrad.backprop %loss : tensor<*xf32> optimizer {
+  ^bb0(%param: tensor<*xf32>, %grad: tensor<*xf32>):
+    %new = xgrad.kernel init(%param : tensor<*xf32>) -> tensor<*xf32> {
+    ^bb0(%it: index):
+      %g = xgrad.read flat %grad[%it] : tensor<*xf32>
+      %rate = arith.constant -0.1 : f32
+      %step = arith.mulf %rate, %g : f32
+      xgrad.accumulate %step at flat [%it] : f32
+    }
+    xgrad.yield %new : tensor<*xf32>
+  }
+  xgrad.target "train" %train : tensor<*xf32>
+}
+)";
+
+/// Calls that fail a run-time check change nothing: not the state, not the step count.
+void expectFailedCallsChangeNothing(Model &model, llvm::StringRef target,
+                                    const std::map<std::string, Tensor> &bad,
+                                    const std::map<std::string, Tensor> &good,
+                                    llvm::StringRef message) {
+  std::map<std::string, Tensor> before = model.state();
+  int64_t step = model.step;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::string error = errorOf(model.call(target, bad).takeError());
+    EXPECT_NE(error.find(message), std::string::npos) << error;
+    EXPECT_EQ(model.step, step);
+    for (auto &[name, tensor] : before)
+      EXPECT_EQ(model.state()[name], tensor) << name;
+  }
+  // The same model still trains afterwards.
+  ASSERT_TRUE(bool(model.call(target, good)));
+  EXPECT_EQ(model.step, step + 1);
+  bool changed = false;
+  for (auto &[name, tensor] : before)
+    changed |= !(model.state()[name] == tensor);
+  EXPECT_TRUE(changed);
+}
+
+TEST(Model, AFailedCheckLeavesTheStateAsItWas) {
+  auto linear = compileOrDie(kLinear);
+  ASSERT_TRUE(linear);
+  // A graph-level check: 4 predictions against 3 targets.
+  expectFailedCallsChangeNothing(*linear, "train",
+                                 {{"x", data()["x"]}, {"t", matrix({3, 1}, {1, 2, 3})}},
+                                 data(), "run-time check failed: kernel 'loss'");
+
+  // A per-element check inside a kernel, on OpenMP threads when they are there.
+  for (bool parallel : {false, true}) {
+    CompileOptions options;
+    options.threads = parallel ? 2 : 1;
+    auto compiled = Model::compile(kEmbedding, options);
+    ASSERT_TRUE(bool(compiled)) << llvm::toString(compiled.takeError());
+    std::unique_ptr<Model> embedding = std::move(*compiled);
+    expectFailedCallsChangeNothing(
+        *embedding, "train", {{"idx", matrix({8}, {0, 1, 2, 3, 0, 1, 2, 4})}},
+        {{"idx", matrix({8}, {0, 1, 2, 3, 0, 1, 2, 3})}},
+        "run-time check failed: the read of state 'table' at dimension 0 is out of "
+        "bounds: index 4, extent 4");
+  }
+}
+
 TEST(Model, CompileErrorsAreMessages) {
   auto broken = Model::compile("xgrad.graph @g { %x = xgrad.bogus }");
   ASSERT_FALSE(bool(broken));

@@ -1,7 +1,7 @@
 //===- Compiler.cpp - xgrad IR to a CompiledModule ------------------------===//
 #include "xgrad/Runtime/Compiler.h"
 #include "ObjectCode.h"
-#include "xgrad/Conversion/Passes.h"
+#include "xgrad/Dialect/XGrad/IR/XGradABI.h"
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h"
 #include "xgrad/Pipelines/Pipelines.h"
 
@@ -19,8 +19,6 @@
 using namespace xgrad;
 using llvm::StringRef;
 using mlir::xgrad::Stage;
-
-extern "C" void xgrad_check_failed(int64_t id, int64_t lhs, int64_t rhs);
 
 //===----------------------------------------------------------------------===//
 // Reading the ABI off the materialized functions
@@ -53,57 +51,59 @@ static llvm::Expected<ValueSpec> specOf(mlir::Type type, mlir::Attribute name) {
 }
 
 static llvm::Expected<TargetSignature> signatureOf(mlir::func::FuncOp func) {
+  using mlir::xgrad::abi::ArgKind;
   TargetSignature signature;
   signature.symbol = func.getSymName().str();
-  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
-    mlir::Type type = func.getArgument(i).getType();
-    for (StringRef kind : {"xgrad.input", "xgrad.state"}) {
-      mlir::Attribute name = func.getArgAttr(i, kind);
-      if (!name)
-        continue;
-      llvm::Expected<ValueSpec> spec = specOf(type, name);
-      if (!spec)
-        return spec.takeError();
-      std::vector<ValueSpec> &list = kind == "xgrad.input" ? signature.inputs : signature.stateIn;
-      signature.argumentOrder.push_back({kind == "xgrad.state", list.size()});
-      list.push_back(*spec);
-    }
+  // callOnViews passes inputs and state, then epoch, step and status: the layout
+  // --xgrad-materialize-targets gives every target.
+  unsigned numArgs = func.getNumArguments();
+  if (numArgs < 3 || mlir::xgrad::abi::getArgKind(func, numArgs - 3) != ArgKind::Epoch ||
+      mlir::xgrad::abi::getArgKind(func, numArgs - 2) != ArgKind::Step ||
+      mlir::xgrad::abi::getArgKind(func, numArgs - 1) != ArgKind::Status)
+    return llvm::createStringError("function '%s' does not end in the epoch, step and status "
+                                   "arguments of a materialized target",
+                                   signature.symbol.c_str());
+  for (unsigned i = 0; i + 3 < numArgs; ++i) {
+    std::optional<ArgKind> kind = mlir::xgrad::abi::getArgKind(func, i);
+    if (kind != ArgKind::Input && kind != ArgKind::State)
+      return llvm::createStringError("argument #%u of '%s' is neither an input nor state", i,
+                                     signature.symbol.c_str());
+    llvm::Expected<ValueSpec> spec =
+        specOf(func.getArgument(i).getType(), mlir::xgrad::abi::getArgName(func, i));
+    if (!spec)
+      return spec.takeError();
+    std::vector<ValueSpec> &list = kind == ArgKind::Input ? signature.inputs : signature.stateIn;
+    signature.argumentOrder.push_back({kind == ArgKind::State, list.size()});
+    list.push_back(*spec);
   }
   for (unsigned i = 0; i < func.getNumResults(); ++i) {
-    mlir::Type type = func.getResultTypes()[i];
-    if (mlir::Attribute name = func.getResultAttr(i, "xgrad.output")) {
-      llvm::Expected<ValueSpec> spec = specOf(type, name);
-      if (!spec)
-        return spec.takeError();
+    std::optional<mlir::xgrad::abi::ResultKind> kind = mlir::xgrad::abi::getResultKind(func, i);
+    if (!kind)
+      continue;
+    llvm::Expected<ValueSpec> spec =
+        specOf(func.getResultTypes()[i], mlir::xgrad::abi::getResultName(func, i));
+    if (!spec)
+      return spec.takeError();
+    if (kind == mlir::xgrad::abi::ResultKind::Output)
       signature.output = *spec;
-    } else if (mlir::Attribute name = func.getResultAttr(i, "xgrad.state")) {
-      llvm::Expected<ValueSpec> spec = specOf(type, name);
-      if (!spec)
-        return spec.takeError();
+    else
       signature.stateOut.push_back(*spec);
-    }
   }
   return signature;
 }
 
 static llvm::Error readStateDeclarations(mlir::ModuleOp module, CompiledModule &compiled) {
-  for (mlir::NamedAttribute attr : module->getAttrs()) {
-    if (!attr.getName().strref().starts_with("xgrad.state."))
-      continue;
-    for (mlir::Attribute entry : mlir::cast<mlir::ArrayAttr>(attr.getValue())) {
-      auto decl = mlir::cast<mlir::DictionaryAttr>(entry);
-      auto type = mlir::cast<mlir::TypeAttr>(decl.get("type")).getValue();
-      llvm::Expected<ValueSpec> spec = specOf(type, decl.get("name"));
-      if (!spec)
-        return spec.takeError();
-      StateDeclaration state;
-      state.value = std::move(*spec);
-      state.initializer = mlir::cast<mlir::StringAttr>(decl.get("init")).str();
-      llvm::append_range(state.arguments,
-                         mlir::cast<mlir::DenseF64ArrayAttr>(decl.get("args")).asArrayRef());
-      state.seed = mlir::cast<mlir::IntegerAttr>(decl.get("seed")).getInt();
-      compiled.state.push_back(std::move(state));
-    }
+  for (const mlir::xgrad::abi::StateDeclaration &decl :
+       mlir::xgrad::abi::getStateDeclarations(module)) {
+    llvm::Expected<ValueSpec> spec = specOf(decl.type, decl.name);
+    if (!spec)
+      return spec.takeError();
+    StateDeclaration state;
+    state.value = std::move(*spec);
+    state.initializer = decl.init.str();
+    llvm::append_range(state.arguments, decl.args.asArrayRef());
+    state.seed = decl.seed.getInt();
+    compiled.state.push_back(std::move(state));
   }
   return llvm::Error::success();
 }
@@ -212,15 +212,12 @@ llvm::Expected<CompiledModule> xgrad::compileModule(StringRef source,
 
   if (llvm::Error error = runStages(module, options, Stage::functions, Stage::llvm))
     return std::move(error);
-  if (auto messages = module->getAttrOfType<mlir::ArrayAttr>(mlir::xgrad::kMessagesAttr))
-    for (mlir::Attribute message : messages)
-      compiled.checkMessages.push_back(mlir::cast<mlir::StringAttr>(message).str());
+  for (StringRef message : mlir::xgrad::abi::getMessages(module))
+    compiled.checkMessages.push_back(message.str());
 
   compiled.usesOpenMP = options.parallel();
   compiled.cpu = hostCPU();
-  std::pair<StringRef, void *> runtime[] = {
-      {mlir::xgrad::kCheckFailedFunction, reinterpret_cast<void *>(&xgrad_check_failed)}};
-  llvm::Expected<std::string> object = generateObjectCode(module, options, runtime);
+  llvm::Expected<std::string> object = generateObjectCode(module, options);
   if (!object)
     return object.takeError();
   compiled.objectCode = std::move(*object);

@@ -3,11 +3,11 @@
 #include "ObjectCode.h"
 #include "xgrad/Runtime/Initializers.h"
 
-#include "llvm/ADT/STLExtras.h"
-#include <cstring>
+#include "xgrad/Dialect/XGrad/IR/XGradABI.h"
 
-#include <csetjmp>
+#include "llvm/ADT/STLExtras.h"
 #include <cstdlib>
+#include <cstring>
 
 using namespace xgrad;
 using llvm::StringRef;
@@ -16,39 +16,23 @@ using llvm::StringRef;
 // Run-time check failures
 //===----------------------------------------------------------------------===//
 
-namespace {
-struct CheckFailure {
-  int64_t id, lhs, rhs;
-};
-thread_local std::jmp_buf *activeRun = nullptr;
-thread_local CheckFailure lastFailure;
-} // namespace
-
-/// Called by compiled code when an `xgrad.check` fails. It unwinds to the `call` that
-/// started the run: the generated code holds no resources that need destructors, so the
-/// jump only leaks the run's temporary buffers.
-extern "C" void xgrad_check_failed(int64_t id, int64_t lhs, int64_t rhs) {
-  lastFailure = {id, lhs, rhs};
-  if (!activeRun) {
-    llvm::errs() << "xgrad: a run-time check failed outside of Model::call\n";
-    std::abort();
-  }
-  std::longjmp(*activeRun, 1);
-}
-
-/// Runs the packed function; false when a check failed. Kept apart so that no C++ object
-/// with a destructor lives in the frame that calls setjmp.
-static bool runGuarded(void (*function)(void **), void **args) {
-  std::jmp_buf buffer;
-  std::jmp_buf *outer = activeRun;
-  activeRun = &buffer;
-  if (setjmp(buffer)) {
-    activeRun = outer;
-    return false;
-  }
-  function(args);
-  activeRun = outer;
-  return true;
+/// The error for a failed check, from the status buffer the function filled in.
+static llvm::Error checkFailure(const int64_t (&status)[mlir::xgrad::abi::kStatusSize],
+                                const std::vector<std::string> &messages) {
+  using namespace mlir::xgrad::abi;
+  int64_t id = status[kCheckId];
+  std::string message =
+      id >= 0 && size_t(id) < messages.size() ? messages[id] : "unknown check";
+  // A message names its operands with {lhs} and {rhs}, or gets them appended.
+  std::string lhs = std::to_string(status[kLhs]), rhs = std::to_string(status[kRhs]);
+  size_t at = message.find("{lhs}");
+  if (at == std::string::npos)
+    message += " (" + lhs + " vs " + rhs + ")";
+  for (; at != std::string::npos; at = message.find("{lhs}"))
+    message.replace(at, 5, lhs);
+  for (at = message.find("{rhs}"); at != std::string::npos; at = message.find("{rhs}"))
+    message.replace(at, 5, rhs);
+  return llvm::createStringError("run-time check failed: %s", message.c_str());
 }
 
 //===----------------------------------------------------------------------===//
@@ -92,9 +76,7 @@ llvm::Expected<std::unique_ptr<Model>> Model::create(CompiledModule compiled) {
       return std::move(error);
     model->stateTensors[spec.name] = std::move(tensor);
   }
-  std::pair<StringRef, void *> runtime[] = {
-      {"xgrad_check_failed", reinterpret_cast<void *>(&xgrad_check_failed)}};
-  auto code = LoadedCode::load(compiled.objectCode, compiled.usesOpenMP, runtime);
+  auto code = LoadedCode::load(compiled.objectCode, compiled.usesOpenMP);
   if (!code)
     return code.takeError();
   model->impl->code = std::move(*code);
@@ -215,6 +197,13 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
   fieldCounts.push_back(1);
   storage.push_back(step);
   fieldCounts.push_back(1);
+  // The status buffer (a memref<4xi64>): zero while every check holds.
+  int64_t status[mlir::xgrad::abi::kStatusSize] = {};
+  auto statusPointer = reinterpret_cast<int64_t>(&status[0]);
+  for (int64_t field : {statusPointer, statusPointer, int64_t(0),
+                        int64_t(mlir::xgrad::abi::kStatusSize), int64_t(1)})
+    storage.push_back(field);
+  fieldCounts.push_back(5);
   size_t resultFields = 3 + 2 * target->output.shape.size();
   for (const ValueSpec &spec : target->stateOut)
     resultFields += 3 + 2 * spec.shape.size();
@@ -230,51 +219,48 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
   auto function = impl->code->lookupPacked(target->symbol);
   if (!function)
     return function.takeError();
-  if (!runGuarded(*function, args.data())) {
-    CheckFailure failure = lastFailure;
-    const std::vector<std::string> &messages = impl->compiled.checkMessages;
-    std::string message = failure.id >= 0 && size_t(failure.id) < messages.size()
-                              ? messages[failure.id]
-                              : "unknown check";
-    // A message names its operands with {lhs} and {rhs}, or gets them appended.
-    std::string lhs = std::to_string(failure.lhs), rhs = std::to_string(failure.rhs);
-    size_t at = message.find("{lhs}");
-    if (at == std::string::npos)
-      message += " (" + lhs + " vs " + rhs + ")";
-    for (; at != std::string::npos; at = message.find("{lhs}"))
-      message.replace(at, 5, lhs);
-    for (at = message.find("{rhs}"); at != std::string::npos; at = message.find("{rhs}"))
-      message.replace(at, 5, rhs);
-    return llvm::createStringError("run-time check failed: %s", message.c_str());
-  }
+  (*function)(args.data());
+  bool failed = status[mlir::xgrad::abi::kFailed] != 0;
 
-  // Copy every result out of its buffer, then free each buffer once.
+  // Copy every result out of its buffer, then free each buffer once. After a failed check
+  // the results are placeholders: freed, never read.
   std::vector<void *> allocations;
   auto takeResult = [&](const ValueSpec &spec, size_t &at) {
-    std::vector<int64_t> shape(results.begin() + at + 3,
-                               results.begin() + at + 3 + spec.shape.size());
-    Tensor tensor(spec.elementType, shape);
-    auto *aligned = reinterpret_cast<uint8_t *>(results[at + 1]);
-    std::memcpy(tensor.data(), aligned + results[at + 2] * elementSize(spec.elementType),
-                tensor.sizeInBytes());
-    allocations.push_back(reinterpret_cast<void *>(results[at]));
+    size_t descriptor = at;
     at += 3 + 2 * spec.shape.size();
+    allocations.push_back(reinterpret_cast<void *>(results[descriptor]));
+    if (failed)
+      return Tensor();
+    std::vector<int64_t> shape(results.begin() + descriptor + 3,
+                               results.begin() + descriptor + 3 + spec.shape.size());
+    Tensor tensor(spec.elementType, shape);
+    auto *aligned = reinterpret_cast<uint8_t *>(results[descriptor + 1]);
+    if (tensor.sizeInBytes())
+      std::memcpy(tensor.data(),
+                  aligned + results[descriptor + 2] * elementSize(spec.elementType),
+                  tensor.sizeInBytes());
     return tensor;
   };
   size_t at = 0;
   Tensor output = takeResult(target->output, at);
+  std::vector<Tensor> newState;
   for (const ValueSpec &spec : target->stateOut)
-    stateTensors[spec.name] = takeResult(spec, at);
+    newState.push_back(takeResult(spec, at));
   // A result is the caller's own buffer only if the lowering returned an argument uncopied;
   // never free those.
   std::vector<void *> arguments;
-  for (size_t at = 0, i = 0; i + 2 < fieldCounts.size(); at += fieldCounts[i++])
+  for (size_t at = 0, i = 0; i + 3 < fieldCounts.size(); at += fieldCounts[i++])
     arguments.push_back(reinterpret_cast<void *>(storage[at]));
   llvm::sort(allocations);
   allocations.erase(std::unique(allocations.begin(), allocations.end()), allocations.end());
   for (void *allocation : allocations)
     if (!llvm::is_contained(arguments, allocation))
       std::free(allocation);
+  // All or nothing: a failed run leaves the state and the step count as they were.
+  if (failed)
+    return checkFailure(status, impl->compiled.checkMessages);
+  for (auto [spec, tensor] : llvm::zip(target->stateOut, newState))
+    stateTensors[spec.name] = std::move(tensor);
   if (!target->stateOut.empty())
     ++step;
   return output;

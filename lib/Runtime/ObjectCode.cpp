@@ -12,8 +12,6 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "llvm/ExecutionEngine/Orc/Core.h"
-#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
@@ -51,18 +49,8 @@ static llvm::CodeGenOptLevel codeGenOptLevel(unsigned level) {
   }
 }
 
-static llvm::orc::SymbolMap symbolMap(llvm::orc::MangleAndInterner &interner,
-                                      RuntimeSymbols runtimeSymbols) {
-  llvm::orc::SymbolMap symbols;
-  for (auto [name, address] : runtimeSymbols)
-    symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
-                               llvm::JITSymbolFlags::Exported};
-  return symbols;
-}
-
 llvm::Expected<std::string> xgrad::generateObjectCode(mlir::ModuleOp module,
-                                                      const CompileOptions &options,
-                                                      RuntimeSymbols runtimeSymbols) {
+                                                      const CompileOptions &options) {
   initializeNativeTarget();
   auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!machineBuilder)
@@ -83,9 +71,6 @@ llvm::Expected<std::string> xgrad::generateObjectCode(mlir::ModuleOp module,
   auto engine = mlir::ExecutionEngine::create(module, engineOptions);
   if (!engine)
     return engine.takeError();
-  (*engine)->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
-    return symbolMap(interner, runtimeSymbols);
-  });
   // The engine compiles the whole module on the first lookup, and only then has an object.
   for (auto func : module.getOps<mlir::LLVM::LLVMFuncOp>()) {
     if (func.isExternal())
@@ -112,7 +97,7 @@ LoadedCode::LoadedCode() = default;
 LoadedCode::~LoadedCode() = default;
 
 llvm::Expected<std::unique_ptr<LoadedCode>>
-LoadedCode::load(StringRef objectCode, bool usesOpenMP, RuntimeSymbols runtimeSymbols) {
+LoadedCode::load(StringRef objectCode, bool usesOpenMP) {
   initializeNativeTarget();
   auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!machineBuilder)
@@ -146,10 +131,6 @@ LoadedCode::load(StringRef objectCode, bool usesOpenMP, RuntimeSymbols runtimeSy
   if (!process)
     return process.takeError();
   main.addGenerator(std::move(*process));
-  llvm::orc::MangleAndInterner interner((*jit)->getExecutionSession(), (*jit)->getDataLayout());
-  if (llvm::Error error =
-          main.define(llvm::orc::absoluteSymbols(symbolMap(interner, runtimeSymbols))))
-    return std::move(error);
   if (llvm::Error error = (*jit)->addObjectFile(
           llvm::MemoryBuffer::getMemBufferCopy(objectCode, "xgrad-model.o")))
     return std::move(error);

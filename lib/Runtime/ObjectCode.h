@@ -3,7 +3,6 @@
 #define XGRAD_LIB_RUNTIME_OBJECTCODE_H
 
 #include "xgrad/Pipelines/CompileOptions.h"
-#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include <memory>
@@ -19,21 +18,17 @@ class LLJIT;
 
 namespace xgrad {
 
-/// Functions of xgrad's runtime that compiled code calls, by name.
-using RuntimeSymbols = llvm::ArrayRef<std::pair<llvm::StringRef, void *>>;
-
 /// Compiles a module in the LLVM dialect to a relocatable object for the host CPU, with
 /// MLIR's packed entry point `_mlir_<name>` next to every function.
 llvm::Expected<std::string> generateObjectCode(mlir::ModuleOp module,
-                                               const CompileOptions &options,
-                                               RuntimeSymbols runtimeSymbols);
+                                               const CompileOptions &options);
 
 /// Object code linked into this process, with the runtime libraries it calls.
 class LoadedCode {
 public:
   ~LoadedCode();
   static llvm::Expected<std::unique_ptr<LoadedCode>>
-  load(llvm::StringRef objectCode, bool usesOpenMP, RuntimeSymbols runtimeSymbols);
+  load(llvm::StringRef objectCode, bool usesOpenMP);
   using PackedFunction = void (*)(void **);
   llvm::Expected<PackedFunction> lookupPacked(llvm::StringRef symbol);
 

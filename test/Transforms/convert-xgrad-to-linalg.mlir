@@ -6,22 +6,35 @@
 // CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[B:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
 // CHECK-DAG: #[[C:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
-// CHECK: module attributes {xgrad.messages = ["kernel 'matmul': iterator #2 has one extent", "the read of input 'table' at dimension 0 is out of bounds: index {lhs}, extent {rhs}"]
-// The declaration of the run time's failure handler.
-// CHECK: func.func private @xgrad_check_failed(i64, index, index)
+// CHECK: module attributes {xgrad.messages = ["kernel 'matmul': iterator #2 has one extent", "the read of input 'table' at dimension 0 is out of bounds: index {lhs}, extent {rhs}", "the write of kernel 'histogram' at dimension 0 is out of bounds: index {lhs}, extent {rhs}"]
+// CHECK-NOT: xgrad_check_failed
 
 // A projection kernel is a linalg.generic: written iterators parallel, the rest reductions.
+// A failed check sets the status flag atomically; the first to set it stores its id (0)
+// and both values. The kernel, which relies on the check, runs only on a clear status.
 // CHECK-LABEL: func.func @g.matmul(
+// CHECK-SAME: %[[STATUS:[^:]*]]: memref<4xi64> {xgrad.status})
 // CHECK: %[[FAIL:.*]] = arith.cmpi ne
 // CHECK: scf.if %[[FAIL]] {
-// CHECK:   func.call @xgrad_check_failed(%c0_i64,
-// CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?x?xf32>
-// CHECK: %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[EMPTY]] : tensor<?x?xf32>)
-// CHECK: linalg.generic {indexing_maps = [#[[A]], #[[B]], #[[C]]], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK:   %[[PREVIOUS:.*]] = memref.atomic_rmw ori %c1_i64, %[[STATUS]][%c0] : (i64, memref<4xi64>) -> i64
+// CHECK:   %[[FIRST:.*]] = arith.cmpi eq, %[[PREVIOUS]], %c0_i64
+// CHECK:   scf.if %[[FIRST]] {
+// CHECK:     memref.store %c0_i64, %[[STATUS]][%c1]
+// CHECK:     memref.store %{{.*}}, %[[STATUS]][%c2]
+// CHECK:     memref.store %{{.*}}, %[[STATUS]][%c3]
+// CHECK: %[[FLAG:.*]] = memref.load %[[STATUS]][%c0]
+// CHECK: %[[CLEAR:.*]] = arith.cmpi eq, %[[FLAG]], %c0_i64
+// CHECK: %[[RESULT:.*]] = scf.if %[[CLEAR]] -> (tensor<?x?xf32>) {
+// CHECK:   %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?x?xf32>
+// CHECK:   %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[EMPTY]] : tensor<?x?xf32>)
+// CHECK:   linalg.generic {indexing_maps = [#[[A]], #[[B]], #[[C]]], iterator_types = ["parallel", "parallel", "reduction"]}
 // CHECK-SAME: outs(%[[ZERO]] : tensor<?x?xf32>) attrs = {xgrad.kernel = "matmul"}
-// CHECK: arith.mulf
-// CHECK: arith.addf %out
-// CHECK: linalg.yield
+// CHECK:   arith.mulf
+// CHECK:   arith.addf %out
+// CHECK:   linalg.yield
+// CHECK: } else {
+// CHECK:   tensor.empty() : tensor<0x0xf32>
+// CHECK: return %[[RESULT]]
 // LOOPS-LABEL: func.func @g.matmul(
 // LOOPS-NOT: linalg.generic
 // LOOPS: scf.for
@@ -34,19 +47,31 @@
 // NAMES: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]
 // NAMES-SAME: attrs = {xgrad.kernel = "matmul"}
 // NAMES-LABEL: func.func @g.gather(
-// NAMES: } {xgrad.kernel = "gather"}
+// NAMES: linalg.generic {{.*}} attrs = {xgrad.kernel = "gather"}
 // NAMES-LABEL: func.func @g.flat(
 // NAMES: linalg.generic {{.*}} attrs = {xgrad.kernel = "exp"}
 
-// A gather at an index computed from a Scalar is checked element by element; a failed check
-// unwinds to the calling thread, so the kernel stays a sequential loop, never threads.
+// A gather at an index computed from a Scalar is checked element by element, and never
+// reads out of bounds: an index outside the table reads 0 and records check 1. The loop
+// finishes normally, so the kernel is a linalg.generic that may run on OpenMP threads.
 // CHECK-LABEL: func.func @g.gather(
-// CHECK-NOT: linalg.generic
-// CHECK: scf.for
-// CHECK: arith.fptosi
-// CHECK: scf.if
-// CHECK: func.call @xgrad_check_failed(%c1_i64,
-// CHECK: tensor.extract %{{.*}}[%{{.*}}] : tensor<4xf32>
+// CHECK-SAME: %[[STATUS:[^:]*]]: memref<4xi64> {xgrad.status})
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel"]
+// CHECK: %[[K:.*]] = arith.fptosi
+// CHECK: %[[INSIDE:.*]] = arith.andi
+// CHECK: %[[VALUE:.*]] = scf.if %[[INSIDE]] -> (f32) {
+// CHECK:   %[[READ:.*]] = tensor.extract %{{.*}}[%{{.*}}] : tensor<4xf32>
+// CHECK:   scf.yield %[[READ]]
+// CHECK: } else {
+// CHECK:   memref.atomic_rmw ori %c1_i64, %[[STATUS]][%c0]
+// CHECK:   memref.store %c1_i64, %[[STATUS]][%c1]
+// CHECK:   memref.store %[[K]], %[[STATUS]][%c2]
+// CHECK:   memref.store %c4_i64, %[[STATUS]][%c3]
+// CHECK:   scf.yield %cst
+// CHECK: arith.addf %out, %[[VALUE]]
+// LOOPS-LABEL: func.func @g.gather(
+// LOOPS: scf.for
+// LOOPS: scf.if %{{.*}} -> (f32)
 
 // A scatter is a sequential loop nest that carries the result; nothing is parallel.
 // CHECK-LABEL: func.func @g.scatter(
@@ -57,6 +82,28 @@
 // CHECK: %[[OLD:.*]] = tensor.extract %[[INNER]][%[[AT]]]
 // CHECK: %[[SUM:.*]] = arith.addf %[[OLD]]
 // CHECK: tensor.insert %[[SUM]] into %[[INNER]][%[[AT]]]
+
+// A checked write leaves the tensor as it was when out of bounds; what follows the kernel
+// runs only on a clear status.
+// CHECK-LABEL: func.func @g.histogram(
+// CHECK-SAME: %[[STATUS:[^:]*]]: memref<4xi64> {xgrad.status})
+// CHECK: %[[COUNTS:.*]] = scf.for {{.*}} iter_args(%[[CARRIED:.*]] = %{{.*}}) -> (tensor<4xf32>)
+// CHECK:   %[[UPDATED:.*]] = scf.if %{{.*}} -> (tensor<4xf32>) {
+// CHECK:     tensor.insert %{{.*}} into %[[CARRIED]]
+// CHECK:   } else {
+// CHECK:     memref.atomic_rmw ori %c1_i64, %[[STATUS]][%c0]
+// CHECK:     memref.store %c2_i64, %[[STATUS]][%c1]
+// CHECK:     scf.yield %[[CARRIED]] : tensor<4xf32>
+// CHECK:   scf.yield %[[UPDATED]]
+// CHECK: %[[FLAG:.*]] = memref.load %[[STATUS]][%c0]
+// CHECK: %[[CLEAR:.*]] = arith.cmpi eq, %[[FLAG]], %c0_i64
+// CHECK: %[[RESULT:.*]] = scf.if %[[CLEAR]] -> (tensor<4xf32>) {
+// CHECK:   %[[SCALED:.*]] = linalg.generic {{.*}} ins(%[[COUNTS]] : tensor<4xf32>)
+// CHECK:   scf.yield %[[SCALED]]
+// CHECK: } else {
+// CHECK:   %[[PLACEHOLDER:.*]] = tensor.empty() : tensor<4xf32>
+// CHECK:   scf.yield %[[PLACEHOLDER]]
+// CHECK: return %[[RESULT]]
 
 // Flat accesses use the tensors collapsed to one dimension; the result is reshaped back.
 // CHECK-LABEL: func.func @g.flat(
@@ -104,6 +151,21 @@ xgrad.graph @g {
     xgrad.accumulate %p at [%at] : f32
   }
   xgrad.target "scatter" %sc : tensor<?xf32>
+  %counts = xgrad.kernel "histogram" shape(%c4) bounds(%ni) -> tensor<4xf32> {
+  ^bb0(%i: index):
+    %s = xgrad.read %idx[%i] : tensor<?xf32>
+    %j = xgrad.to_index %s : f32
+    %one = arith.constant 1.0 : f32
+    xgrad.accumulate %one at checked [%j] : f32
+  }
+  %scaled = xgrad.kernel "scale" shape(%c4) bounds(%c4) -> tensor<4xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %counts[%i] : tensor<4xf32>
+    %half = arith.constant 0.5 : f32
+    %p = arith.mulf %v, %half : f32
+    xgrad.accumulate %p at [%i] : f32
+  }
+  xgrad.target "histogram" %scaled : tensor<4xf32>
   %len = xgrad.len %a : tensor<?x?xf32>
   %e = xgrad.kernel "exp" shape(%n, %k) bounds(%len) -> tensor<?x?xf32> {
   ^bb0(%i: index):

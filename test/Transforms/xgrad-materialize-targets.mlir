@@ -3,11 +3,13 @@
 // State is declared on the module, parameters first.
 // CHECK: module attributes {xgrad.state.model = [{args = array<f64: -1.000000e-01, 1.000000e-01>, init = "uniform", name = "w", seed = 3 : i64, type = tensor<2x2xf32>}, {args = array<f64>, init = "zeros", name = "seen", seed = 0 : i64, type = tensor<2x2xf32>}]}
 
-// Each target takes only the inputs and state it needs, then the epoch.
+// Each target takes only the inputs and state it needs, then the epoch, the step and the
+// status buffer its run-time checks report failures in.
 // CHECK-LABEL: func.func @model.predict(
 // CHECK-SAME: %[[X:.*]]: tensor<?x2xf32> {bufferization.writable = false, xgrad.input = "x"},
 // CHECK-SAME: %[[W:.*]]: tensor<2x2xf32> {bufferization.writable = false, xgrad.state = "w"},
-// CHECK-SAME: %{{.*}}: index {xgrad.epoch}, %{{.*}}: index {xgrad.step})
+// CHECK-SAME: %{{.*}}: index {xgrad.epoch}, %{{.*}}: index {xgrad.step},
+// CHECK-SAME: %{{.*}}: memref<4xi64> {xgrad.status})
 // CHECK-SAME: -> (tensor<?x2xf32> {xgrad.output = "predict"})
 // CHECK-SAME: attributes {llvm.emit_c_interface}
 // CHECK: %[[N:.*]] = xgrad.dim %[[X]][0]

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -16,11 +17,6 @@ namespace mlir::xgrad {
 
 #define GEN_PASS_REGISTRATION
 #include "xgrad/Conversion/Passes.h.inc"
-
-/// The function the lowered code calls when a run-time check fails.
-inline constexpr llvm::StringLiteral kCheckFailedFunction = "xgrad_check_failed";
-/// The module attribute listing each check's message, by id.
-inline constexpr llvm::StringLiteral kMessagesAttr = "xgrad.messages";
 
 } // namespace mlir::xgrad
 

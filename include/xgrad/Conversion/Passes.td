@@ -17,14 +17,21 @@ def ConvertXGradToLinalg : Pass<"convert-xgrad-to-linalg", "ModuleOp"> {
     sequential `scf.for` nest that carries the result tensor: no loop that could write one
     element twice is parallel.
 
-    `xgrad.check` and `checked` accesses become a call to `xgrad_check_failed(id, lhs,
-    rhs)`, which the runtime provides; the message for each id is listed in the module's
+    A failed `xgrad.check` or `checked` access records itself in the function's
+    `{xgrad.status}` buffer (`[failed, id, lhs, rhs]`: an atomic or on `failed`, and
+    the first check to set it stores its id and both values) and the run stops: after
+    the checks before a kernel, and after a kernel with checked accesses, the rest of the
+    function runs inside `scf.if` on a clear status, and the other branch returns empty
+    placeholders, which the runtime frees without reading. A checked access never touches
+    memory out of bounds: it reads 0 or leaves the tensor as it was, so a loop, also on
+    OpenMP threads, finishes normally. The message for each id is listed in the module's
     `xgrad.messages` attribute. Shape queries become `tensor.dim`, `epoch()` the function's
     epoch argument, and `wrap`, `to_scalar`, `to_index` plain `arith`.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
-    "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect"
   ];
   let options = [

@@ -1,6 +1,7 @@
 //===- XGradToLinalg.cpp - kernels to linalg.generic or scf loops ---------===//
 #include "xgrad/Conversion/Passes.h"
 #include "xgrad/Dialect/XGrad/IR/ShapeRules.h"
+#include "xgrad/Dialect/XGrad/IR/XGradABI.h"
 #include "xgrad/Dialect/XGrad/IR/XGradOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -31,9 +32,14 @@ private:
   Value index(OpBuilder &b, Location loc, int64_t value) {
     return arith::ConstantIndexOp::create(b, loc, value);
   }
-  /// `if (!condition) xgrad_check_failed(id, lhs, rhs)`.
+  /// Registers `message` and records check `id`'s failure with `lhs` and `rhs` in the
+  /// status buffer, unless an earlier failure is recorded already.
+  void recordFailure(OpBuilder &b, Location loc, StringRef message, Value lhs, Value rhs);
+  /// `if (!condition) recordFailure(...)`.
   void emitCheck(OpBuilder &b, Location loc, Value condition, StringRef message, Value lhs,
                  Value rhs);
+  /// Nests everything after each guard point in `scf.if (status clear)`.
+  void nestAfterGuards();
   Value lowerShapeQuery(Operation *op, OpBuilder &b, IRMapping &mapping);
   /// A tensor viewed as one dimension, for flat accesses.
   Value collapsed(OpBuilder &b, Location loc, Value tensor);
@@ -41,9 +47,12 @@ private:
   /// lowered to tensor.extract.
   LogicalResult lowerBodyOp(Operation &op, OpBuilder &b, IRMapping &mapping,
                             DenseMap<Value, Value> &flatViews);
-  /// Fails the run unless every index is inside `tensor`; `what` names the access.
-  void checkIndices(OpBuilder &b, Location loc, Value tensor, ValueRange indices,
-                    const std::string &what);
+  /// `inBounds()` if every index is inside `tensor`; otherwise records which is not
+  /// (`what` names the access) and yields `outOfBounds()`, so the access never happens.
+  Value guardIndices(OpBuilder &b, Location loc, Value tensor, ValueRange indices,
+                     const std::string &what, Type type,
+                     function_ref<Value(OpBuilder &)> inBounds,
+                     function_ref<Value(OpBuilder &)> outOfBounds);
   Value extractChecked(OpBuilder &b, ReadOp read, Value tensor, ValueRange indices);
   FailureOr<Value> lowerKernelToLoops(KernelOp kernel, OpBuilder &b, Value init);
   FailureOr<Value> lowerKernelToGeneric(KernelOp kernel, OpBuilder &b, Value init);
@@ -51,22 +60,79 @@ private:
   func::FuncOp func;
   SmallVector<Attribute> &messages;
   bool useLinalg;
-  Value epoch, step;
+  Value epoch, step, status;
+  /// Each reads the status; the ops after it must not run once a check has failed.
+  SmallVector<memref::LoadOp> guards;
+  /// A check ran since the last guard: the next kernel needs one.
+  bool unguarded = false;
+  /// The kernel being lowered has checked accesses.
+  bool kernelChecks = false;
 };
 
 } // namespace
 
-void FunctionLowering::emitCheck(OpBuilder &b, Location loc, Value condition, StringRef message,
-                                 Value lhs, Value rhs) {
+void FunctionLowering::recordFailure(OpBuilder &b, Location loc, StringRef message,
+                                     Value lhs, Value rhs) {
   int64_t id = messages.size();
   messages.push_back(b.getStringAttr(message));
-  auto ifOp = scf::IfOp::create(b, loc, arith::XOrIOp::create(b, loc, condition,
-                                                              arith::ConstantIntOp::create(
-                                                                  b, loc, 1, 1)),
-                                /*withElseRegion=*/false);
+  auto field = [&](OpBuilder &at, abi::StatusField which) { return index(at, loc, which); };
+  auto i64 = [&](OpBuilder &at, Value value) -> Value {
+    if (value.getType().isIndex())
+      return arith::IndexCastOp::create(at, loc, at.getI64Type(), value);
+    return value;
+  };
+  // OpenMP threads may fail at once: only the first to set the flag writes the rest, and
+  // nobody reads the rest before the threads have joined.
+  Value one = arith::ConstantIntOp::create(b, loc, 1, 64);
+  Value previous = memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::ori, one, status,
+                                               ValueRange{field(b, abi::kFailed)});
+  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, previous,
+                                      arith::ConstantIntOp::create(b, loc, 0, 64));
+  auto ifFirst = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
+  OpBuilder then = ifFirst.getThenBodyBuilder();
+  memref::StoreOp::create(then, loc, arith::ConstantIntOp::create(then, loc, id, 64), status,
+                          ValueRange{field(then, abi::kCheckId)});
+  memref::StoreOp::create(then, loc, i64(then, lhs), status, ValueRange{field(then, abi::kLhs)});
+  memref::StoreOp::create(then, loc, i64(then, rhs), status, ValueRange{field(then, abi::kRhs)});
+}
+
+void FunctionLowering::emitCheck(OpBuilder &b, Location loc, Value condition, StringRef message,
+                                 Value lhs, Value rhs) {
+  Value failed =
+      arith::XOrIOp::create(b, loc, condition, arith::ConstantIntOp::create(b, loc, 1, 1));
+  auto ifOp = scf::IfOp::create(b, loc, failed, /*withElseRegion=*/false);
   OpBuilder then = ifOp.getThenBodyBuilder();
-  func::CallOp::create(then, loc, kCheckFailedFunction, TypeRange{},
-                       ValueRange{arith::ConstantIntOp::create(then, loc, id, 64), lhs, rhs});
+  recordFailure(then, loc, message, lhs, rhs);
+}
+
+void FunctionLowering::nestAfterGuards() {
+  Block &block = func.getBody().front();
+  Operation *ret = block.getTerminator();
+  // Innermost first: each guard's scf.if then moves into the one of the guard before it.
+  for (memref::LoadOp guard : llvm::reverse(guards)) {
+    Location loc = guard.getLoc();
+    OpBuilder b(guard->getNextNode());
+    Value clear = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, guard,
+                                        arith::ConstantIntOp::create(b, loc, 0, 64));
+    Operation *first = clear.getDefiningOp()->getNextNode();
+    auto ifOp = scf::IfOp::create(b, loc, ret->getOperandTypes(), clear,
+                                  /*withElseRegion=*/true);
+    Block &then = ifOp.getThenRegion().front();
+    then.getOperations().splice(then.end(), block.getOperations(), first->getIterator(),
+                                ret->getIterator());
+    OpBuilder thenBuilder = OpBuilder::atBlockEnd(&then);
+    scf::YieldOp::create(thenBuilder, loc, ret->getOperands());
+    // The caller frees the placeholders and reads nothing from them.
+    OpBuilder elseBuilder = OpBuilder::atBlockEnd(&ifOp.getElseRegion().front());
+    SmallVector<Value> placeholders;
+    for (Type type : ret->getOperandTypes()) {
+      auto tensor = cast<RankedTensorType>(type);
+      SmallVector<Value> sizes(tensor.getNumDynamicDims(), index(elseBuilder, loc, 0));
+      placeholders.push_back(tensor::EmptyOp::create(elseBuilder, loc, tensor, sizes));
+    }
+    scf::YieldOp::create(elseBuilder, loc, placeholders);
+    ret->setOperands(ifOp.getResults());
+  }
 }
 
 Value FunctionLowering::lowerShapeQuery(Operation *op, OpBuilder &b, IRMapping &mapping) {
@@ -111,26 +177,46 @@ static Value expanded(OpBuilder &b, Location loc, RankedTensorType type, Value f
   return tensor::ReshapeOp::create(b, loc, type, flat, shapeTensor).getResult();
 }
 
-void FunctionLowering::checkIndices(OpBuilder &b, Location loc, Value tensor,
-                                    ValueRange indices, const std::string &what) {
+Value FunctionLowering::guardIndices(OpBuilder &b, Location loc, Value tensor,
+                                     ValueRange indices, const std::string &what, Type type,
+                                     function_ref<Value(OpBuilder &)> inBounds,
+                                     function_ref<Value(OpBuilder &)> outOfBounds) {
+  kernelChecks = true;
+  SmallVector<Value> extents, valid;
+  Value all = arith::ConstantIntOp::create(b, loc, 1, 1);
   for (auto [dim, idx] : llvm::enumerate(indices)) {
-    Value extent = tensor::DimOp::create(b, loc, tensor, dim);
+    extents.push_back(tensor::DimOp::create(b, loc, tensor, dim));
     Value nonNegative =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, idx, index(b, loc, 0));
-    Value below = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, extent);
-    emitCheck(b, loc, arith::AndIOp::create(b, loc, nonNegative, below),
+    Value below = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, extents.back());
+    valid.push_back(arith::AndIOp::create(b, loc, nonNegative, below));
+    all = arith::AndIOp::create(b, loc, all, valid.back());
+  }
+  auto ifOp = scf::IfOp::create(b, loc, TypeRange{type}, all, /*withElseRegion=*/true);
+  OpBuilder then = OpBuilder::atBlockEnd(&ifOp.getThenRegion().front());
+  scf::YieldOp::create(then, loc, inBounds(then));
+  OpBuilder otherwise = OpBuilder::atBlockEnd(&ifOp.getElseRegion().front());
+  for (auto [dim, idx] : llvm::enumerate(indices))
+    emitCheck(otherwise, loc, valid[dim],
               what + " at dimension " + std::to_string(dim) +
                   " is out of bounds: index {lhs}, extent {rhs}",
-              idx, extent);
-  }
+              idx, extents[dim]);
+  scf::YieldOp::create(otherwise, loc, outOfBounds(otherwise));
+  return ifOp.getResult(0);
 }
 
 Value FunctionLowering::extractChecked(OpBuilder &b, ReadOp read, Value tensor,
                                        ValueRange indices) {
-  if (read.getChecked())
-    checkIndices(b, read.getLoc(), tensor, indices,
-                 "the read of " + describeTensor(read.getTensor()));
-  return tensor::ExtractOp::create(b, read.getLoc(), tensor, indices);
+  Location loc = read.getLoc();
+  if (!read.getChecked())
+    return tensor::ExtractOp::create(b, loc, tensor, indices);
+  Type element = cast<RankedTensorType>(tensor.getType()).getElementType();
+  return guardIndices(
+      b, loc, tensor, indices, "the read of " + describeTensor(read.getTensor()), element,
+      [&](OpBuilder &at) { return tensor::ExtractOp::create(at, loc, tensor, indices); },
+      [&](OpBuilder &at) {
+        return arith::ConstantOp::create(at, loc, at.getZeroAttr(element));
+      });
 }
 
 LogicalResult FunctionLowering::lowerBodyOp(Operation &op, OpBuilder &b, IRMapping &mapping,
@@ -162,8 +248,9 @@ LogicalResult FunctionLowering::lowerBodyOp(Operation &op, OpBuilder &b, IRMappi
   } else if (isa<EpochOp, StepOp>(op)) {
     result = isa<EpochOp>(op) ? epoch : step;
     if (!result)
-      return op.emitOpError("needs the function's {xgrad.epoch} and {xgrad.step} arguments "
-                            "(run --xgrad-materialize-targets)");
+      return op.emitOpError("needs the function's {")
+             << abi::kEpochAttr << "} and {" << abi::kStepAttr
+             << "} arguments (run --xgrad-materialize-targets)";
   } else if (auto wrap = dyn_cast<WrapOp>(op)) {
     Value modulus = map(wrap.getRhs());
     Value rem = arith::RemSIOp::create(b, loc, map(wrap.getLhs()), modulus);
@@ -210,14 +297,21 @@ FailureOr<Value> FunctionLowering::lowerKernelToLoops(KernelOp kernel, OpBuilder
         SmallVector<Value> indices;
         for (Value idx : write.getIndices())
           indices.push_back(mapping.lookupOrDefault(idx));
-        if (write.getChecked())
-          checkIndices(inner, loc, carried[0], indices,
-                       "the write of " + (kernel.getKernelName()
-                                              ? "kernel '" + kernel.getKernelName()->str() + "'"
-                                              : std::string("a kernel")));
-        Value old = tensor::ExtractOp::create(inner, loc, carried[0], indices);
-        Value sum = combine(inner, loc, write, old, mapping.lookupOrDefault(write.getValue()));
-        return {tensor::InsertOp::create(inner, loc, sum, carried[0], indices)};
+        Value value = mapping.lookupOrDefault(write.getValue());
+        auto update = [&](OpBuilder &at) -> Value {
+          Value old = tensor::ExtractOp::create(at, loc, carried[0], indices);
+          Value sum = combine(at, loc, write, old, value);
+          return tensor::InsertOp::create(at, loc, sum, carried[0], indices);
+        };
+        if (!write.getChecked())
+          return {update(inner)};
+        return {guardIndices(inner, loc, carried[0], indices,
+                             "the write of " +
+                                 (kernel.getKernelName()
+                                      ? "kernel '" + kernel.getKernelName()->str() + "'"
+                                      : std::string("a kernel")),
+                             carried[0].getType(), update,
+                             [&](OpBuilder &) { return carried[0]; })};
       });
   if (failed(status))
     return failure();
@@ -236,12 +330,6 @@ FailureOr<Value> FunctionLowering::lowerKernelToGeneric(KernelOp kernel, OpBuild
   AccumulateOp write = kernel.getAccumulate();
   unsigned numLoops = kernel.getNumIterators();
   MLIRContext *ctx = b.getContext();
-
-  // Run-time index checks unwind to the calling thread: kernels with them stay sequential
-  // loops, never OpenMP threads.
-  if (write.getChecked() ||
-      llvm::any_of(body.getOps<ReadOp>(), [](ReadOp read) { return read.getChecked(); }))
-    return failure();
 
   // The write must be a projection: distinct plain iterators.
   SmallVector<AffineExpr> writeExprs;
@@ -335,15 +423,28 @@ FailureOr<Value> FunctionLowering::lowerKernelToGeneric(KernelOp kernel, OpBuild
 }
 
 LogicalResult FunctionLowering::run() {
-  for (BlockArgument arg : func.getArguments())
-    if (func.getArgAttr(arg.getArgNumber(), "xgrad.epoch"))
-      epoch = arg;
-    else if (func.getArgAttr(arg.getArgNumber(), "xgrad.step"))
-      step = arg;
+  auto argument = [&](abi::ArgKind kind) -> Value {
+    std::optional<unsigned> index = abi::findArg(func, kind);
+    return index ? func.getArgument(*index) : Value();
+  };
+  epoch = argument(abi::ArgKind::Epoch);
+  step = argument(abi::ArgKind::Step);
+  status = argument(abi::ArgKind::Status);
   SmallVector<Operation *> ops;
   for (Operation &op : func.getBody().front())
     if (op.getDialect() && isa<XGradDialect>(op.getDialect()))
       ops.push_back(&op);
+  bool hasChecks = llvm::any_of(ops, [](Operation *op) {
+    if (isa<CheckOp>(op))
+      return true;
+    auto kernel = dyn_cast<KernelOp>(op);
+    return kernel && (kernel.getAccumulate().getChecked() ||
+                      llvm::any_of(kernel.getBody().getOps<ReadOp>(),
+                                   [](ReadOp read) { return read.getChecked(); }));
+  });
+  if (hasChecks && !status)
+    return func.emitOpError("has run-time checks but no {") << abi::kStatusAttr
+           << "} argument to report them in (run --xgrad-materialize-targets)";
   for (Operation *op : ops) {
     OpBuilder b(op);
     Location loc = op->getLoc();
@@ -352,6 +453,7 @@ LogicalResult FunctionLowering::run() {
                                                                   : arith::CmpIPredicate::sle;
       emitCheck(b, loc, arith::CmpIOp::create(b, loc, predicate, check.getLhs(), check.getRhs()),
                 check.getMessage(), check.getLhs(), check.getRhs());
+      unguarded = true;
       op->erase();
       continue;
     }
@@ -367,6 +469,14 @@ LogicalResult FunctionLowering::run() {
                              "pass (run --xgrad-materialize-targets first)");
     if (kernel.getBounds().empty())
       return kernel.emitOpError("has no inferred bounds: run --xgrad-infer-shapes first");
+    // Kernels may rely on what the checks before them established (equal extents): they
+    // run only while every check has held.
+    if (unguarded) {
+      guards.push_back(memref::LoadOp::create(b, loc, status,
+                                              ValueRange{index(b, loc, abi::kFailed)}));
+      unguarded = false;
+    }
+    kernelChecks = false;
     auto type = cast<RankedTensorType>(kernel.getType());
     Value init = kernel.getInit();
     if (!init) {
@@ -389,7 +499,9 @@ LogicalResult FunctionLowering::run() {
       return failure();
     kernel.getResult().replaceAllUsesWith(*lowered);
     kernel.erase();
+    unguarded |= kernelChecks;
   }
+  nestAfterGuards();
   return success();
 }
 
@@ -400,19 +512,12 @@ struct ConvertXGradToLinalgPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<Attribute> messages;
-    if (auto existing = module->getAttrOfType<ArrayAttr>(kMessagesAttr))
-      messages.assign(existing.begin(), existing.end());
+    for (StringRef message : abi::getMessages(module))
+      messages.push_back(StringAttr::get(&getContext(), message));
     for (auto func : module.getOps<func::FuncOp>())
-      if (failed(FunctionLowering(func, messages, useLinalg).run()))
+      if (!func.isDeclaration() && failed(FunctionLowering(func, messages, useLinalg).run()))
         return signalPassFailure();
-    OpBuilder b(module.getBodyRegion());
-    if (!messages.empty() && !module.lookupSymbol(kCheckFailedFunction)) {
-      auto decl = func::FuncOp::create(
-          b, module.getLoc(), kCheckFailedFunction,
-          b.getFunctionType({b.getI64Type(), b.getIndexType(), b.getIndexType()}, {}));
-      decl.setPrivate();
-    }
-    module->setAttr(kMessagesAttr, b.getArrayAttr(messages));
+    abi::setMessages(module, messages);
   }
 };
 } // namespace

@@ -1,5 +1,6 @@
 //===- ShapeRules.cpp - shape rules shared by verifiers and passes --------===//
 #include "xgrad/Dialect/XGrad/IR/ShapeRules.h"
+#include "xgrad/Dialect/XGrad/IR/XGradABI.h"
 #include "xgrad/Dialect/XGrad/IR/XGradOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -140,10 +141,12 @@ std::string mlir::xgrad::describeTensor(Value tensor) {
   // After --xgrad-materialize-targets, inputs and state are function arguments.
   if (auto arg = dyn_cast<BlockArgument>(tensor))
     if (auto function = dyn_cast_or_null<FunctionOpInterface>(arg.getOwner()->getParentOp()))
-      for (StringRef kind : {"input", "state"})
-        if (auto name = function.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                               ("xgrad." + kind).str()))
-          return (kind + " '" + name.getValue() + "'").str();
+      if (StringAttr name = abi::getArgName(function, arg.getArgNumber()))
+        return ((abi::getArgKind(function, arg.getArgNumber()) == abi::ArgKind::Input
+                     ? "input '"
+                     : "state '") +
+                name.getValue() + "'")
+            .str();
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "the tensor defined at " << tensor.getLoc();

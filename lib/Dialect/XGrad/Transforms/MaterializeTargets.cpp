@@ -1,5 +1,6 @@
 //===- MaterializeTargets.cpp - one func.func per target ------------------===//
 #include "xgrad/Dialect/XGrad/IR/ShapeRules.h"
+#include "xgrad/Dialect/XGrad/IR/XGradABI.h"
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -35,32 +36,24 @@ static llvm::SmallPtrSet<Operation *, 32> backwardSlice(ArrayRef<Value> roots, B
 }
 
 /// The state a graph declares (parameters and caches), in graph order.
-static ArrayAttr stateDeclarations(GraphOp graph) {
+static SmallVector<abi::StateDeclaration> stateDeclarations(GraphOp graph) {
   Builder b(graph.getContext());
-  SmallVector<Attribute> decls;
+  SmallVector<abi::StateDeclaration> decls;
   llvm::StringSet<> caches;
   for (Operation &op : graph.getBody().front()) {
     if (auto param = dyn_cast<ParamOp>(op)) {
-      decls.push_back(b.getDictionaryAttr({
-          b.getNamedAttr("name", param.getParamNameAttr()),
-          b.getNamedAttr("type", TypeAttr::get(param.getType())),
-          b.getNamedAttr("init", b.getStringAttr(stringifyInitializer(param.getInit()))),
-          b.getNamedAttr("args", param.getInitArgsAttr()),
-          b.getNamedAttr("seed", param.getSeedAttr()),
-      }));
+      decls.push_back({param.getParamNameAttr(), cast<TensorType>(param.getType()),
+                       b.getStringAttr(stringifyInitializer(param.getInit())),
+                       param.getInitArgsAttr(), param.getSeedAttr()});
     } else if (auto cached = dyn_cast<CachedOp>(op)) {
       if (!caches.insert(cached.getCacheName()).second)
         continue;
-      decls.push_back(b.getDictionaryAttr({
-          b.getNamedAttr("name", cached.getCacheNameAttr()),
-          b.getNamedAttr("type", TypeAttr::get(cached.getType())),
-          b.getNamedAttr("init", b.getStringAttr("zeros")),
-          b.getNamedAttr("args", b.getDenseF64ArrayAttr({})),
-          b.getNamedAttr("seed", b.getI64IntegerAttr(0)),
-      }));
+      decls.push_back({cached.getCacheNameAttr(), cast<TensorType>(cached.getType()),
+                       b.getStringAttr(stringifyInitializer(Initializer::zeros)),
+                       b.getDenseF64ArrayAttr({}), b.getI64IntegerAttr(0)});
     }
   }
-  return b.getArrayAttr(decls);
+  return decls;
 }
 
 static LogicalResult materialize(GraphOp graph, TargetOp target, OpBuilder &builder) {
@@ -93,14 +86,18 @@ static LogicalResult materialize(GraphOp graph, TargetOp target, OpBuilder &buil
   SmallVector<Value> stateArgs;
   SmallVector<Attribute> argAttrs, resultAttrs;
   SmallVector<std::pair<Value, StringAttr>> stateResults;
-  auto named = [&](StringRef key, Attribute value) {
-    return builder.getDictionaryAttr(builder.getNamedAttr(key, value));
+  MLIRContext *context = builder.getContext();
+  auto arg = [&](abi::ArgKind kind) {
+    return builder.getDictionaryAttr(abi::getArgAttr(context, kind));
+  };
+  auto result = [&](abi::ResultKind kind, StringAttr name) {
+    return builder.getDictionaryAttr(abi::getResultAttr(context, kind, name));
   };
   // Inputs and state belong to the caller: bufferization must not update them in place, so
   // that a run stopped by a failed check leaves them as they were.
-  auto callerOwned = [&](StringRef key, Attribute value) {
+  auto callerOwned = [&](abi::ArgKind kind, StringAttr name) {
     return builder.getDictionaryAttr(
-        {builder.getNamedAttr(key, value),
+        {abi::getArgAttr(context, kind, name),
          builder.getNamedAttr("bufferization.writable", builder.getBoolAttr(false))});
   };
   for (Operation &op : body) {
@@ -113,13 +110,13 @@ static LogicalResult materialize(GraphOp graph, TargetOp target, OpBuilder &buil
                             "materialized");
     if (auto input = dyn_cast<InputOp>(op)) {
       argTypes.push_back(input.getType());
-      argAttrs.push_back(callerOwned("xgrad.input", input.getInputNameAttr()));
+      argAttrs.push_back(callerOwned(abi::ArgKind::Input, input.getInputNameAttr()));
       stateArgs.push_back(input);
     } else if (isa<ParamOp, CachedOp>(op)) {
       StringAttr name = isa<ParamOp>(op) ? cast<ParamOp>(op).getParamNameAttr()
                                           : cast<CachedOp>(op).getCacheNameAttr();
       argTypes.push_back(op.getResult(0).getType());
-      argAttrs.push_back(callerOwned("xgrad.state", name));
+      argAttrs.push_back(callerOwned(abi::ArgKind::State, name));
       stateArgs.push_back(op.getResult(0));
     } else if (auto cache = dyn_cast<CacheOp>(op)) {
       stateResults.push_back({cache.getValue(), cache.getCacheNameAttr()});
@@ -133,14 +130,18 @@ static LogicalResult materialize(GraphOp graph, TargetOp target, OpBuilder &buil
     }
   }
   argTypes.push_back(builder.getIndexType());
-  argAttrs.push_back(named("xgrad.epoch", builder.getUnitAttr()));
+  argAttrs.push_back(arg(abi::ArgKind::Epoch));
   argTypes.push_back(builder.getIndexType());
-  argAttrs.push_back(named("xgrad.step", builder.getUnitAttr()));
+  argAttrs.push_back(arg(abi::ArgKind::Step));
+  // Failed run-time checks report here; every target has it, checks or not, so that the
+  // runtime calls all targets alike.
+  argTypes.push_back(abi::getStatusType(context));
+  argAttrs.push_back(arg(abi::ArgKind::Status));
   resultTypes.push_back(target.getValue().getType());
-  resultAttrs.push_back(named("xgrad.output", target.getTargetNameAttr()));
+  resultAttrs.push_back(result(abi::ResultKind::Output, target.getTargetNameAttr()));
   for (auto [value, name] : stateResults) {
     resultTypes.push_back(value.getType());
-    resultAttrs.push_back(named("xgrad.state", name));
+    resultAttrs.push_back(result(abi::ResultKind::State, name));
   }
 
   std::string symbol = (graph.getSymName() + "." + target.getTargetName()).str();
@@ -178,7 +179,7 @@ struct XGradMaterializeTargetsPass
     ModuleOp module = getOperation();
     for (GraphOp graph : llvm::make_early_inc_range(module.getOps<GraphOp>())) {
       OpBuilder builder(graph);
-      module->setAttr(("xgrad.state." + graph.getSymName()).str(), stateDeclarations(graph));
+      abi::setStateDeclarations(module, graph.getSymName(), stateDeclarations(graph));
       for (TargetOp target : graph.getBody().front().getOps<TargetOp>())
         if (failed(materialize(graph, target, builder)))
           return signalPassFailure();

@@ -19,6 +19,14 @@ def XGrad_Dialect : Dialect {
     Types stay upstream: ranked or unranked `tensor` at the graph level, `index` for Exprgrad's
     Index, `i1` for Boolean and the model's float type for Scalar. There are no implicit
     conversions: `xgrad.to_scalar` and `xgrad.to_index` convert explicitly.
+
+    The dialect also declares the runtime ABI of materialized target functions
+    (`XGradABI.h`) and verifies it: arguments carry `xgrad.input = "name"`,
+    `xgrad.state = "name"`, `xgrad.epoch`, `xgrad.step` and `xgrad.status` (the
+    `memref<4xi64>` a failed check writes), results `xgrad.output = "name"` and
+    `xgrad.state = "name"`; the module carries `xgrad.state.<graph>` (the graph's
+    parameters and caches: name, type, init, args, seed) and `xgrad.messages` (each
+    check's message, by id).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -26,6 +34,10 @@ def XGrad_Dialect : Dialect {
   ];
   // Shape queries fold to `arith.constant` when the extent is static.
   let hasConstantMaterializer = 1;
+  // The runtime ABI (XGradABI.cpp).
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
+  let hasOperationAttrVerify = 1;
 }
 
 class XGrad_Op<string mnemonic, list<Trait> traits = []>

@@ -58,7 +58,8 @@ def XGradMaterializeTargets : Pass<"xgrad-materialize-targets", "ModuleOp"> {
     Target `t` of graph `@g` becomes `func.func @g.t`. Its arguments are the inputs the
     target needs (`{xgrad.input = "x"}`), the model state it reads (parameters and cached
     values, `{xgrad.state = "w"}`), then the epoch and training-step counters
-    (`{xgrad.epoch}`, `{xgrad.step}`, always last). Its
+    (`{xgrad.epoch}`, `{xgrad.step}`) and the `memref<4xi64>` a failed run-time check
+    writes (`{xgrad.status}`), always last and in that order. Its
     results are the target's value (`{xgrad.output = "t"}`) followed by the new value of
     every state it updates (`{xgrad.state = "w"}`). State is passed in rather than global so
     that several models, or copies of one, live in one process.
