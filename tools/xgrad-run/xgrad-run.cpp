@@ -115,11 +115,13 @@ int main(int argc, char **argv) {
   const xgrad::TargetSignature *target = findTarget(targetName);
   const xgrad::TargetSignature *training = trainTarget.empty() ? nullptr : findTarget(trainTarget);
   auto specOf = [&](StringRef name) -> const xgrad::ValueSpec * {
+    // Not `signature ? signature->inputs : std::vector{}`: that copies the inputs into a
+    // temporary, and the pointer returned would dangle (AddressSanitizer finds it).
     for (const xgrad::TargetSignature *signature : {target, training})
-      for (const xgrad::ValueSpec &spec : signature ? signature->inputs
-                                                    : std::vector<xgrad::ValueSpec>{})
-        if (spec.name == name)
-          return &spec;
+      if (signature)
+        for (const xgrad::ValueSpec &spec : signature->inputs)
+          if (spec.name == name)
+            return &spec;
     return nullptr;
   };
 
