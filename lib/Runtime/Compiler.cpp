@@ -165,6 +165,15 @@ parseModel(mlir::MLIRContext &context, StringRef source, StringRef name) {
   return module;
 }
 
+/// The start of every compilation: valid options, the pipeline's dialects, the parsed source.
+static llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+parseForPipeline(mlir::MLIRContext &context, StringRef source, const CompileOptions &options) {
+  if (llvm::Error error = options.validate())
+    return std::move(error);
+  prepareContext(context);
+  return parseModel(context, source, options.sourceName);
+}
+
 /// Runs the stages after `from` up to `until`, collecting diagnostics into the error.
 static llvm::Error runStages(mlir::ModuleOp module, const CompileOptions &options, Stage from,
                              Stage until) {
@@ -186,11 +195,8 @@ static llvm::Error runStages(mlir::ModuleOp module, const CompileOptions &option
 
 llvm::Expected<CompiledModule> xgrad::compileModule(StringRef source,
                                                     const CompileOptions &options) {
-  if (llvm::Error error = options.validate())
-    return std::move(error);
   mlir::MLIRContext context(mlir::MLIRContext::Threading::DISABLED);
-  prepareContext(context);
-  auto parsed = parseModel(context, source, options.sourceName);
+  auto parsed = parseForPipeline(context, source, options);
   if (!parsed)
     return parsed.takeError();
   mlir::ModuleOp module = parsed->get();
@@ -230,11 +236,8 @@ llvm::Expected<std::string> xgrad::irAfterStage(StringRef source, StringRef stag
   if (!stage)
     return llvm::createStringError("unknown stage '%s' (stages: %s)", stageName.str().c_str(),
                                    mlir::xgrad::stageNames().c_str());
-  if (llvm::Error error = options.validate())
-    return std::move(error);
   mlir::MLIRContext context(mlir::MLIRContext::Threading::DISABLED);
-  prepareContext(context);
-  auto parsed = parseModel(context, source, options.sourceName);
+  auto parsed = parseForPipeline(context, source, options);
   if (!parsed)
     return parsed.takeError();
   mlir::ModuleOp module = parsed->get();

@@ -1,6 +1,7 @@
 //===- Model.cpp - compile a graph and run its targets --------------------===//
 #include "xgrad/Runtime/Model.h"
 #include "ObjectCode.h"
+#include "PackedCall.h"
 #include "xgrad/Runtime/Initializers.h"
 
 #include "xgrad/Dialect/XGrad/IR/XGradABI.h"
@@ -129,23 +130,6 @@ static llvm::Error checkTensor(const ValueSpec &spec, const TensorView &tensor, 
                                  tensor.typeString().c_str());
 }
 
-/// A memref descriptor as the LLVM lowering lays it out: allocated and aligned pointers,
-/// offset, sizes, strides; every field 8 bytes.
-static void appendDescriptor(std::vector<int64_t> &storage, const TensorView &tensor) {
-  auto pointer = reinterpret_cast<int64_t>(tensor.data);
-  storage.push_back(pointer);
-  storage.push_back(pointer);
-  storage.push_back(0);
-  llvm::append_range(storage, tensor.shape);
-  int64_t stride = 1;
-  std::vector<int64_t> strides(tensor.shape.size());
-  for (size_t dim = strides.size(); dim-- > 0;) {
-    strides[dim] = stride;
-    stride *= tensor.shape[dim];
-  }
-  llvm::append_range(storage, strides);
-}
-
 llvm::Expected<Tensor> Model::call(StringRef name, const std::map<std::string, Tensor> &inputs) {
   std::map<std::string, TensorView> views;
   for (auto &[inputName, tensor] : inputs)
@@ -168,13 +152,13 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
       return llvm::createStringError("target '%s' has no input '%s'", name.str().c_str(),
                                      inputName.c_str());
 
-  // Descriptors first, so that the pointers into `storage` stay valid.
   for (const ValueSpec &spec : target->inputs)
     if (!inputs.count(spec.name))
       return llvm::createStringError("target '%s' needs input '%s' (%s)", name.str().c_str(),
                                      spec.name.c_str(), shapeString(spec).c_str());
-  std::vector<int64_t> storage;
-  std::vector<size_t> fieldCounts;
+  // The arguments in the order --xgrad-materialize-targets gives them: inputs and state,
+  // epoch, step, status; then the target's value and the new state.
+  PackedCall packed;
   for (auto [isState, index] : target->argumentOrder) {
     const ValueSpec &spec = isState ? target->stateIn[index] : target->inputs[index];
     TensorView tensor;
@@ -190,75 +174,42 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
     }
     if (llvm::Error error = checkTensor(spec, tensor, isState ? "state" : "input"))
       return std::move(error);
-    appendDescriptor(storage, tensor);
-    fieldCounts.push_back(3 + 2 * spec.shape.size());
+    packed.addTensor(tensor);
   }
-  storage.push_back(epoch);
-  fieldCounts.push_back(1);
-  storage.push_back(step);
-  fieldCounts.push_back(1);
-  // The status buffer (a memref<4xi64>): zero while every check holds.
+  packed.addScalar(epoch);
+  packed.addScalar(step);
+  // Zero while every check holds.
   int64_t status[mlir::xgrad::abi::kStatusSize] = {};
-  auto statusPointer = reinterpret_cast<int64_t>(&status[0]);
-  for (int64_t field : {statusPointer, statusPointer, int64_t(0),
-                        int64_t(mlir::xgrad::abi::kStatusSize), int64_t(1)})
-    storage.push_back(field);
-  fieldCounts.push_back(5);
-  size_t resultFields = 3 + 2 * target->output.shape.size();
+  packed.addBuffer(status, mlir::xgrad::abi::kStatusSize);
+  packed.addResult(target->output.shape.size());
   for (const ValueSpec &spec : target->stateOut)
-    resultFields += 3 + 2 * spec.shape.size();
-  std::vector<int64_t> results(resultFields, 0);
-
-  std::vector<void *> args;
-  size_t offset = 0;
-  for (size_t count : fieldCounts)
-    for (size_t field = 0; field < count; ++field)
-      args.push_back(&storage[offset++]);
-  args.push_back(results.data());
+    packed.addResult(spec.shape.size());
 
   auto function = impl->code->lookupPacked(target->symbol);
   if (!function)
     return function.takeError();
-  (*function)(args.data());
-  bool failed = status[mlir::xgrad::abi::kFailed] != 0;
+  packed.run(*function);
 
-  // Copy every result out of its buffer, then free each buffer once. After a failed check
-  // the results are placeholders: freed, never read.
-  std::vector<void *> allocations;
-  auto takeResult = [&](const ValueSpec &spec, size_t &at) {
-    size_t descriptor = at;
-    at += 3 + 2 * spec.shape.size();
-    allocations.push_back(reinterpret_cast<void *>(results[descriptor]));
-    if (failed)
-      return Tensor();
-    std::vector<int64_t> shape(results.begin() + descriptor + 3,
-                               results.begin() + descriptor + 3 + spec.shape.size());
-    Tensor tensor(spec.elementType, shape);
-    auto *aligned = reinterpret_cast<uint8_t *>(results[descriptor + 1]);
+  // After a failed check the results are placeholders: freed, never read. All or nothing: a
+  // failed run leaves the state and the step count as they were.
+  if (status[mlir::xgrad::abi::kFailed] != 0) {
+    packed.freeResults();
+    return checkFailure(status, impl->compiled.checkMessages);
+  }
+  auto takeResult = [&](size_t index, const ValueSpec &spec) {
+    PackedCall::Result result = packed.result(index, elementSize(spec.elementType));
+    Tensor tensor(spec.elementType, result.shape);
     if (tensor.sizeInBytes())
-      std::memcpy(tensor.data(),
-                  aligned + results[descriptor + 2] * elementSize(spec.elementType),
-                  tensor.sizeInBytes());
+      std::memcpy(tensor.data(), result.elements, tensor.sizeInBytes());
     return tensor;
   };
-  size_t at = 0;
-  Tensor output = takeResult(target->output, at);
+  // Every result is copied out before the state changes: a result may be an argument's
+  // buffer, which replacing that state frees.
+  Tensor output = takeResult(0, target->output);
   std::vector<Tensor> newState;
-  for (const ValueSpec &spec : target->stateOut)
-    newState.push_back(takeResult(spec, at));
-  // A result is the caller's own buffer only if the lowering returned an argument uncopied;
-  // never free those.
-  std::vector<void *> arguments;
-  for (size_t at = 0, i = 0; i + 3 < fieldCounts.size(); at += fieldCounts[i++])
-    arguments.push_back(reinterpret_cast<void *>(storage[at]));
-  llvm::sort(allocations);
-  allocations.erase(std::unique(allocations.begin(), allocations.end()), allocations.end());
-  for (void *allocation : allocations)
-    if (!llvm::is_contained(arguments, allocation))
-      std::free(allocation);
-  // All or nothing: a failed run leaves the state and the step count as they were.
-  if (failed)
-    return checkFailure(status, impl->compiled.checkMessages);
+  for (auto [index, spec] : llvm::enumerate(target->stateOut))
+    newState.push_back(takeResult(index + 1, spec));
+  packed.freeResults();
   for (auto [spec, tensor] : llvm::zip(target->stateOut, newState))
     stateTensors[spec.name] = std::move(tensor);
   if (!target->stateOut.empty())
