@@ -44,8 +44,14 @@ static cl::opt<std::string> outputFile("output", cl::desc("Write the value to th
                                        cl::cat(category));
 static cl::opt<bool> printState("print-state", cl::desc("Print the model state after the runs"),
                                 cl::cat(category));
-static cl::opt<bool> parallel("parallel", cl::desc("Run parallel loops on OpenMP threads"),
+static cl::opt<bool> parallel("parallel",
+                              cl::desc("Run parallel loops on OpenMP threads, one per core"),
                               cl::cat(category));
+static cl::opt<unsigned> threads("num-threads",
+                                 cl::desc("OpenMP threads of parallel loops (1: sequential)"),
+                                 cl::init(0), cl::cat(category));
+static cl::opt<unsigned> optLevel("opt-level", cl::desc("LLVM's optimisation level, 0 to 3"),
+                                  cl::init(3), cl::cat(category));
 static cl::opt<bool> noLinalg("no-linalg",
                               cl::desc("Lower every kernel to loop nests instead of linalg"),
                               cl::cat(category));
@@ -114,7 +120,11 @@ int main(int argc, char **argv) {
   if (!source)
     fail("cannot read " + inputFile + ": " + source.getError().message());
   xgrad::CompileOptions options;
-  options.threads = parallel ? xgrad::allThreads() : 1;
+  // Every option goes into CompileOptions, which rejects values out of range.
+  options.threads = threads.getNumOccurrences() ? unsigned(threads)
+                    : parallel                  ? xgrad::allThreads()
+                                                : 1;
+  options.optLevel = optLevel;
   options.useLinalg = !noLinalg;
   options.sourceName = inputFile;
   auto model = xgrad::Model::compile((*source)->getBuffer(), options);
