@@ -118,6 +118,12 @@ LoadedCode::load(StringRef objectCode, bool usesOpenMP) {
     return jit.takeError();
   llvm::orc::JITDylib &main = (*jit)->getMainJITDylib();
   char prefix = (*jit)->getDataLayout().getGlobalPrefix();
+  // The process first: `malloc` and `free` must be the ones the runtime frees results with
+  // (an embedder's allocator, or a sanitizer's), not libc's as seen from a library's handle.
+  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(prefix);
+  if (!process)
+    return process.takeError();
+  main.addGenerator(std::move(*process));
   llvm::SmallVector<const char *> libraries{kRunnerUtils};
   if (usesOpenMP)
     libraries.push_back(XGRAD_OPENMP_LIBRARY);
@@ -127,10 +133,6 @@ LoadedCode::load(StringRef objectCode, bool usesOpenMP) {
       return generator.takeError();
     main.addGenerator(std::move(*generator));
   }
-  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(prefix);
-  if (!process)
-    return process.takeError();
-  main.addGenerator(std::move(*process));
   if (llvm::Error error = (*jit)->addObjectFile(
           llvm::MemoryBuffer::getMemBufferCopy(objectCode, "xgrad-model.o")))
     return std::move(error);
