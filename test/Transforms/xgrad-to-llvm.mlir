@@ -1,5 +1,5 @@
 // RUN: xgrad-opt %s --xgrad-to-llvm | FileCheck %s
-// RUN: xgrad-opt %s --xgrad-to-llvm=parallel=true | FileCheck %s --check-prefix=OMP
+// RUN: xgrad-opt %s --xgrad-to-llvm=threads=2 | FileCheck %s --check-prefix=OMP
 
 // The whole pipeline ends in the LLVM dialect only, with the buffers' malloc and free.
 // CHECK: module attributes {xgrad.messages = [], xgrad.state.g = []}
@@ -12,7 +12,7 @@
 // CHECK-SAME: {xgrad.epoch}
 // CHECK: llvm.fmul
 // CHECK: llvm.func @_mlir_ciface_g.scale(
-// With parallel=true the written iterators run in an OpenMP loop.
+// With threads=2 the written iterators run in an OpenMP loop.
 // OMP: omp.parallel
 // OMP: omp.wsloop
 
