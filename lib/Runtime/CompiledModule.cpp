@@ -8,14 +8,16 @@
 //===----------------------------------------------------------------------===//
 #include "xgrad/Runtime/CompiledModule.h"
 
-#include "llvm/Config/llvm-config.h"
-#include "llvm/Support/BinaryStreamReader.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/BinaryStreamReader.h"
 #include "llvm/Support/CRC.h"
 #include "llvm/Support/EndianStream.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Host.h"
+
+#include <optional>
 
 using namespace xgrad;
 using llvm::StringRef;
@@ -59,64 +61,68 @@ private:
 };
 
 /// Every read is bounded by the bytes left, so a count from a corrupt file can't make it
-/// allocate more than the file could hold.
+/// allocate more than the file could hold. The first failure sticks: later reads return
+/// zeros and empty values (so loops over counts end), and `takeError` reports it.
 class Reader {
 public:
   explicit Reader(StringRef bytes) : in(bytes, llvm::endianness::little) {}
-  llvm::Error integer(uint32_t &value) { return in.readInteger(value); }
-  llvm::Error integer(int64_t &value) { return in.readInteger(value); }
-  llvm::Error text(std::string &value) {
-    uint32_t size;
+  template <typename T> T integer() {
+    T value = 0;
+    if (!failure)
+      record(in.readInteger(value));
+    return failure ? T(0) : value;
+  }
+  std::string text() {
+    uint32_t size = integer<uint32_t>();
     StringRef bytes;
-    if (llvm::Error error = in.readInteger(size))
-      return error;
-    if (llvm::Error error = in.readFixedString(bytes, size))
-      return error;
-    value = bytes.str();
-    return llvm::Error::success();
+    if (!failure)
+      record(in.readFixedString(bytes, size));
+    return failure ? std::string() : bytes.str();
   }
   /// A count of elements that take at least `minimumSize` bytes each.
-  llvm::Error count(uint32_t &value, size_t minimumSize) {
-    if (llvm::Error error = in.readInteger(value))
-      return error;
+  uint32_t count(size_t minimumSize) {
+    uint32_t value = integer<uint32_t>();
     if (uint64_t(value) * minimumSize > in.bytesRemaining())
-      return llvm::createStringError("a count of %u exceeds the bytes left", value);
-    return llvm::Error::success();
+      fail("a count of " + std::to_string(value) + " exceeds the bytes left");
+    return failure ? 0 : value;
   }
-  llvm::Error spec(ValueSpec &spec) {
-    uint32_t type, rank;
-    if (llvm::Error error = text(spec.name))
-      return error;
-    if (llvm::Error error = integer(type))
-      return error;
+  ValueSpec spec() {
+    ValueSpec spec;
+    spec.name = text();
+    uint32_t type = integer<uint32_t>();
     if (type > uint32_t(ElementType::f64))
-      return llvm::createStringError("unknown element type %u", type);
-    spec.elementType = ElementType(type);
-    if (llvm::Error error = count(rank, sizeof(int64_t)))
-      return error;
-    spec.shape.resize(rank);
-    for (int64_t &size : spec.shape) {
-      if (llvm::Error error = integer(size))
-        return error;
-      if (size < -1)
-        return llvm::createStringError("negative extent %lld", (long long)size);
-    }
-    return llvm::Error::success();
+      fail("unknown element type " + std::to_string(type));
+    spec.elementType = failure ? ElementType::f32 : ElementType(type);
+    spec.shape.resize(count(sizeof(int64_t)));
+    for (int64_t &size : spec.shape)
+      if ((size = integer<int64_t>()) < -1)
+        fail("negative extent " + std::to_string(size));
+    return spec;
   }
-  llvm::Error specs(std::vector<ValueSpec> &list) {
-    uint32_t size;
-    if (llvm::Error error = count(size, 12))
-      return error;
-    list.resize(size);
+  std::vector<ValueSpec> specs() {
+    std::vector<ValueSpec> list(count(12));
     for (ValueSpec &s : list)
-      if (llvm::Error error = spec(s))
-        return error;
-    return llvm::Error::success();
+      s = spec();
+    return list;
   }
   bool empty() const { return in.empty(); }
+  void fail(const std::string &message) {
+    if (!failure)
+      failure = message;
+  }
+  llvm::Error takeError() {
+    if (!failure)
+      return llvm::Error::success();
+    return llvm::createStringError("malformed compiled module: %s", failure->c_str());
+  }
 
 private:
+  void record(llvm::Error error) {
+    if (error)
+      fail(llvm::toString(std::move(error)));
+  }
   llvm::BinaryStreamReader in;
+  std::optional<std::string> failure;
 };
 } // namespace
 
@@ -166,106 +172,65 @@ std::string CompiledModule::serialize() const {
 }
 
 llvm::Expected<CompiledModule> CompiledModule::deserialize(StringRef bytes) {
-  auto malformed = [](llvm::Error error) {
-    return llvm::createStringError("malformed compiled module: %s",
-                                   llvm::toString(std::move(error)).c_str());
-  };
   if (!bytes.starts_with(kMagic))
     return llvm::createStringError("not a compiled xgrad module (no XGRADMOD header)");
   Reader header(bytes.drop_front(kMagic.size()));
-  uint32_t version, checksum;
-  if (llvm::Error error = header.integer(version))
-    return malformed(std::move(error));
+  uint32_t version = header.integer<uint32_t>();
+  if (llvm::Error error = header.takeError())
+    return std::move(error);
   if (version != kFormatVersion)
     return llvm::createStringError(
         "compiled module of format version %u; this xgrad reads version %u", version,
         kFormatVersion);
-  if (llvm::Error error = header.integer(checksum))
-    return malformed(std::move(error));
+  uint32_t checksum = header.integer<uint32_t>();
+  if (llvm::Error error = header.takeError())
+    return std::move(error);
   StringRef payload = bytes.drop_front(kMagic.size() + 8);
   if (llvm::crc32(llvm::arrayRefFromStringRef(payload)) != checksum)
     return llvm::createStringError("compiled module is corrupt (checksum mismatch)");
 
   Reader in(payload);
+  std::string llvmVersion = in.text();
+  if (llvm::Error error = in.takeError())
+    return std::move(error);
+  if (llvmVersion != LLVM_VERSION_STRING)
+    return llvm::createStringError("compiled by LLVM %s, this xgrad uses LLVM %s",
+                                   llvmVersion.c_str(), LLVM_VERSION_STRING);
   CompiledModule module;
-  auto read = [&]() -> llvm::Error {
-    std::string llvmVersion;
-    uint32_t openmp, count;
-    if (llvm::Error error = in.text(llvmVersion))
-      return error;
-    if (llvmVersion != LLVM_VERSION_STRING)
-      return llvm::createStringError("compiled by LLVM %s, this xgrad uses LLVM %s",
-                                     llvmVersion.c_str(), LLVM_VERSION_STRING);
-    if (llvm::Error error = in.text(module.cpu))
-      return error;
-    if (llvm::Error error = in.integer(openmp))
-      return error;
-    module.usesOpenMP = openmp != 0;
-    if (llvm::Error error = in.count(count, 4))
-      return error;
-    for (uint32_t i = 0; i < count; ++i) {
-      TargetSignature target;
-      uint32_t arguments;
-      if (llvm::Error error = in.text(target.symbol))
-        return error;
-      if (llvm::Error error = in.specs(target.inputs))
-        return error;
-      if (llvm::Error error = in.specs(target.stateIn))
-        return error;
-      if (llvm::Error error = in.spec(target.output))
-        return error;
-      if (llvm::Error error = in.specs(target.stateOut))
-        return error;
-      if (llvm::Error error = in.count(arguments, 8))
-        return error;
-      for (uint32_t a = 0; a < arguments; ++a) {
-        uint32_t isState, index;
-        if (llvm::Error error = in.integer(isState))
-          return error;
-        if (llvm::Error error = in.integer(index))
-          return error;
-        size_t bound = isState ? target.stateIn.size() : target.inputs.size();
-        if (isState > 1 || index >= bound)
-          return llvm::createStringError("argument %u of '%s' names no value", a,
-                                         target.symbol.c_str());
-        target.argumentOrder.push_back({isState != 0, index});
-      }
-      std::string symbol = target.symbol;
-      module.targets[symbol] = std::move(target);
+  module.cpu = in.text();
+  module.usesOpenMP = in.integer<uint32_t>() != 0;
+  for (uint32_t i = 0, targets = in.count(4); i < targets; ++i) {
+    TargetSignature target;
+    target.symbol = in.text();
+    target.inputs = in.specs();
+    target.stateIn = in.specs();
+    target.output = in.spec();
+    target.stateOut = in.specs();
+    for (uint32_t a = 0, arguments = in.count(8); a < arguments; ++a) {
+      uint32_t isState = in.integer<uint32_t>(), index = in.integer<uint32_t>();
+      size_t bound = isState ? target.stateIn.size() : target.inputs.size();
+      if (isState > 1 || index >= bound)
+        in.fail("argument " + std::to_string(a) + " of '" + target.symbol + "' names no value");
+      target.argumentOrder.push_back({isState != 0, index});
     }
-    if (llvm::Error error = in.count(count, 12))
-      return error;
-    module.state.resize(count);
-    for (StateDeclaration &decl : module.state) {
-      uint32_t arguments;
-      int64_t bits;
-      if (llvm::Error error = in.spec(decl.value))
-        return error;
-      if (llvm::Error error = in.text(decl.initializer))
-        return error;
-      if (llvm::Error error = in.count(arguments, 8))
-        return error;
-      for (uint32_t a = 0; a < arguments; ++a) {
-        if (llvm::Error error = in.integer(bits))
-          return error;
-        decl.arguments.push_back(llvm::bit_cast<double>(bits));
-      }
-      if (llvm::Error error = in.integer(decl.seed))
-        return error;
-    }
-    if (llvm::Error error = in.count(count, 4))
-      return error;
-    module.checkMessages.resize(count);
-    for (std::string &message : module.checkMessages)
-      if (llvm::Error error = in.text(message))
-        return error;
-    if (llvm::Error error = in.text(module.objectCode))
-      return error;
-    if (!in.empty())
-      return llvm::createStringError("trailing bytes after the object code");
-    return llvm::Error::success();
-  };
-  if (llvm::Error error = read())
-    return malformed(std::move(error));
+    std::string symbol = target.symbol;
+    module.targets[symbol] = std::move(target);
+  }
+  module.state.resize(in.count(12));
+  for (StateDeclaration &decl : module.state) {
+    decl.value = in.spec();
+    decl.initializer = in.text();
+    for (uint32_t a = 0, arguments = in.count(8); a < arguments; ++a)
+      decl.arguments.push_back(llvm::bit_cast<double>(in.integer<int64_t>()));
+    decl.seed = in.integer<int64_t>();
+  }
+  module.checkMessages.resize(in.count(4));
+  for (std::string &message : module.checkMessages)
+    message = in.text();
+  module.objectCode = in.text();
+  if (!in.empty())
+    in.fail("trailing bytes after the object code");
+  if (llvm::Error error = in.takeError())
+    return std::move(error);
   return module;
 }
