@@ -16,6 +16,9 @@
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -110,6 +113,9 @@ static void addLLVMPasses(OpPassManager &pm, const ::xgrad::CompileOptions &opti
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addNestedPass<func::FuncOp>(mlir::xgrad::createXGradLowerVectors());
+  pm.addPass(createConvertVectorToSCFPass(VectorTransferToSCFOptions().enableFullUnroll()));
+  pm.addPass(memref::createFoldMemRefAliasOpsPass());
 
   bool parallel = options.parallel();
   if (parallel) {
@@ -129,6 +135,8 @@ static void addLLVMPasses(OpPassManager &pm, const ::xgrad::CompileOptions &opti
   }
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   if (!parallel)
     pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
@@ -150,8 +158,11 @@ void mlir::xgrad::buildXGradPipeline(OpPassManager &pm, const ::xgrad::CompileOp
     pm.addPass(mlir::xgrad::createXGradMaterializeTargets());
   if (runs(Stage::linalg))
     addKernelLoweringPasses(pm, options);
-  if (runs(Stage::scheduled))
-    pm.addNestedPass<func::FuncOp>(mlir::xgrad::createXGradDefaultSchedule());
+  if (runs(Stage::scheduled)) {
+    mlir::xgrad::XGradScheduleOptions schedule;
+    schedule.library = options.schedule;
+    pm.addNestedPass<func::FuncOp>(mlir::xgrad::createXGradSchedule(schedule));
+  }
   if (runs(Stage::llvm))
     addLLVMPasses(pm, options);
 }
@@ -160,6 +171,7 @@ void mlir::xgrad::buildXGradPipeline(OpPassManager &pm, const ::xgrad::CompileOp
   ::xgrad::CompileOptions options;
   options.useLinalg = pipeline.useLinalg;
   options.threads = pipeline.threads;
+  options.schedule = pipeline.schedule;
   if (pipeline.parallel && options.threads == 1)
     options.threads = ::xgrad::allThreads();
   return options;
@@ -172,6 +184,7 @@ void mlir::xgrad::registerPipelineDialects(DialectRegistry &registry) {
                   math::MathDialect, memref::MemRefDialect, omp::OpenMPDialect,
                   scf::SCFDialect, tensor::TensorDialect>();
   mlir::xgrad::registerDerivativeRules(registry);
+  mlir::xgrad::registerScheduleExtensions(registry);
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   arith::registerBufferDeallocationOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(registry);
@@ -202,6 +215,10 @@ void mlir::xgrad::registerXGradPipelines() {
   registerPass([] { return createConvertControlFlowToLLVMPass(); });
   registerPass([] { return createConvertFuncToLLVMPass(); });
   registerPass([] { return createReconcileUnrealizedCastsPass(); });
+  registerPass([] { return createConvertVectorToSCFPass(); });
+  registerPass([] { return createConvertVectorToLLVMPass(); });
+  registerPass([] { return createUBToLLVMConversionPass(); });
+  registerPass([] { return memref::createFoldMemRefAliasOpsPass(); });
   PassPipelineRegistration<XGradPipelineOptions>(
       "xgrad-pipeline", "xgrad's pipeline from graphs up to a stage (until=...)",
       [](OpPassManager &pm, const XGradPipelineOptions &options) {

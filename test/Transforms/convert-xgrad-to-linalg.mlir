@@ -1,7 +1,7 @@
 // RUN: xgrad-opt %s --xgrad-materialize-targets --convert-xgrad-to-linalg --canonicalize | FileCheck %s
 // RUN: xgrad-opt %s --xgrad-materialize-targets --convert-xgrad-to-linalg=use-linalg=false --canonicalize | FileCheck %s --check-prefix=LOOPS
 // The kernel's name survives what follows the lowering in the pipeline.
-// RUN: xgrad-opt %s --xgrad-materialize-targets --convert-xgrad-to-linalg --canonicalize --cse --xgrad-default-schedule | FileCheck %s --check-prefix=NAMES
+// RUN: xgrad-opt %s --xgrad-materialize-targets --convert-xgrad-to-linalg --canonicalize --cse --xgrad-schedule | FileCheck %s --check-prefix=NAMES
 
 // CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[B:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>

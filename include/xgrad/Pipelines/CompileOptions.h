@@ -24,6 +24,9 @@ struct CompileOptions {
   bool useLinalg = true;
   /// LLVM's optimisation level for the generated code, 0 to 3.
   unsigned optLevel = 3;
+  /// A file of transform IR whose named sequences replace the default schedule of the
+  /// kernels they name (docs/Scheduling.md); empty: the default schedule only.
+  std::string schedule;
   /// The name diagnostics give the source.
   std::string sourceName = "model";
 

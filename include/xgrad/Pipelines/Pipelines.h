@@ -62,6 +62,10 @@ struct XGradPipelineOptions : public PassPipelineOptions<XGradPipelineOptions> {
   Option<unsigned> threads{*this, "threads",
                            llvm::cl::desc("OpenMP threads of parallel loops (1: sequential)"),
                            llvm::cl::init(1)};
+  Option<std::string> schedule{
+      *this, "schedule",
+      llvm::cl::desc("A file of transform IR whose named sequences schedule the kernels "
+                     "they name (docs/Scheduling.md)")};
 };
 ::xgrad::CompileOptions toCompileOptions(const XGradPipelineOptions &options);
 

@@ -2,9 +2,16 @@
 #ifndef XGRAD_DIALECT_XGRAD_TRANSFORMS_PASSES_H
 #define XGRAD_DIALECT_XGRAD_TRANSFORMS_PASSES_H
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Transform/IR/TransformDialect.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 #include "xgrad/Dialect/XGrad/IR/XGradOps.h"
@@ -13,6 +20,10 @@ namespace mlir::xgrad {
 
 #define GEN_PASS_DECL
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h.inc"
+
+/// The transform-dialect extensions and op interfaces that schedules (xgrad-schedule) use:
+/// register them in every context that runs the pass.
+void registerScheduleExtensions(DialectRegistry &registry);
 
 #define GEN_PASS_REGISTRATION
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h.inc"

@@ -71,16 +71,52 @@ def XGradMaterializeTargets : Pass<"xgrad-materialize-targets", "ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect", "::mlir::arith::ArithDialect"];
 }
 
-def XGradDefaultSchedule : Pass<"xgrad-default-schedule", "::mlir::func::FuncOp"> {
-  let summary = "The default CPU schedule: loop orders that make the innermost loop contiguous";
+def XGradSchedule : Pass<"xgrad-schedule", "::mlir::func::FuncOp"> {
+  let summary = "Applies each kernel's schedule: the user's, else the default CPU schedule";
   let description = [{
-    For each `linalg.generic` the lowering produced, chooses the loop order: the innermost
-    loop is the parallel loop along which most operands (the output counting twice) are
-    contiguous, so that LLVM vectorizes it with the host's vector width without reordering
-    floating-point sums; the other loops keep their order. A matmul `(y, x, it)` becomes
-    `(y, it, x)`. Researchers replace this pass with their own schedule per kernel.
+    Schedules are transform-dialect IR. For each `linalg.generic` carrying a kernel name
+    (`xgrad.kernel`), in order:
+
+    - when `library` names a file of transform IR (a module with
+      `transform.with_named_sequence`) that has a `transform.named_sequence` whose symbol is
+      the kernel's name (`@"dense1.grad.w1"`), that sequence is applied with the kernel's
+      `linalg.generic` as its one argument (declare it `{transform.consumed}` or
+      `{transform.readonly}`); a sequence that fails is an error naming the kernel;
+    - else a matrix product `C[m, n] += A[m, k] * B[k, n]` (A may be stored `[k, m]`; N a
+      multiple of the vector width) gets the default contraction schedule: B packed into
+      panels as wide as the register tile, cache tiles, and a register tile (8x32 floats
+      with AVX-512) vectorized to one `vector.contract` whose accumulators stay in vector
+      registers across the reduction; dynamic or indivisible extents are peeled, their
+      partial tiles stay scalar loops;
+    - else the loop order becomes the one with the most contiguous parallel loop innermost
+      (a matmul `(y, x, it)` becomes `(y, it, x)`), which LLVM vectorizes.
+
+    `xgrad-lower-vectors` lowers what the schedules produce after bufferization.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let options = [
+    Option<"library", "library", "std::string", /*default=*/"",
+           "A file of transform IR whose named sequences replace the default schedule of "
+           "the kernels they name">,
+    Option<"vectorWidth", "vector-width", "unsigned", /*default=*/"0",
+           "Floats per vector register (0: the host's, 16 with AVX-512)">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::transform::TransformDialect",
+    "::mlir::ub::UBDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
+def XGradLowerVectors : Pass<"xgrad-lower-vectors", "::mlir::func::FuncOp"> {
+  let summary = "Lowers the vector ops of the schedules to what the LLVM conversion takes";
+  let description = [{
+    After bufferization: hoists vector transfers that are loop invariant, lowers
+    `vector.contract` to outer products and those to FMAs (`vector.fma`), transposes
+    element-wise, and transfers to rank 1, the form in which the accumulators of a
+    register tile stay in registers.
+  }];
+  let dependentDialects = ["::mlir::vector::VectorDialect", "::mlir::memref::MemRefDialect"];
 }
 
 def XGradOuterParallel : Pass<"xgrad-outer-parallel", "::mlir::func::FuncOp"> {

@@ -1,0 +1,251 @@
+"""xgrad next to its peers, interleaved in one process (A B A B ...), medians.
+
+Called by benchmarks/run.sh, which installs the peers, builds xgrad and sets the environment
+(OpenBLAS' core type and L2 size unset, thread counts explicit). Prints one table and writes
+it to docs/Performance.md. A benchmark, never a test: the machine is shared and noisy, read
+the ratios.
+"""
+import argparse
+import datetime
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+
+import xgrad
+from xgrad import input, layers, optimizers
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def matmul_source(m, k, n, dynamic_rows=False, transpose_a=False):
+    rows = "?" if dynamic_rows else str(m)
+    a_type = f"tensor<{k}x{rows}xf32>" if transpose_a else f"tensor<{rows}x{k}xf32>"
+    a_read = "%a[%it, %y]" if transpose_a else "%a[%y, %it]"
+    return f"""xgrad.graph @bench {{
+  %a = xgrad.input "a" : {a_type}
+  %b = xgrad.input "b" : tensor<{k}x{n}xf32>
+  %c = xgrad.kernel "matmul" -> tensor<*xf32> {{
+  ^bb0(%y: index, %x: index, %it: index):
+    %l = xgrad.read {a_read} : {a_type}
+    %r = xgrad.read %b[%it, %x] : tensor<{k}x{n}xf32>
+    %p = arith.mulf %l, %r : f32
+    xgrad.accumulate %p at [%y, %x] : f32
+  }}
+  xgrad.target "matmul" %c : tensor<*xf32>
+}}"""
+
+
+def interleaved(runs, *functions):
+    """Median seconds of each function, calls interleaved; one warm-up call each."""
+    for f in functions:
+        f()
+    times = [[] for _ in functions]
+    for _ in range(runs):
+        for f, t in zip(functions, times):
+            start = time.perf_counter()
+            f()
+            t.append(time.perf_counter() - start)
+    return [float(np.median(t)) for t in times]
+
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, work, unit, xgrad_value, peer_name, peer_value, higher_is_better):
+        ratio = xgrad_value / peer_value if higher_is_better else peer_value / xgrad_value
+        self.rows.append((work, unit, xgrad_value, peer_name, peer_value, ratio))
+        print(f"{work:58s} {unit:8s} xgrad {xgrad_value:9.3f}  {peer_name} {peer_value:9.3f}  "
+              f"speed ratio {ratio:5.2f}", flush=True)
+
+    def markdown(self):
+        lines = ["| work | unit | xgrad | peer | peer's figure | xgrad speed / peer's |",
+                 "|---|---|---|---|---|---|"]
+        for work, unit, x, peer, p, ratio in self.rows:
+            lines.append(f"| {work} | {unit} | {x:.3f} | {peer} | {p:.3f} | {ratio:.2f} |")
+        return "\n".join(lines)
+
+
+def bench_matmuls(table, quick, runs):
+    rng = np.random.default_rng(0)
+    sizes = [(512, 512, 512)] if quick else [(256, 256, 256), (512, 512, 512),
+                                             (1024, 1024, 1024), (1000, 1000, 1000)]
+    thread_counts = [1] if quick else [1, 2]
+    for threads in thread_counts:
+        torch.set_num_threads(threads)
+        for m, k, n in sizes:
+            a = rng.standard_normal((m, k), dtype=np.float32)
+            b = rng.standard_normal((k, n), dtype=np.float32)
+            model = xgrad.Model(matmul_source(m, k, n), threads=threads)
+            inputs = {"a": a, "b": b}
+            result = model.call("matmul", inputs)
+            assert np.allclose(result, a @ b, rtol=1e-3, atol=1e-3), "xgrad's matmul is wrong"
+            ta, tb = torch.from_numpy(a), torch.from_numpy(b)
+            tx, tn, tt = interleaved(runs, lambda: model.call("matmul", inputs),
+                                     lambda: a @ b, lambda: torch.matmul(ta, tb))
+            flops = 2.0 * m * n * k / 1e9
+            work = f"matmul {m}x{k}x{n} f32, {threads} thread{'s' if threads > 1 else ''}"
+            table.add(work, "GFLOP/s", flops / tx, "numpy/OpenBLAS", flops / tn, True)
+            table.add(work, "GFLOP/s", flops / tx, "torch.matmul", flops / tt, True)
+    torch.set_num_threads(1)
+    # The dense layer 784 -> 128 at batch 64: forward, and the weight gradient as autodiff
+    # writes it (images^T . delta, the batch as the reduction).
+    for label, source, shapes in [
+            ("dense forward 64x784 . 784x128", matmul_source(64, 784, 128, dynamic_rows=True),
+             ((64, 784), (784, 128))),
+            ("dense weight gradient 784x64 . 64x128",
+             matmul_source(784, 64, 128, transpose_a=True), ((64, 784), (64, 128)))]:
+        a = rng.standard_normal(shapes[0], dtype=np.float32)
+        b = rng.standard_normal(shapes[1], dtype=np.float32)
+        model = xgrad.Model(source, threads=1)
+        inputs = {"a": a, "b": b}
+        peer = (lambda: a.T @ b) if "gradient" in label else (lambda: a @ b)
+        assert np.allclose(model.call("matmul", inputs), peer(), rtol=1e-3, atol=1e-3)
+        tx, tn = interleaved(runs * 10, lambda: model.call("matmul", inputs), peer)
+        flops = 2.0 * 64 * 784 * 128 / 1e9
+        table.add(label + ", 1 thread", "GFLOP/s", flops / tx, "numpy/OpenBLAS", flops / tn,
+                  True)
+
+
+def read_mlp():
+    with open(os.path.join(ROOT, "examples", "fashion-mnist", "mlp.mlir")) as f:
+        return f.read()
+
+
+class TorchMLP(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = torch.nn.Linear(784, 128)
+        self.out = torch.nn.Linear(128, 10)
+
+    def forward(self, x):
+        return self.out(torch.relu(self.hidden(x)))
+
+
+def bench_mlp(table, quick):
+    rng = np.random.default_rng(1)
+    steps = 100 if quick else 938
+    images = rng.random((steps * 64, 784), dtype=np.float32)
+    labels = np.eye(10, dtype=np.float32)[rng.integers(0, 10, steps * 64)]
+    start = time.perf_counter()
+    model = xgrad.Model(read_mlp(), threads=1)
+    compile_seconds = time.perf_counter() - start
+
+    net = TorchMLP()
+    optimizer = torch.optim.Adam(net.parameters(), lr=0.001)
+    timages, tlabels = torch.from_numpy(images), torch.from_numpy(labels)
+
+    def xgrad_epoch():
+        for s in range(steps):
+            model.apply("train", {"images": images[s * 64:(s + 1) * 64],
+                                  "labels": labels[s * 64:(s + 1) * 64]})
+
+    def torch_epoch():
+        for s in range(steps):
+            optimizer.zero_grad()
+            logits = net(timages[s * 64:(s + 1) * 64])
+            loss = torch.nn.functional.cross_entropy(logits, tlabels[s * 64:(s + 1) * 64])
+            loss.backward()
+            optimizer.step()
+
+    tx, tt = interleaved(1 if quick else 3, xgrad_epoch, torch_epoch)
+    table.add(f"MLP 784-128-10 Adam, batch 64, {steps} train steps, 1 thread", "s", tx,
+              "PyTorch", tt, False)
+    test = rng.random((10000, 784), dtype=np.float32)
+    ttest = torch.from_numpy(test)
+
+    def torch_predict():
+        with torch.no_grad():
+            net(ttest)
+    tx, tt = interleaved(3 if quick else 10, lambda: model.call("predict", {"images": test}),
+                         torch_predict)
+    table.add("MLP inference on 10000 images, 1 thread", "s", tx, "PyTorch", tt, False)
+    return compile_seconds
+
+
+def bench_xor(table):
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+    y = np.array([[0], [1], [1], [0]], np.float32)
+    xgrad.randomize(21)
+    predict = layers.sigmoid(layers.dense(
+        layers.leaky_relu(layers.dense(input("x", [None, 2]), 2, 4)), 4, 1)).target("predict")
+    loss = layers.mse(predict, input("y", [None, 1])).target("loss")
+    train = loss.backprop(optimizers.gradient_descent(0.1)).target("train")
+    start = time.perf_counter()
+    model = xgrad.compile(predict, loss, train)
+    compile_seconds = time.perf_counter() - start
+    net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.LeakyReLU(),
+                              torch.nn.Linear(4, 1), torch.nn.Sigmoid())
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+    tx_, ty_ = torch.from_numpy(x), torch.from_numpy(y)
+
+    def xgrad_train():
+        for _ in range(5000):
+            model.apply("train", {"x": x, "y": y})
+
+    def torch_train():
+        for _ in range(5000):
+            optimizer.zero_grad()
+            torch.nn.functional.mse_loss(net(tx_), ty_).backward()
+            optimizer.step()
+    tx, tt = interleaved(3, xgrad_train, torch_train)
+    table.add("README XOR, 5000 train steps, 1 thread", "s", tx, "PyTorch", tt, False)
+    return compile_seconds
+
+
+def blas_of_numpy():
+    maps = open("/proc/self/maps").read()
+    libs = sorted(set(re.findall(r"/\S*(?:openblas|blas|mkl)\S*\.so\S*", maps)))
+    return ", ".join(libs) or "unknown"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a subset, in under a minute")
+    parser.add_argument("--output", default=os.path.join(ROOT, "docs", "Performance.md"))
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    table = Table()
+    runs = 5 if args.quick else 15
+    bench_matmuls(table, args.quick, runs)
+    mlp_compile = bench_mlp(table, args.quick)
+    xor_compile = bench_xor(table)
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    model = re.search(r"Model name:\s*(.*)", cpu)
+    flags = re.search(r"Flags:\s*(.*)", cpu)
+    vector = "AVX-512" if flags and "avx512f" in flags.group(1) else "AVX2"
+    text = f"""# Performance
+
+Generated by `benchmarks/run.sh{' --quick' if args.quick else ''}` on
+{datetime.date.today().isoformat()}: xgrad and its peer measured in one process, interleaved
+(A B A B ...), medians; thread counts set on both sides. Do not edit by hand: rerun the
+command. The machines are shared and noisy: read the ratios, not the absolute figures.
+
+- CPU: {model.group(1) if model else platform.processor()} ({os.cpu_count()} cores, {vector})
+- numpy's BLAS: {blas_of_numpy()}; PyTorch {torch.__version__}
+- xgrad's inputs are copied into and out of the compiled code on every call (the Python
+  API's cost is in xgrad's figures).
+
+{table.markdown()}
+
+Speed ratio: above 1, xgrad is faster.
+
+Cold compile (from IR text or the Python graph to a model ready to run): MLP with Adam
+{mlp_compile * 1000:.0f} ms, README XOR {xor_compile * 1000:.0f} ms. Peak resident memory of
+the whole benchmark process: {peak_kib / 1024:.0f} MiB.
+"""
+    with open(args.output, "w") as f:
+        f.write(text)
+    print(f"written to {args.output}")
+
+
+if __name__ == "__main__":
+    main()

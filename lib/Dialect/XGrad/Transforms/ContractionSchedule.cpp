@@ -1,0 +1,280 @@
+//===- ContractionSchedule.cpp - the default schedule of a matrix product -===//
+//
+// The recipe and its measurements are in docs/Rationale.md ("The default schedule of a
+// contraction"); each step is an upstream transform op.
+//
+//===----------------------------------------------------------------------===//
+#include "xgrad/Dialect/XGrad/Transforms/ContractionSchedule.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace mlir::xgrad;
+
+/// The largest multiple of `step` that divides `extent` and is at most `limit`, or 0.
+static int64_t largestDividingMultiple(int64_t extent, int64_t step, int64_t limit) {
+  for (int64_t size = std::min(extent, limit) / step * step; size >= step; size -= step)
+    if (extent % size == 0)
+      return size;
+  return 0;
+}
+
+/// The body computes `out + a * b` on floats.
+static bool isMultiplyAccumulate(linalg::GenericOp generic) {
+  Block &body = generic.getRegion().front();
+  if (body.getOperations().size() != 3)
+    return false;
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value out = body.getArgument(2);
+  Value product = add.getLhs() == out ? add.getRhs() : add.getRhs() == out ? add.getLhs() : Value();
+  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul)
+    return false;
+  Value a = body.getArgument(0), b = body.getArgument(1);
+  return (mul.getLhs() == a && mul.getRhs() == b) || (mul.getLhs() == b && mul.getRhs() == a);
+}
+
+std::optional<ContractionTiles>
+mlir::xgrad::chooseContractionTiles(linalg::GenericOp generic, int64_t vectorWidth) {
+  if (generic.getNumDpsInputs() != 2 || generic.getNumDpsInits() != 1 ||
+      generic.getNumLoops() != 3 || !generic.hasPureTensorSemantics() ||
+      !isMultiplyAccumulate(generic))
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(generic);
+  if (failed(dims) || !dims->batch.empty() || dims->m.size() != 1 || dims->n.size() != 1 ||
+      dims->k.size() != 1)
+    return std::nullopt;
+  unsigned m = dims->m[0], n = dims->n[0], k = dims->k[0];
+  auto map = [&](unsigned operand) {
+    return generic.getIndexingMapsArray()[operand].getResults();
+  };
+  auto dimsOf = [&](unsigned operand) -> std::optional<std::pair<unsigned, unsigned>> {
+    auto results = map(operand);
+    if (results.size() != 2)
+      return std::nullopt;
+    auto first = dyn_cast<AffineDimExpr>(results[0]);
+    auto second = dyn_cast<AffineDimExpr>(results[1]);
+    if (!first || !second)
+      return std::nullopt;
+    return std::make_pair(first.getPosition(), second.getPosition());
+  };
+  // C[m, n] from A[m, k] or A[k, m] and B[k, n]; the schedule packs B and reads A in place.
+  auto a = dimsOf(0), b = dimsOf(1), c = dimsOf(2);
+  if (!a || !b || !c || *c != std::make_pair(m, n) || *b != std::make_pair(k, n) ||
+      (*a != std::make_pair(m, k) && *a != std::make_pair(k, m)))
+    return std::nullopt;
+  if (!generic.getDpsInits()[0].getType() ||
+      !cast<ShapedType>(generic.getDpsInits()[0].getType()).getElementType().isF32())
+    return std::nullopt;
+
+  SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
+  int64_t extentM = ranges[m], extentN = ranges[n], extentK = ranges[k];
+  ContractionTiles tiles;
+  tiles.transposedA = *a == std::make_pair(k, m);
+  // N must be static and a multiple of the vector width: B is packed into panels of
+  // registerN columns (two vectors wide when that divides N, as measured best).
+  if (ShapedType::isDynamic(extentN) || extentN % vectorWidth != 0)
+    return std::nullopt;
+  // Register tiles as measured (docs/Rationale.md): with 32 vector registers (AVX-512)
+  // 8 rows x 2 vectors, with 16 (AVX2) 4 rows x 2 vectors; one vector wide when two do not
+  // divide N. Cache tiles keep a panel of B (cacheK x registerN) in L1 and the A rows of a
+  // cache tile in L2.
+  bool wideFile = vectorWidth >= 16;
+  bool twoVectors = extentN % (2 * vectorWidth) == 0;
+  tiles.registerN = twoVectors ? 2 * vectorWidth : vectorWidth;
+  tiles.registerM = wideFile ? (twoVectors ? 8 : 16) : (twoVectors ? 4 : 8);
+  int64_t cacheColumns = wideFile ? 512 : 128, cacheDepth = wideFile ? 512 : 256;
+  int64_t panels = extentN / tiles.registerN;
+  tiles.cacheNPanels = largestDividingMultiple(panels, 1, std::max<int64_t>(1, cacheColumns / tiles.registerN));
+
+  if (ShapedType::isDynamic(extentM) || extentM % tiles.registerM != 0) {
+    if (!ShapedType::isDynamic(extentM) && extentM < 64)
+      return std::nullopt;
+    tiles.peelM = true;
+    tiles.cacheM = 64;
+  } else {
+    tiles.cacheM = largestDividingMultiple(extentM, tiles.registerM, 64);
+  }
+
+  if (ShapedType::isDynamic(extentK)) {
+    tiles.peelK = true;
+    tiles.registerK = 4;
+    tiles.cacheK = 0;
+  } else {
+    tiles.registerK = extentK % 4 == 0 ? 4 : extentK % 2 == 0 ? 2 : 1;
+    tiles.cacheK = extentK <= cacheDepth
+                       ? 0
+                       : largestDividingMultiple(extentK, tiles.registerK, cacheDepth);
+  }
+  return tiles;
+}
+
+void mlir::xgrad::transposeOperandA(RewriterBase &rewriter, linalg::GenericOp generic) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(generic);
+  Location loc = generic.getLoc();
+  Value a = generic.getDpsInputs()[0];
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, a);
+  std::swap(sizes[0], sizes[1]);
+  auto type = cast<RankedTensorType>(a.getType());
+  Value empty = tensor::EmptyOp::create(rewriter, loc, sizes, type.getElementType());
+  Value transposed = linalg::TransposeOp::create(rewriter, loc, a, empty,
+                                                 ArrayRef<int64_t>{1, 0})
+                         ->getResult(0);
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  AffineMap map = maps[0];
+  maps[0] = AffineMap::get(map.getNumDims(), 0, {map.getResult(1), map.getResult(0)},
+                           generic.getContext());
+  rewriter.modifyOpInPlace(generic, [&] {
+    generic.setOperand(0, transposed);
+    generic.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+  });
+}
+
+std::string mlir::xgrad::contractionScheduleSource(llvm::StringRef name,
+                                                   const ContractionTiles &tiles) {
+  std::string body;
+  llvm::raw_string_ostream os(body);
+  int cacheLoops = (tiles.cacheM != 0) + (tiles.cacheNPanels != 0) + (tiles.cacheK != 0);
+  auto results = [](int count) {
+    std::string types;
+    for (int i = 0; i < count; ++i)
+      types += ", !transform.any_op";
+    return types;
+  };
+  // 1. Pack B into panels of registerN columns, panels outermost ([N / nr][K][nr]); C's
+  //    pack is a reshape.
+  os << llvm::formatv(R"(
+    %func = transform.get_parent_op %kernel {{op_name = "func.func"} : (!transform.any_op) -> !transform.any_op
+    %matmul = transform.structured.specialize %kernel : (!transform.any_op) -> !transform.any_op
+    %packed = transform.structured.pack %matmul packed_sizes = [0, {0}, 0]
+      : (!transform.any_op) -> !transform.op<"linalg.generic">
+    %pack_b = transform.get_producer_of_operand %packed[1]
+      : (!transform.op<"linalg.generic">) -> !transform.op<"linalg.pack">
+    %compute, %pack_b_panels, %unpack_none = transform.structured.pack_transpose %pack_b
+      with_compute_op(%packed) outer_perm = [1, 0]
+      : (!transform.op<"linalg.pack">, !transform.op<"linalg.generic">)
+      -> (!transform.op<"linalg.generic">, !transform.op<"linalg.pack">, !transform.any_op)
+    %pack_c = transform.get_producer_of_operand %compute[2]
+      : (!transform.op<"linalg.generic">) -> !transform.op<"linalg.pack">
+    %unpack_c = transform.get_consumers_of_result %compute[0]
+      : (!transform.op<"linalg.generic">) -> !transform.op<"linalg.unpack">
+)",
+                      tiles.registerN);
+  // 2. Cache tiles over (m, panels, k), then the register tile in (panel, m, k) order.
+  if (cacheLoops == 0)
+    os << "    %cache = transform.cast %compute : !transform.op<\"linalg.generic\"> to "
+          "!transform.any_op\n";
+  else
+    os << llvm::formatv(R"(
+    %cache, %cache_loops:{0} = transform.structured.tile_using_for %compute
+      tile_sizes [{1}, {2}, {3}, 0] : (!transform.op<"linalg.generic">) -> (!transform.any_op{4})
+)",
+                        cacheLoops, tiles.cacheM, tiles.cacheNPanels, tiles.cacheK,
+                        results(cacheLoops));
+  auto registerTile = [&](llvm::StringRef result, llvm::StringRef target, int64_t rows) {
+    os << llvm::formatv(R"(
+    %{0}, %{0}_loops:3 = transform.structured.tile_using_for %{1} tile_sizes [{2}, 1, {3}, 0]
+      interchange = [1, 0, 2, 3] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+)",
+                        result, target, rows, tiles.registerK);
+    if (!tiles.peelK)
+      return;
+    // The last, partial step of a dynamic reduction stays a scalar loop.
+    os << llvm::formatv(R"(
+    %{0}_k = transform.cast %{0}_loops#2 : !transform.any_op to !transform.op<"scf.for">
+    %{0}_steps, %{0}_steps_rest = transform.loop.peel %{0}_k : (!transform.op<"scf.for">) -> (!transform.any_op, !transform.any_op)
+    %{0}_full = transform.structured.match ops{{["linalg.generic"]} in %{0}_steps : (!transform.any_op) -> !transform.any_op
+)",
+                        result);
+  };
+  if (tiles.peelM) {
+    // Full blocks of cacheM rows get the register tile; the rows left over get tiles of one
+    // row (still vectorized along N).
+    os << R"(
+    %row_loop = transform.cast %cache_loops#0 : !transform.any_op to !transform.op<"scf.for">
+    %rows, %rows_rest = transform.loop.peel %row_loop : (!transform.op<"scf.for">) -> (!transform.any_op, !transform.any_op)
+    %cache_full = transform.structured.match ops{["linalg.generic"]} in %rows : (!transform.any_op) -> !transform.any_op
+    %cache_part = transform.structured.match ops{["linalg.generic"]} in %rows_rest : (!transform.any_op) -> !transform.any_op
+)";
+    registerTile("reg", "cache_full", tiles.registerM);
+    registerTile("row", "cache_part", 1);
+    os << llvm::formatv("    %full = transform.cast %{0} : !transform.any_op to !transform.any_op\n",
+                        tiles.peelK ? "reg_full" : "reg");
+    // One-row tiles fold to a vector-matrix product, which has no named op: vectorized as
+    // a generic, the reduction becomes a vector.contract all the same.
+    os << llvm::formatv(R"(
+    %row_tile_loops = transform.get_parent_op %{0} {{deduplicate, op_name = "scf.for"} : (!transform.any_op) -> !transform.any_op
+    transform.foreach %row_tile_loops : !transform.any_op {{
+    ^bb0(%one_row_loop: !transform.any_op):
+      transform.apply_patterns to %one_row_loop {{
+        transform.apply_patterns.linalg.fold_unit_extent_dims_via_slices
+        transform.apply_patterns.canonicalization
+      } : !transform.any_op
+      %row_tile = transform.structured.match ops{{["linalg.generic"]} in %one_row_loop : (!transform.any_op) -> !transform.any_op
+      transform.structured.vectorize %row_tile : !transform.any_op
+    }
+)",
+                        tiles.peelK ? "row_full" : "row");
+  } else {
+    os << "    %cache_full = transform.cast %cache : !transform.any_op to !transform.any_op\n";
+    registerTile("reg", "cache_full", tiles.registerM);
+    os << llvm::formatv("    %full = transform.cast %{0} : !transform.any_op to !transform.any_op\n",
+                        tiles.peelK ? "reg_full" : "reg");
+  }
+  // 3. The pack of B becomes a vectorized copy; C's pack and unpack become reshapes.
+  os << R"(
+    %pad, %expand, %transpose = transform.structured.lower_pack %pack_b_panels
+      : (!transform.op<"linalg.pack">) -> (!transform.op<"tensor.pad">, !transform.op<"tensor.expand_shape">, !transform.op<"linalg.transpose">)
+    %copy_rows, %copy_loops:2 = transform.structured.tile_using_for %transpose tile_sizes [1, 1, 0]
+      : (!transform.op<"linalg.transpose">) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    transform.structured.vectorize %copy_rows : !transform.any_op
+    %c_pad, %c_expand, %c_transpose = transform.structured.lower_pack %pack_c
+      : (!transform.op<"linalg.pack">) -> (!transform.op<"tensor.pad">, !transform.op<"tensor.expand_shape">, !transform.op<"linalg.transpose">)
+    %u_empty, %u_transpose, %u_collapse, %u_slice = transform.structured.lower_unpack %unpack_c
+      : (!transform.op<"linalg.unpack">) -> (!transform.op<"tensor.empty">, !transform.op<"linalg.transpose">, !transform.op<"tensor.collapse_shape">, !transform.op<"tensor.extract_slice">)
+)";
+  // 4. Each full register tile: drop the unit panel dimension, become a linalg.matmul and
+  //    vectorize to one vector.contract.
+  os << R"(
+    %tile_loops = transform.get_parent_op %full {deduplicate, op_name = "scf.for"} : (!transform.any_op) -> !transform.any_op
+    transform.annotate %tile_loops "xgrad.register_tiles" : !transform.any_op
+    transform.foreach %tile_loops : !transform.any_op {
+    ^bb0(%tile_loop: !transform.any_op):
+      transform.apply_patterns to %tile_loop {
+        transform.apply_patterns.linalg.fold_unit_extent_dims_via_slices
+        transform.apply_patterns.tensor.merge_consecutive_insert_extract_slice
+        transform.apply_patterns.canonicalization
+      } : !transform.any_op
+      %tile = transform.structured.match ops{["linalg.generic"]} in %tile_loop : (!transform.any_op) -> !transform.any_op
+      %tile_matmul = transform.structured.specialize %tile : (!transform.any_op) -> !transform.any_op
+      transform.structured.vectorize %tile_matmul {create_named_contraction} : !transform.any_op
+    }
+)";
+  os << R"(
+    transform.apply_patterns to %func {
+      transform.apply_patterns.vector.reduction_to_contract
+      transform.apply_patterns.tensor.fold_tensor_subset_ops_into_vector_transfers
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %func : !transform.any_op
+    %k_loops = transform.structured.match ops{["scf.for"]} attributes{xgrad.register_tiles} in %func
+      : (!transform.any_op) -> !transform.any_op
+    transform.loop.hoist_loop_invariant_subsets %k_loops : !transform.any_op
+)";
+  return llvm::formatv(R"(module attributes {{transform.with_named_sequence} {{
+  transform.named_sequence @{0}(%kernel: !transform.any_op {{transform.consumed}) {{{1}
+    transform.yield
+  }
+}
+)",
+                       name, body)
+      .str();
+}

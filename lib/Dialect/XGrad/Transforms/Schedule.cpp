@@ -1,0 +1,228 @@
+//===- Schedule.cpp - apply each kernel's schedule ------------------------===//
+//
+// Every kernel gets one schedule: the user's named sequence of the kernel's name when the
+// schedule library has one, else the default: the contraction schedule for matrix products
+// (ContractionSchedule.h), else a loop order with a contiguous innermost loop for LLVM to
+// vectorize. Schedules are transform-dialect IR applied by the transform interpreter.
+//
+//===----------------------------------------------------------------------===//
+#include "xgrad/Dialect/XGrad/Transforms/ContractionSchedule.h"
+#include "xgrad/Dialect/XGrad/Transforms/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/Arith/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/Func/TransformOps/FuncTransformOps.h"
+#include "mlir/Dialect/Linalg/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/Linalg/TransformOps/DialectExtension.h"
+#include "mlir/Dialect/Linalg/Transforms/SubsetInsertionOpInterfaceImpl.h"
+#include "mlir/Dialect/Linalg/Transforms/TilingInterfaceImpl.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/SCF/TransformOps/SCFTransformOps.h"
+#include "mlir/Dialect/Tensor/IR/TensorTilingInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/TransformOps/TensorTransformOps.h"
+#include "mlir/Dialect/Tensor/Transforms/SubsetInsertionOpInterfaceImpl.h"
+#include "mlir/Dialect/Transform/IR/TransformOps.h"
+#include "mlir/Dialect/Transform/LoopExtension/LoopExtension.h"
+#include "mlir/Dialect/Vector/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/TransformOps/VectorTransformOps.h"
+#include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/Transforms/SubsetOpInterfaceImpl.h"
+#include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/TargetParser/Host.h"
+
+namespace mlir::xgrad {
+#define GEN_PASS_DEF_XGRADSCHEDULE
+#include "xgrad/Dialect/XGrad/Transforms/Passes.h.inc"
+} // namespace mlir::xgrad
+
+using namespace mlir;
+
+/// The attribute the contraction schedule marks its register-tile loops with.
+static constexpr llvm::StringLiteral kRegisterTilesAttr = "xgrad.register_tiles";
+
+/// The loop order with the most contiguous parallel loop innermost, or nothing when the
+/// current order is already that.
+static std::optional<SmallVector<unsigned>> preferredOrder(linalg::GenericOp generic) {
+  unsigned numLoops = generic.getNumLoops();
+  SmallVector<int> contiguity(numLoops, 0);
+  for (OpOperand &operand : generic->getOpOperands()) {
+    AffineMap map = generic.getMatchingIndexingMap(&operand);
+    if (map.getNumResults() == 0)
+      continue;
+    if (auto dim = dyn_cast<AffineDimExpr>(map.getResults().back()))
+      contiguity[dim.getPosition()] += generic.isDpsInit(&operand) ? 2 : 1;
+  }
+  SmallVector<utils::IteratorType> types = generic.getIteratorTypesArray();
+  std::optional<unsigned> best;
+  for (unsigned loop = 0; loop < numLoops; ++loop)
+    if (types[loop] == utils::IteratorType::parallel && contiguity[loop] > 0 &&
+        (!best || contiguity[loop] > contiguity[*best]))
+      best = loop;
+  if (!best || *best == numLoops - 1 || contiguity[*best] <= contiguity[numLoops - 1])
+    return std::nullopt;
+  SmallVector<unsigned> order;
+  for (unsigned loop = 0; loop < numLoops; ++loop)
+    if (loop != *best)
+      order.push_back(loop);
+  order.push_back(*best);
+  return order;
+}
+
+/// Floats per vector register of the host: 16 with AVX-512, 8 with AVX, else 4.
+static int64_t hostVectorWidth() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    return 16;
+  if (features.lookup("avx"))
+    return 8;
+  return 4;
+}
+
+void mlir::xgrad::registerScheduleExtensions(DialectRegistry &registry) {
+  registry.insert<transform::TransformDialect, ub::UBDialect, vector::VectorDialect>();
+  func::registerTransformDialectExtension(registry);
+  transform::registerLoopExtension(registry);
+  linalg::registerTransformDialectExtension(registry);
+  scf::registerTransformDialectExtension(registry);
+  tensor::registerTransformDialectExtension(registry);
+  vector::registerTransformDialectExtension(registry);
+  linalg::registerTilingInterfaceExternalModels(registry);
+  tensor::registerTilingInterfaceExternalModels(registry);
+  affine::registerValueBoundsOpInterfaceExternalModels(registry);
+  arith::registerValueBoundsOpInterfaceExternalModels(registry);
+  linalg::registerValueBoundsOpInterfaceExternalModels(registry);
+  scf::registerValueBoundsOpInterfaceExternalModels(registry);
+  tensor::registerValueBoundsOpInterfaceExternalModels(registry);
+  vector::registerValueBoundsOpInterfaceExternalModels(registry);
+  linalg::registerSubsetOpInterfaceExternalModels(registry);
+  tensor::registerSubsetOpInterfaceExternalModels(registry);
+  vector::registerSubsetOpInterfaceExternalModels(registry);
+  vector::registerBufferizableOpInterfaceExternalModels(registry);
+}
+
+namespace {
+/// `linalg.copy` of a tensor into a `tensor.empty` is the tensor itself: the unpack of a
+/// packed result lowers to one, and bufferized it would copy the whole result.
+struct ForwardCopyIntoEmpty : OpRewritePattern<linalg::CopyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::CopyOp copy, PatternRewriter &rewriter) const override {
+    if (!copy.hasPureTensorSemantics() || copy.getInputs().size() != 1 ||
+        !copy.getOutputs()[0].getDefiningOp<tensor::EmptyOp>() ||
+        copy.getInputs()[0].getType() != copy.getResultTypes()[0])
+      return failure();
+    rewriter.replaceOp(copy, copy.getInputs()[0]);
+    return success();
+  }
+};
+
+struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSchedulePass> {
+  using Base::Base;
+
+  LogicalResult initialize(MLIRContext *context) override {
+    if (library.empty())
+      return success();
+    ParserConfig config(context);
+    OwningOpRef<ModuleOp> parsed = parseSourceFile<ModuleOp>(library, config);
+    if (!parsed)
+      return emitError(UnknownLoc::get(context))
+             << "cannot read the schedule library '" << library << "'";
+    if (!(*parsed)->hasAttr(transform::TransformDialect::kWithNamedSequenceAttrName))
+      return emitError((*parsed)->getLoc())
+             << "a schedule library is a module with the '"
+             << transform::TransformDialect::kWithNamedSequenceAttrName << "' attribute";
+    userLibrary = std::make_shared<OwningOpRef<ModuleOp>>(std::move(parsed));
+    return success();
+  }
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    SmallVector<std::string> kernels;
+    SmallVector<linalg::GenericOp> unnamed;
+    func.walk([&](linalg::GenericOp generic) {
+      if (auto name = generic->getAttrOfType<StringAttr>(mlir::xgrad::kKernelNameAttr))
+        kernels.push_back(name.str());
+      else
+        unnamed.push_back(generic);
+    });
+    int64_t width = vectorWidth > 0 ? int64_t(vectorWidth) : hostVectorWidth();
+    // Generics without a kernel name (written by hand, or by another pass) get the default
+    // schedule first, while every one of them is still there.
+    for (linalg::GenericOp generic : unnamed)
+      if (failed(scheduleKernel(generic, "", width)))
+        return signalPassFailure();
+    for (const std::string &kernel : kernels)
+      if (linalg::GenericOp generic = findKernel(func, kernel))
+        if (failed(scheduleKernel(generic, kernel, width)))
+          return signalPassFailure();
+
+    func.walk([](scf::ForOp loop) { loop->removeAttr(kRegisterTilesAttr); });
+    RewritePatternSet cleanup(&getContext());
+    cleanup.add<ForwardCopyIntoEmpty>(&getContext());
+    if (failed(applyPatternsGreedily(func, std::move(cleanup))))
+      return signalPassFailure();
+  }
+
+  /// The first generic of `kernel`: a schedule applied earlier may have cloned ops of its
+  /// own kernel, never of one scheduled later.
+  static linalg::GenericOp findKernel(func::FuncOp func, llvm::StringRef kernel) {
+    linalg::GenericOp found;
+    func.walk([&](linalg::GenericOp generic) {
+      auto name = generic->getAttrOfType<StringAttr>(mlir::xgrad::kKernelNameAttr);
+      if (name && name.getValue() == kernel) {
+        found = generic;
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    return found;
+  }
+
+  /// Applies the schedule of `generic`, whose kernel name is `kernel` (empty: none).
+  LogicalResult scheduleKernel(linalg::GenericOp generic, llvm::StringRef kernel,
+                               int64_t width) {
+    if (userLibrary && !kernel.empty()) {
+      ModuleOp library = userLibrary->get();
+      if (auto sequence = library.lookupSymbol<transform::NamedSequenceOp>(kernel))
+        return apply(generic, kernel, sequence, library, "the schedule library's");
+    }
+    if (std::optional<mlir::xgrad::ContractionTiles> tiles =
+            mlir::xgrad::chooseContractionTiles(generic, width)) {
+      if (tiles->transposedA) {
+        IRRewriter rewriter(&getContext());
+        mlir::xgrad::transposeOperandA(rewriter, generic);
+      }
+      std::string source = mlir::xgrad::contractionScheduleSource("contraction", *tiles);
+      OwningOpRef<ModuleOp> schedule = parseSourceString<ModuleOp>(source, &getContext());
+      if (!schedule)
+        return generic.emitError() << "internal error: the contraction schedule does not parse";
+      auto sequence = schedule->lookupSymbol<transform::NamedSequenceOp>("contraction");
+      return apply(generic, kernel, sequence, *schedule, "the default contraction");
+    }
+    std::optional<SmallVector<unsigned>> order = preferredOrder(generic);
+    if (!order)
+      return success();
+    IRRewriter rewriter(&getContext());
+    rewriter.setInsertionPoint(generic);
+    return linalg::interchangeGenericOp(rewriter, generic, *order);
+  }
+
+  LogicalResult apply(linalg::GenericOp generic, llvm::StringRef kernel,
+                      transform::NamedSequenceOp sequence, ModuleOp library,
+                      llvm::StringRef which) {
+    Location loc = generic.getLoc();
+    if (succeeded(transform::applyTransformNamedSequence(generic, sequence, library,
+                                                         transform::TransformOptions())))
+      return success();
+    return emitError(loc) << "kernel '" << (kernel.empty() ? "(unnamed)" : kernel) << "': "
+                          << which << " schedule @"
+                          << sequence.getSymName() << " failed to apply";
+  }
+
+  std::shared_ptr<OwningOpRef<ModuleOp>> userLibrary;
+};
+} // namespace

@@ -1,0 +1,77 @@
+// RUN: xgrad-opt %s --xgrad-schedule | FileCheck %s
+
+// A matmul (y, x, it) becomes (y, it, x): the innermost loop walks B and C contiguously.
+// CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[B:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[C:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-LABEL: func.func @matmul
+// CHECK: linalg.generic {indexing_maps = [#[[A]], #[[B]], #[[C]]], iterator_types = ["parallel", "reduction", "parallel"]}
+func.func @matmul(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>, %c: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<?x?xf32>, tensor<?x?xf32>) outs(%c : tensor<?x?xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x?xf32>
+  return %r : tensor<?x?xf32>
+}
+
+// Already contiguous innermost: unchanged.
+// CHECK-LABEL: func.func @elementwise
+// CHECK: iterator_types = ["parallel", "parallel"]
+// CHECK-SAME: ins(%arg0 : tensor<?x?xf32>)
+func.func @elementwise(%a: tensor<?x?xf32>, %c: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%a : tensor<?x?xf32>) outs(%c : tensor<?x?xf32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %s = arith.addf %acc, %x : f32
+    linalg.yield %s : f32
+  } -> tensor<?x?xf32>
+  return %r : tensor<?x?xf32>
+}
+
+// -----
+// The default contraction schedule, for 16 vector registers of 8 floats (AVX2): B packed
+// into 16-wide panels ([N / 16][K][16]) by a vectorized copy, the product tiled 4 rows x
+// 16 columns x 4 steps of the reduction, one vector.contract per tile whose accumulator
+// is carried in registers across the reduction loop.
+// RUN: xgrad-opt %s --split-input-file --xgrad-schedule=vector-width=8 | FileCheck %s --check-prefix=MATMUL
+// MATMUL-LABEL: func.func @dense
+// MATMUL: tensor.expand_shape %arg1 {{\[\[}}0], [1, 2]] output_shape [128, 2, 16]
+// MATMUL: vector.transfer_read {{.*}} vector<1x1x16xf32>
+// MATMUL: vector.transfer_write {{.*}} tensor<2x128x16xf32>
+// MATMUL: scf.for {{.*}} step %c4
+// MATMUL: %[[ACC:.*]] = vector.transfer_read {{.*}} vector<4x16xf32>
+// MATMUL: scf.for {{.*}} iter_args({{.*}}, %[[C:.*]] = %[[ACC]])
+// MATMUL: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
+// MATMUL-NOT: linalg.generic
+// MATMUL: tensor.collapse_shape
+// MATMUL-NOT: linalg.copy
+func.func @dense(%a: tensor<64x128xf32>, %b: tensor<128x32xf32>) -> tensor<64x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<64x32xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%empty : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<64x128xf32>, tensor<128x32xf32>) outs(%c : tensor<64x32xf32>) attrs = {xgrad.kernel = "dense"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<64x32xf32>
+  return %r : tensor<64x32xf32>
+}
+
+// -----
+// A dynamic batch: blocks of 64 rows get the register tile, the rows left over one-row
+// tiles; A stored [k, m] (a weight gradient) is transposed first.
+// MATMUL-LABEL: func.func @batch
+// MATMUL: linalg.transpose
+// MATMUL: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
+// MATMUL: vector.contract {{.*}} : vector<4x16xf32>, vector<4x16xf32> into vector<16xf32>
+func.func @batch(%a: tensor<128x?xf32>, %b: tensor<128x16xf32>, %c: tensor<?x16xf32>) -> tensor<?x16xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<128x?xf32>, tensor<128x16xf32>) outs(%c : tensor<?x16xf32>) attrs = {xgrad.kernel = "batch"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x16xf32>
+  return %r : tensor<?x16xf32>
+}
