@@ -275,22 +275,25 @@ PYBIND11_MODULE(_xgrad, m) {
 
   py::class_<CompileOptions>(m, "CompileOptions")
       .def(py::init([](unsigned threads, bool useLinalg, unsigned optLevel,
-                       const std::string &sourceName) {
+                       const std::string &sourceName, const std::string &schedule) {
              CompileOptions options;
              options.threads = threads;
              options.useLinalg = useLinalg;
              options.optLevel = optLevel;
              options.sourceName = sourceName;
+             options.schedule = schedule;
              if (llvm::Error error = options.validate())
                throw std::invalid_argument(llvm::toString(std::move(error)));
              return options;
            }),
            py::kw_only(), py::arg("threads") = 1, py::arg("use_linalg") = true,
-           py::arg("opt_level") = 3, py::arg("source_name") = "model")
+           py::arg("opt_level") = 3, py::arg("source_name") = "model",
+           py::arg("schedule") = "")
       .def_readonly("threads", &CompileOptions::threads)
       .def_readonly("use_linalg", &CompileOptions::useLinalg)
       .def_readonly("opt_level", &CompileOptions::optLevel)
-      .def_readonly("source_name", &CompileOptions::sourceName);
+      .def_readonly("source_name", &CompileOptions::sourceName)
+      .def_readonly("schedule", &CompileOptions::schedule);
   m.def("all_threads", &allThreads);
   m.def("ir_after_stage", [](const std::string &source, const std::string &stage,
                              const CompileOptions &options) {

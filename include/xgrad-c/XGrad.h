@@ -43,6 +43,9 @@ typedef struct {
   int32_t optLevel;
   /* The name diagnostics give the source (default "model"); may be NULL. */
   const char *sourceName;
+  /* A file of transform IR whose named sequences schedule the kernels they name
+     (docs/Scheduling.md); NULL or "" for the default schedule only. */
+  const char *schedule;
 } XGradCompileOptions;
 
 void xgradCompileOptionsInit(XGradCompileOptions *options);

@@ -56,6 +56,8 @@ static llvm::Expected<CompileOptions> toCompileOptions(const XGradCompileOptions
   }
   if (has(offsetof(XGradCompileOptions, sourceName), sizeof(const char *)) && given->sourceName)
     options.sourceName = given->sourceName;
+  if (has(offsetof(XGradCompileOptions, schedule), sizeof(const char *)) && given->schedule)
+    options.schedule = given->schedule;
   return options;
 }
 

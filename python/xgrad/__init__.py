@@ -276,14 +276,16 @@ def to_mlir(*targets, dtype="f32"):
 
 
 def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=3,
-                     source_name="model"):
+                     source_name="model", schedule=None):
     """The compiler's options (xgrad::CompileOptions): ``threads`` of the parallel loops (1:
     sequential; ``parallel=True`` alone means every core), ``use_linalg``, LLVM's
-    ``opt_level`` 0-3."""
+    ``opt_level`` 0-3, ``schedule``: a file of transform IR whose named sequences schedule
+    the kernels they name (docs/Scheduling.md)."""
     if threads is None:
         threads = _xgrad.all_threads() if parallel else 1
     return _xgrad.CompileOptions(threads=threads, use_linalg=use_linalg, opt_level=opt_level,
-                                 source_name=source_name)
+                                 source_name=source_name,
+                                 schedule=os.fspath(schedule) if schedule else "")
 
 
 class Model:
@@ -369,7 +371,8 @@ class Model:
 def compile(*targets, dtype="f32", **options):
     """Exprgrad's ``compile[float32](net)``. ``dtype``: "f32"/"float32"/numpy.float32 or
     "f64"/"float64"/numpy.float64. Options: ``threads=1`` (OpenMP threads of parallel loops),
-    ``parallel=False`` (every core), ``use_linalg=True``, ``opt_level=3``."""
+    ``parallel=False`` (every core), ``use_linalg=True``, ``opt_level=3``, ``schedule=None``
+    (a transform-dialect file, docs/Scheduling.md)."""
     return Model(to_mlir(*targets, dtype=dtype), **options)
 
 

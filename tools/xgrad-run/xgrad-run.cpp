@@ -50,6 +50,10 @@ static cl::opt<bool> parallel("parallel",
 static cl::opt<unsigned> threads("num-threads",
                                  cl::desc("OpenMP threads of parallel loops (1: sequential)"),
                                  cl::init(0), cl::cat(category));
+static cl::opt<std::string> schedule(
+    "schedule", cl::desc("A file of transform IR whose named sequences schedule the kernels "
+                         "they name (docs/Scheduling.md)"),
+    cl::value_desc("file"), cl::cat(category));
 static cl::opt<unsigned> optLevel("opt-level", cl::desc("LLVM's optimisation level, 0 to 3"),
                                   cl::init(3), cl::cat(category));
 static cl::opt<bool> noLinalg("no-linalg",
@@ -125,6 +129,7 @@ int main(int argc, char **argv) {
                     : parallel                  ? xgrad::allThreads()
                                                 : 1;
   options.optLevel = optLevel;
+  options.schedule = schedule;
   options.useLinalg = !noLinalg;
   options.sourceName = inputFile;
   auto model = xgrad::Model::compile((*source)->getBuffer(), options);

@@ -179,6 +179,10 @@ std::string mlir::xgrad::contractionScheduleSource(llvm::StringRef name,
 )",
                         cacheLoops, tiles.cacheM, tiles.cacheNPanels, tiles.cacheK,
                         results(cacheLoops));
+  // Row blocks write disjoint tiles of C and split no reduction: the loop threads share
+  // (xgrad-outer-parallel), with the bits of one thread.
+  if (tiles.cacheM != 0)
+    os << "    transform.annotate %cache_loops#0 \"xgrad.parallel_tiles\" : !transform.any_op\n";
   auto registerTile = [&](llvm::StringRef result, llvm::StringRef target, int64_t rows) {
     os << llvm::formatv(R"(
     %{0}, %{0}_loops:3 = transform.structured.tile_using_for %{1} tile_sizes [{2}, 1, {3}, 0]
@@ -236,6 +240,7 @@ std::string mlir::xgrad::contractionScheduleSource(llvm::StringRef name,
     %copy_rows, %copy_loops:2 = transform.structured.tile_using_for %transpose tile_sizes [1, 1, 0]
       : (!transform.op<"linalg.transpose">) -> (!transform.any_op, !transform.any_op, !transform.any_op)
     transform.structured.vectorize %copy_rows : !transform.any_op
+    transform.annotate %copy_loops#0 "xgrad.parallel_tiles" : !transform.any_op
     %c_pad, %c_expand, %c_transpose = transform.structured.lower_pack %pack_c
       : (!transform.op<"linalg.pack">) -> (!transform.op<"tensor.pad">, !transform.op<"tensor.expand_shape">, !transform.op<"linalg.transpose">)
     %u_empty, %u_transpose, %u_collapse, %u_slice = transform.structured.lower_unpack %unpack_c

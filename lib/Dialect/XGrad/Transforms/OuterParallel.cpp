@@ -29,11 +29,31 @@ static LogicalResult sequentialize(scf::ParallelOp parallel) {
   return success();
 }
 
+/// A loop the schedule marked as over disjoint output tiles becomes an scf.parallel.
+static void parallelize(scf::ForOp loop) {
+  OpBuilder builder(loop);
+  auto parallel = scf::ParallelOp::create(builder, loop.getLoc(), loop.getLowerBound(),
+                                          loop.getUpperBound(), loop.getStep());
+  IRMapping mapping;
+  mapping.map(loop.getInductionVar(), parallel.getInductionVars()[0]);
+  builder.setInsertionPoint(parallel.getBody()->getTerminator());
+  for (Operation &op : loop.getBody()->without_terminator())
+    builder.clone(op, mapping);
+  loop.erase();
+}
+
 namespace {
 struct XGradOuterParallelPass
     : public mlir::xgrad::impl::XGradOuterParallelBase<XGradOuterParallelPass> {
   using Base::Base;
   void runOnOperation() override {
+    SmallVector<scf::ForOp> tiles;
+    getOperation().walk([&](scf::ForOp loop) {
+      if (loop->hasAttr(mlir::xgrad::kParallelTilesAttr) && loop.getNumRegionIterArgs() == 0)
+        tiles.push_back(loop);
+    });
+    for (scf::ForOp loop : tiles)
+      parallelize(loop);
     SmallVector<scf::ParallelOp> nested;
     getOperation().walk([&](scf::ParallelOp parallel) {
       if (parallel->getParentOfType<LoopLikeOpInterface>())

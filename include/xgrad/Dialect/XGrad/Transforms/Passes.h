@@ -21,6 +21,10 @@ namespace mlir::xgrad {
 #define GEN_PASS_DECL
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h.inc"
 
+/// The attribute a schedule puts on an scf.for whose iterations write disjoint tiles of the
+/// kernel's result: with threads, xgrad-outer-parallel makes it the parallel loop.
+inline constexpr llvm::StringLiteral kParallelTilesAttr = "xgrad.parallel_tiles";
+
 /// The transform-dialect extensions and op interfaces that schedules (xgrad-schedule) use:
 /// register them in every context that runs the pass.
 void registerScheduleExtensions(DialectRegistry &registry);

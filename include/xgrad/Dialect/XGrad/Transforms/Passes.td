@@ -128,7 +128,9 @@ def XGradOuterParallel : Pass<"xgrad-outer-parallel", "::mlir::func::FuncOp"> {
     every iteration of the reduction. This pass turns every `scf.parallel` nested in another
     loop back into `scf.for`s, so threads split the outermost parallel loop once per kernel.
     Only loops that write distinct elements were parallel to begin with, so results stay
-    bit-identical to a single-threaded run.
+    bit-identical to a single-threaded run. First, every `scf.for` a schedule marked
+    `xgrad.parallel_tiles` (the contraction schedule's loop over row blocks, after
+    bufferization) becomes an `scf.parallel`: its iterations write disjoint tiles.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }

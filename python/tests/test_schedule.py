@@ -1,0 +1,98 @@
+"""Schedules: the default contraction schedule against numpy on every path it takes (full
+tiles, peeled rows, one-row tiles, a dynamic reduction, A stored transposed, one-vector
+panels), threads bit-identical to one thread, and a user schedule through Python."""
+import numpy as np
+import pytest
+
+import xgrad
+
+def product(rows, depth, columns, dynamic_rows=False, dynamic_depth=False, transpose_a=False):
+    m = "?" if dynamic_rows else str(rows)
+    k = "?" if dynamic_depth else str(depth)
+    a_type = f"tensor<{k}x{m}xf32>" if transpose_a else f"tensor<{m}x{k}xf32>"
+    b_type = f"tensor<{k}x{columns}xf32>"
+    a_read = "%a[%it, %y]" if transpose_a else "%a[%y, %it]"
+    return f"""xgrad.graph @product {{
+  %a = xgrad.input "a" : {a_type}
+  %b = xgrad.input "b" : {b_type}
+  %c = xgrad.kernel "matmul" -> tensor<*xf32> {{
+  ^bb0(%y: index, %x: index, %it: index):
+    %l = xgrad.read {a_read} : {a_type}
+    %r = xgrad.read %b[%it, %x] : {b_type}
+    %p = arith.mulf %l, %r : f32
+    xgrad.accumulate %p at [%y, %x] : f32
+  }}
+  xgrad.target "matmul" %c : tensor<*xf32>
+}}"""
+
+
+CASES = {
+    "full tiles": dict(rows=64, depth=128, columns=32),
+    "cache tiles of the reduction": dict(rows=32, depth=1024, columns=64),
+    "peeled rows and one-row tiles": dict(rows=100, depth=96, columns=32, dynamic_rows=True),
+    "a dynamic batch of fewer rows than a block": dict(rows=7, depth=64, columns=32,
+                                                       dynamic_rows=True),
+    "a dynamic reduction with a partial step": dict(rows=48, depth=67, columns=16,
+                                                    dynamic_depth=True, transpose_a=True),
+    "A stored transposed": dict(rows=784, depth=64, columns=128, transpose_a=True),
+    "one-vector panels": dict(rows=40, depth=24, columns=24),
+}
+
+
+def operands(rows, depth, columns, transpose_a=False, **_):
+    rng = np.random.default_rng(rows * 1000 + depth)
+    a = rng.standard_normal((depth, rows) if transpose_a else (rows, depth), dtype=np.float32)
+    b = rng.standard_normal((depth, columns), dtype=np.float32)
+    return a, b
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_scheduled_products_match_numpy(case):
+    shape = CASES[case]
+    a, b = operands(**shape)
+    model = xgrad.Model(product(**shape))
+    assert "vector.contract" in model.ir("scheduled")
+    expected = (a.T if shape.get("transpose_a") else a).astype(np.float64) @ b
+    np.testing.assert_allclose(model.call("matmul", {"a": a, "b": b}), expected,
+                               rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("case", ["full tiles", "peeled rows and one-row tiles",
+                                  "A stored transposed"])
+def test_threads_give_the_bits_of_one_thread(case):
+    shape = CASES[case]
+    a, b = operands(**shape)
+    one = xgrad.Model(product(**shape), threads=1).call("matmul", {"a": a, "b": b})
+    two = xgrad.Model(product(**shape), threads=2).call("matmul", {"a": a, "b": b})
+    assert one.tobytes() == two.tobytes()
+
+
+def test_a_user_schedule_replaces_the_default_of_the_kernel_it_names(tmp_path):
+    schedule = tmp_path / "matmul.mlir"
+    schedule.write_text("""module attributes {transform.with_named_sequence} {
+  transform.named_sequence @matmul(%kernel: !transform.any_op {transform.readonly}) {
+    transform.yield
+  }
+}""")
+    source = product(64, 128, 32)
+    default = xgrad.Model(source)
+    user = xgrad.Model(source, schedule=schedule)
+    assert "vector.contract" in default.ir("scheduled")
+    assert "vector.contract" not in user.ir("scheduled")
+    a, b = operands(64, 128, 32)
+    np.testing.assert_allclose(user.call("matmul", {"a": a, "b": b}),
+                               default.call("matmul", {"a": a, "b": b}), rtol=1e-5, atol=1e-5)
+
+
+def test_a_schedule_that_fails_is_an_error_naming_the_kernel(tmp_path):
+    schedule = tmp_path / "wrong.mlir"
+    schedule.write_text("""module attributes {transform.with_named_sequence} {
+  transform.named_sequence @matmul(%kernel: !transform.any_op {transform.consumed}) {
+    %tiled, %loops:4 = transform.structured.tile_using_for %kernel tile_sizes [4, 4, 4, 4]
+      : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op,
+                                !transform.any_op, !transform.any_op)
+    transform.yield
+  }
+}""")
+    with pytest.raises(RuntimeError, match=r"(?s)too many tiles.*kernel 'matmul'.*@matmul failed"):
+        xgrad.Model(product(64, 128, 32), schedule=schedule)
