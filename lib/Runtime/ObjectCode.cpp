@@ -15,6 +15,12 @@
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ExecutionEngine/JITEventListener.h"
+#include "llvm/Object/SymbolSize.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include <unistd.h>
 #include "llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h"
 #include "llvm/ExecutionEngine/SectionMemoryManager.h"
 #include "llvm/Support/FileSystem.h"
@@ -96,6 +102,44 @@ llvm::Expected<std::string> xgrad::generateObjectCode(mlir::ModuleOp module,
 LoadedCode::LoadedCode() = default;
 LoadedCode::~LoadedCode() = default;
 
+namespace {
+/// Appends each loaded function to /tmp/perf-<pid>.map, the file `perf report` reads the
+/// names of JIT code from (Debian's LLVM has no perf listener of its own).
+struct PerfMapWriter : llvm::JITEventListener {
+  void notifyObjectLoaded(ObjectKey, const llvm::object::ObjectFile &object,
+                          const llvm::RuntimeDyld::LoadedObjectInfo &info) override {
+    std::error_code error;
+    llvm::raw_fd_ostream map(llvm::formatv("/tmp/perf-{0}.map", ::getpid()).str(), error,
+                             llvm::sys::fs::OF_Append);
+    if (error)
+      return;
+    for (auto [symbol, size] : llvm::object::computeSymbolSizes(object)) {
+      auto type = symbol.getType();
+      auto name = symbol.getName();
+      auto section = symbol.getSection();
+      auto address = symbol.getAddress();
+      if (!type || *type != llvm::object::SymbolRef::ST_Function || !name || !section ||
+          *section == object.section_end() || !address) {
+        llvm::consumeError(type.takeError());
+        llvm::consumeError(name.takeError());
+        llvm::consumeError(section.takeError());
+        llvm::consumeError(address.takeError());
+        continue;
+      }
+      uint64_t start = info.getSectionLoadAddress(**section) + *address -
+                       (**section).getAddress();
+      map << llvm::format("%llx %llx ", (unsigned long long)start, (unsigned long long)size)
+          << *name << "\n";
+    }
+  }
+};
+
+PerfMapWriter &perfMapWriter() {
+  static PerfMapWriter writer;
+  return writer;
+}
+} // namespace
+
 llvm::Expected<std::unique_ptr<LoadedCode>>
 LoadedCode::load(StringRef objectCode, bool usesOpenMP) {
   initializeNativeTarget();
@@ -108,10 +152,14 @@ LoadedCode::load(StringRef objectCode, bool usesOpenMP) {
                  .setObjectLinkingLayerCreator([](llvm::orc::ExecutionSession &session)
                                                    -> llvm::Expected<std::unique_ptr<
                                                        llvm::orc::ObjectLayer>> {
-                   return std::make_unique<llvm::orc::RTDyldObjectLinkingLayer>(
+                   auto layer = std::make_unique<llvm::orc::RTDyldObjectLinkingLayer>(
                        session, [](const llvm::MemoryBuffer &) {
                          return std::make_unique<llvm::SectionMemoryManager>();
                        });
+                   // XGRAD_PERF=1: name the compiled functions for `perf report`.
+                   if (const char *perf = std::getenv("XGRAD_PERF"); perf && *perf == '1')
+                     layer->registerJITEventListener(perfMapWriter());
+                   return layer;
                  })
                  .create();
   if (!jit)

@@ -75,3 +75,24 @@ func.func @batch(%a: tensor<128x?xf32>, %b: tensor<128x16xf32>, %c: tensor<?x16x
   } -> tensor<?x16xf32>
   return %r : tensor<?x16xf32>
 }
+
+// -----
+// A convolution (Exprgrad's conv2d: out[b, y, x, f] ++= in[b, y + ky, x + kx, c] * w[f, ky, kx,
+// c]) becomes a product over a patches tensor (im2col): rows (b, y, x), columns f, the
+// reduction (ky, kx, c), each collapsed to one loop, then the contraction schedule. The
+// filters, stored [f][ky kx c], are transposed for it.
+// MATMUL-LABEL: func.func @conv
+// MATMUL: linalg.generic {{.*}} ins(%arg0 : tensor<2x10x10x8xf32>) outs({{.*}} : tensor<2x8x8x3x3x8xf32>) attrs = {xgrad.kernel = "conv.patches"}
+// MATMUL: tensor.collapse_shape {{.*}} {{\[\[}}0, 1, 2], [3, 4, 5]] : tensor<2x8x8x3x3x8xf32> into tensor<128x72xf32>
+// MATMUL: linalg.transpose
+// MATMUL: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
+// MATMUL: tensor.expand_shape {{.*}} output_shape [2, 8, 8, 16] : tensor<128x16xf32> into tensor<2x8x8x16xf32>
+func.func @conv(%in: tensor<2x10x10x8xf32>, %w: tensor<16x3x3x8xf32>, %init: tensor<2x8x8x16xf32>) -> tensor<2x8x8x16xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(b, y, x, f, ky, kx, c) -> (b, y + ky, x + kx, c)>, affine_map<(b, y, x, f, ky, kx, c) -> (f, ky, kx, c)>, affine_map<(b, y, x, f, ky, kx, c) -> (b, y, x, f)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%in, %w : tensor<2x10x10x8xf32>, tensor<16x3x3x8xf32>) outs(%init : tensor<2x8x8x16xf32>) attrs = {xgrad.kernel = "conv"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<2x8x8x16xf32>
+  return %r : tensor<2x8x8x16xf32>
+}

@@ -1,13 +1,13 @@
 // RUN: xgrad-opt %s --xgrad-to-llvm | FileCheck %s
 // RUN: xgrad-opt %s --xgrad-to-llvm=threads=2 | FileCheck %s --check-prefix=OMP
 
-// The whole pipeline ends in the LLVM dialect only, with the buffers' malloc and free.
+// The whole pipeline ends in the LLVM dialect only, with the buffers' aligned_alloc and free.
 // CHECK: module attributes {xgrad.messages = [], xgrad.state.g = []}
 // CHECK-NOT: xgrad.kernel
 // CHECK-NOT: linalg.
 // CHECK-NOT: scf.
 // CHECK-NOT: memref.
-// CHECK: llvm.func @malloc
+// CHECK: llvm.func @aligned_alloc
 // CHECK: llvm.func @g.scale(
 // CHECK-SAME: {xgrad.epoch}
 // CHECK: llvm.fmul

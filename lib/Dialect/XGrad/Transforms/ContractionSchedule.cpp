@@ -23,61 +23,30 @@ static int64_t largestDividingMultiple(int64_t extent, int64_t step, int64_t lim
   return 0;
 }
 
-/// The body computes `out + a * b` on floats.
-static bool isMultiplyAccumulate(linalg::GenericOp generic) {
-  Block &body = generic.getRegion().front();
-  if (body.getOperations().size() != 3)
-    return false;
-  auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
-  if (!add)
-    return false;
-  Value out = body.getArgument(2);
-  Value product = add.getLhs() == out ? add.getRhs() : add.getRhs() == out ? add.getLhs() : Value();
-  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
-  if (!mul)
-    return false;
-  Value a = body.getArgument(0), b = body.getArgument(1);
-  return (mul.getLhs() == a && mul.getRhs() == b) || (mul.getLhs() == b && mul.getRhs() == a);
-}
-
 std::optional<ContractionTiles>
 mlir::xgrad::chooseContractionTiles(linalg::GenericOp generic, int64_t vectorWidth) {
-  if (generic.getNumDpsInputs() != 2 || generic.getNumDpsInits() != 1 ||
-      generic.getNumLoops() != 3 || !generic.hasPureTensorSemantics() ||
-      !isMultiplyAccumulate(generic))
-    return std::nullopt;
-  FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(generic);
-  if (failed(dims) || !dims->batch.empty() || dims->m.size() != 1 || dims->n.size() != 1 ||
-      dims->k.size() != 1)
-    return std::nullopt;
-  unsigned m = dims->m[0], n = dims->n[0], k = dims->k[0];
-  auto map = [&](unsigned operand) {
-    return generic.getIndexingMapsArray()[operand].getResults();
-  };
-  auto dimsOf = [&](unsigned operand) -> std::optional<std::pair<unsigned, unsigned>> {
-    auto results = map(operand);
-    if (results.size() != 2)
-      return std::nullopt;
-    auto first = dyn_cast<AffineDimExpr>(results[0]);
-    auto second = dyn_cast<AffineDimExpr>(results[1]);
-    if (!first || !second)
-      return std::nullopt;
-    return std::make_pair(first.getPosition(), second.getPosition());
-  };
-  // C[m, n] from A[m, k] or A[k, m] and B[k, n]; the schedule packs B and reads A in place.
-  auto a = dimsOf(0), b = dimsOf(1), c = dimsOf(2);
-  if (!a || !b || !c || *c != std::make_pair(m, n) || *b != std::make_pair(k, n) ||
-      (*a != std::make_pair(m, k) && *a != std::make_pair(k, m)))
-    return std::nullopt;
-  if (!generic.getDpsInits()[0].getType() ||
+  if (generic.getNumLoops() != 3 || !generic.hasPureTensorSemantics() ||
+      !isMultiplyAccumulate(generic) ||
       !cast<ShapedType>(generic.getDpsInits()[0].getType()).getElementType().isF32())
     return std::nullopt;
-
+  // m and n are the result's dimensions, k the reduction; toMatrixProduct checks the rest.
+  AffineMap out = generic.getIndexingMapsArray()[2];
+  if (out.getNumResults() != 2 || !out.isProjectedPermutation())
+    return std::nullopt;
+  unsigned m = cast<AffineDimExpr>(out.getResult(0)).getPosition();
+  unsigned n = cast<AffineDimExpr>(out.getResult(1)).getPosition();
+  if (m == n)
+    return std::nullopt;
+  unsigned k = 3 - m - n;
   SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
-  int64_t extentM = ranges[m], extentN = ranges[n], extentK = ranges[k];
+  return chooseContractionTiles(ranges[m], ranges[n], ranges[k], vectorWidth);
+}
+
+std::optional<ContractionTiles> mlir::xgrad::chooseContractionTiles(int64_t extentM,
+                                                                    int64_t extentN,
+                                                                    int64_t extentK,
+                                                                    int64_t vectorWidth) {
   ContractionTiles tiles;
-  tiles.transposedA = *a == std::make_pair(k, m);
   // N must be static and a multiple of the vector width: B is packed into panels of
   // registerN columns (two vectors wide when that divides N, as measured best).
   if (ShapedType::isDynamic(extentN) || extentN % vectorWidth != 0)
@@ -108,34 +77,20 @@ mlir::xgrad::chooseContractionTiles(linalg::GenericOp generic, int64_t vectorWid
     tiles.registerK = 4;
     tiles.cacheK = 0;
   } else {
-    tiles.registerK = extentK % 4 == 0 ? 4 : extentK % 2 == 0 ? 2 : 1;
+    // A step of one leaves a unit reduction that folds away: no contraction to vectorize.
+    tiles.registerK = 0;
+    for (int64_t step : {4, 8, 5, 6, 3, 2})
+      if (extentK % step == 0) {
+        tiles.registerK = step;
+        break;
+      }
+    if (tiles.registerK == 0)
+      return std::nullopt;
     tiles.cacheK = extentK <= cacheDepth
                        ? 0
                        : largestDividingMultiple(extentK, tiles.registerK, cacheDepth);
   }
   return tiles;
-}
-
-void mlir::xgrad::transposeOperandA(RewriterBase &rewriter, linalg::GenericOp generic) {
-  OpBuilder::InsertionGuard guard(rewriter);
-  rewriter.setInsertionPoint(generic);
-  Location loc = generic.getLoc();
-  Value a = generic.getDpsInputs()[0];
-  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, a);
-  std::swap(sizes[0], sizes[1]);
-  auto type = cast<RankedTensorType>(a.getType());
-  Value empty = tensor::EmptyOp::create(rewriter, loc, sizes, type.getElementType());
-  Value transposed = linalg::TransposeOp::create(rewriter, loc, a, empty,
-                                                 ArrayRef<int64_t>{1, 0})
-                         ->getResult(0);
-  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
-  AffineMap map = maps[0];
-  maps[0] = AffineMap::get(map.getNumDims(), 0, {map.getResult(1), map.getResult(0)},
-                           generic.getContext());
-  rewriter.modifyOpInPlace(generic, [&] {
-    generic.setOperand(0, transposed);
-    generic.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
-  });
 }
 
 std::string mlir::xgrad::contractionScheduleSource(llvm::StringRef name,

@@ -190,12 +190,20 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
       if (auto sequence = library.lookupSymbol<transform::NamedSequenceOp>(kernel))
         return apply(generic, kernel, sequence, library, "the schedule library's");
     }
+    IRRewriter rewriter(&getContext());
+    FailureOr<linalg::GenericOp> patches =
+        mlir::xgrad::convolutionToMatrixProduct(
+            rewriter, generic, [&](int64_t m, int64_t n, int64_t k) {
+              return mlir::xgrad::chooseContractionTiles(m, n, k, width).has_value();
+            });
+    if (succeeded(patches))
+      generic = *patches;
     if (std::optional<mlir::xgrad::ContractionTiles> tiles =
             mlir::xgrad::chooseContractionTiles(generic, width)) {
-      if (tiles->transposedA) {
-        IRRewriter rewriter(&getContext());
-        mlir::xgrad::transposeOperandA(rewriter, generic);
-      }
+      FailureOr<linalg::GenericOp> product = mlir::xgrad::toMatrixProduct(rewriter, generic);
+      if (failed(product))
+        return success(); // Not a product of this form: the kernel keeps its loops.
+      generic = *product;
       std::string source = mlir::xgrad::contractionScheduleSource("contraction", *tiles);
       OwningOpRef<ModuleOp> schedule = parseSourceString<ModuleOp>(source, &getContext());
       if (!schedule)
@@ -206,7 +214,6 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
     std::optional<SmallVector<unsigned>> order = preferredOrder(generic);
     if (!order)
       return success();
-    IRRewriter rewriter(&getContext());
     rewriter.setInsertionPoint(generic);
     return linalg::interchangeGenericOp(rewriter, generic, *order);
   }

@@ -23,19 +23,36 @@ struct ContractionTiles {
   int64_t cacheM = 0, cacheNPanels = 0, cacheK = 0;
   int64_t registerM = 8, registerN = 32, registerK = 4;
   bool peelM = false, peelK = false;
-  /// A is stored [k, m]: the schedule first copies it to [m, k] (transposeOperandA).
-  bool transposedA = false;
 };
 
-/// The tiles for `generic` on a machine with `vectorWidth` floats per vector register, or
+/// The tiles for the matrix product `generic` (3 loops, any operand order and layout: see
+/// toMatrixProduct; M and N are the result's dimensions) on a machine with `vectorWidth` floats per vector register, or
 /// nothing when the kernel is not a matrix product this schedule handles (the kernel then
 /// keeps the loop-order schedule).
 std::optional<ContractionTiles> chooseContractionTiles(linalg::GenericOp generic,
                                                        int64_t vectorWidth);
+/// The same from the product's extents M x N x K (ShapedType::kDynamic when not static).
+std::optional<ContractionTiles> chooseContractionTiles(int64_t extentM, int64_t extentN,
+                                                       int64_t extentK, int64_t vectorWidth);
 
-/// Rewrites the matrix product `generic`, whose A is stored [k, m], to read a transposed
-/// copy [m, k] made by a `linalg.transpose` just before it.
-void transposeOperandA(RewriterBase &rewriter, linalg::GenericOp generic);
+/// The body of `generic` is `out + a * b` on floats, with two inputs.
+bool isMultiplyAccumulate(linalg::GenericOp generic);
+
+/// Rewrites a matrix product with 3 loops (C[m, n] or C[n, m] from operands over {m, k} and
+/// {k, n}, in either order and layout) into the canonical C[m, n] += A[m, k] * B[k, n] with
+/// loops (m, n, k), reading transposed copies (`linalg.transpose`) where the layout differs;
+/// returns `generic` itself when it already is canonical.
+FailureOr<linalg::GenericOp> toMatrixProduct(RewriterBase &rewriter, linalg::GenericOp generic);
+
+/// Rewrites a convolution-like kernel (one operand read at sums of loops such as `y + ky`,
+/// the other and the result at plain loops; no loop shared by all three) into a product over
+/// a patches tensor (im2col: a `<kernel>.patches` generic gathers the image), its row,
+/// column and reduction loop groups collapsed to one loop each.
+/// Nothing changes unless `accept(M, N, K)` holds for the product's extents (the result's
+/// first and second dimension, the reduction; ShapedType::kDynamic when not static).
+FailureOr<linalg::GenericOp>
+convolutionToMatrixProduct(RewriterBase &rewriter, linalg::GenericOp generic,
+                           llvm::function_ref<bool(int64_t, int64_t, int64_t)> accept);
 
 /// A module holding `transform.named_sequence @<name>(%kernel: !transform.any_op
 /// {transform.consumed})` that applies `tiles` to one matrix-product kernel.

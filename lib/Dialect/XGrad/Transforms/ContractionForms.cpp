@@ -1,0 +1,260 @@
+//===- ContractionForms.cpp - kernels rewritten into the matrix product form -===//
+//
+// The contraction schedule handles one form, C[m, n] += A[m, k] * B[k, n]. Two rewrites
+// bring more kernels to it: a convolution (a read at `y + ky`) becomes a product over a
+// patches tensor (im2col), its loop groups collapsed to one m, n and k; a product whose
+// operands are stored transposed or swapped reads transposed copies.
+//
+//===----------------------------------------------------------------------===//
+#include "xgrad/Dialect/XGrad/Transforms/ContractionSchedule.h"
+#include "xgrad/Dialect/XGrad/IR/XGradOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::xgrad;
+
+/// The body is `out + a * b` (either order) on floats.
+bool mlir::xgrad::isMultiplyAccumulate(linalg::GenericOp generic) {
+  Block &body = generic.getRegion().front();
+  if (generic.getNumDpsInputs() != 2 || generic.getNumDpsInits() != 1 ||
+      body.getOperations().size() != 3)
+    return false;
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value out = body.getArgument(2);
+  Value product = add.getLhs() == out ? add.getRhs() : add.getRhs() == out ? add.getLhs() : Value();
+  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul)
+    return false;
+  Value a = body.getArgument(0), b = body.getArgument(1);
+  return (mul.getLhs() == a && mul.getRhs() == b) || (mul.getLhs() == b && mul.getRhs() == a);
+}
+
+/// The loop dimensions `map` reads.
+static llvm::SmallBitVector usedDims(AffineMap map) {
+  llvm::SmallBitVector used(map.getNumDims());
+  for (AffineExpr result : map.getResults())
+    result.walk([&](AffineExpr expr) {
+      if (auto dim = dyn_cast<AffineDimExpr>(expr))
+        used.set(dim.getPosition());
+    });
+  return used;
+}
+
+/// A generic computing `init + a * b` over `loops` with the given maps (dims 0..loops-1).
+static linalg::GenericOp buildMultiplyAccumulate(RewriterBase &rewriter, Location loc,
+                                                 Value a, Value b, Value init,
+                                                 ArrayRef<AffineMap> maps,
+                                                 ArrayRef<utils::IteratorType> iterators) {
+  return linalg::GenericOp::create(
+      rewriter, loc, init.getType(), ValueRange{a, b}, ValueRange{init}, maps, iterators,
+      [](OpBuilder &builder, Location loc, ValueRange args) {
+        Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
+        Value sum = arith::AddFOp::create(builder, loc, args[2], product);
+        linalg::YieldOp::create(builder, loc, sum);
+      });
+}
+
+static Value transposed(RewriterBase &rewriter, Location loc, Value matrix) {
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, matrix);
+  std::swap(sizes[0], sizes[1]);
+  auto type = cast<RankedTensorType>(matrix.getType());
+  Value empty = tensor::EmptyOp::create(rewriter, loc, sizes, type.getElementType());
+  return linalg::TransposeOp::create(rewriter, loc, matrix, empty, ArrayRef<int64_t>{1, 0})
+      ->getResult(0);
+}
+
+FailureOr<linalg::GenericOp> mlir::xgrad::toMatrixProduct(RewriterBase &rewriter,
+                                                          linalg::GenericOp generic) {
+  if (generic.getNumLoops() != 3 || !isMultiplyAccumulate(generic) ||
+      !generic.hasPureTensorSemantics())
+    return failure();
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  auto dimsOf = [&](unsigned operand) -> std::optional<std::pair<unsigned, unsigned>> {
+    AffineMap map = maps[operand];
+    if (map.getNumResults() != 2 || !map.isProjectedPermutation())
+      return std::nullopt;
+    return std::make_pair(cast<AffineDimExpr>(map.getResult(0)).getPosition(),
+                          cast<AffineDimExpr>(map.getResult(1)).getPosition());
+  };
+  auto c = dimsOf(2), first = dimsOf(0), second = dimsOf(1);
+  if (!c || !first || !second || c->first == c->second)
+    return failure();
+  unsigned m = c->first, n = c->second, k = 3 - m - n;
+  SmallVector<utils::IteratorType> iterators = generic.getIteratorTypesArray();
+  if (iterators[k] != utils::IteratorType::reduction ||
+      iterators[m] != utils::IteratorType::parallel ||
+      iterators[n] != utils::IteratorType::parallel)
+    return failure();
+  auto holds = [](std::pair<unsigned, unsigned> dims, unsigned x, unsigned y) {
+    return (dims.first == x && dims.second == y) || (dims.first == y && dims.second == x);
+  };
+  // A is the operand over {m, k}, B the one over {k, n}.
+  bool swapped = holds(*second, m, k) && holds(*first, k, n);
+  if (!swapped && !(holds(*first, m, k) && holds(*second, k, n)))
+    return failure();
+  auto aDims = swapped ? *second : *first, bDims = swapped ? *first : *second;
+  Value a = generic.getDpsInputs()[swapped ? 1 : 0], b = generic.getDpsInputs()[swapped ? 0 : 1];
+  bool canonical = !swapped && aDims == std::make_pair(m, k) && bDims == std::make_pair(k, n) &&
+                   m == 0 && n == 1 && k == 2;
+  if (canonical)
+    return generic;
+
+  Location loc = generic.getLoc();
+  rewriter.setInsertionPoint(generic);
+  if (aDims != std::make_pair(m, k))
+    a = transposed(rewriter, loc, a);
+  if (bDims != std::make_pair(k, n))
+    b = transposed(rewriter, loc, b);
+  MLIRContext *context = generic.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+  SmallVector<AffineMap> canonicalMaps = {AffineMap::get(3, 0, {d(0), d(2)}, context),
+                                          AffineMap::get(3, 0, {d(2), d(1)}, context),
+                                          AffineMap::get(3, 0, {d(0), d(1)}, context)};
+  linalg::GenericOp product = buildMultiplyAccumulate(
+      rewriter, loc, a, b, generic.getDpsInits()[0], canonicalMaps,
+      {utils::IteratorType::parallel, utils::IteratorType::parallel,
+       utils::IteratorType::reduction});
+  product->setDiscardableAttrs(generic->getDiscardableAttrDictionary());
+  rewriter.replaceOp(generic, product->getResults());
+  return product;
+}
+
+FailureOr<linalg::GenericOp> mlir::xgrad::convolutionToMatrixProduct(
+    RewriterBase &rewriter, linalg::GenericOp generic,
+    llvm::function_ref<bool(int64_t, int64_t, int64_t)> accept) {
+  if (!isMultiplyAccumulate(generic) || !generic.hasPureTensorSemantics() ||
+      generic.getNumLoops() <= 3)
+    return failure();
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  // The image is the one input read at affine combinations of loops (y + ky).
+  int image = -1;
+  for (int operand : {0, 1})
+    if (!maps[operand].isProjectedPermutation())
+      image = image == -1 ? operand : -2;
+  if (image < 0 || !maps[1 - image].isProjectedPermutation() ||
+      !maps[2].isProjectedPermutation())
+    return failure();
+  unsigned loops = generic.getNumLoops();
+  llvm::SmallBitVector inImage = usedDims(maps[image]), inOther = usedDims(maps[1 - image]),
+                      inOut = usedDims(maps[2]);
+  // Loop groups of the product: rows (output and image), columns (output and the other
+  // operand), the reduction (both operands); a loop in all three, or in one only, is not a
+  // matrix product.
+  SmallVector<int64_t> rows, columns, depth;
+  for (unsigned loop = 0; loop < loops; ++loop) {
+    bool i = inImage[loop], o = inOther[loop], out = inOut[loop];
+    if (out && i && !o)
+      rows.push_back(loop);
+    else if (out && o && !i)
+      columns.push_back(loop);
+    else if (i && o && !out)
+      depth.push_back(loop);
+    else
+      return failure();
+  }
+  if (rows.empty() || columns.empty() || depth.empty())
+    return failure();
+
+  MLIRContext *context = generic.getContext();
+  SmallVector<int64_t> patchLoops(rows);
+  patchLoops.append(depth);
+  // The kernel over the patches, its loops ordered rows, columns, depth; each group is then
+  // one loop (collapsing needs each group contiguous and in order in every map).
+  SmallVector<int64_t> order(rows);
+  order.append(columns);
+  order.append(depth);
+  SmallVector<AffineExpr> toNew(loops);
+  for (auto [position, loop] : llvm::enumerate(order))
+    toNew[loop] = getAffineDimExpr(position, context);
+  SmallVector<AffineExpr> patchResults;
+  for (int64_t loop : patchLoops)
+    patchResults.push_back(toNew[loop]);
+  SmallVector<AffineMap> newMaps(3);
+  newMaps[image] = AffineMap::get(loops, 0, patchResults, context);
+  newMaps[1 - image] = maps[1 - image].replaceDimsAndSymbols(toNew, {}, loops, 0);
+  newMaps[2] = maps[2].replaceDimsAndSymbols(toNew, {}, loops, 0);
+  SmallVector<ReassociationIndices> groups(3);
+  int64_t next = 0;
+  for (auto [group, loopsOf] : llvm::enumerate(ArrayRef<SmallVector<int64_t>>{rows, columns, depth}))
+    for (size_t i = 0; i < loopsOf.size(); ++i)
+      groups[group].push_back(next++);
+  for (AffineMap map : newMaps) {
+    // Every group the map reads must appear as consecutive, increasing results.
+    SmallVector<int64_t> positions;
+    for (AffineExpr result : map.getResults())
+      positions.push_back(cast<AffineDimExpr>(result).getPosition());
+    for (const ReassociationIndices &group : groups) {
+      auto first = llvm::find(positions, group.front());
+      if (first == positions.end())
+        continue;
+      for (size_t i = 0; i < group.size(); ++i)
+        if (first + i == positions.end() || first[i] != group[i])
+          return failure();
+    }
+  }
+  SmallVector<int64_t> staticRanges = generic.getStaticLoopRanges();
+  auto extent = [&](ArrayRef<int64_t> group) {
+    int64_t product = 1;
+    for (int64_t loop : group) {
+      if (ShapedType::isDynamic(staticRanges[loop]))
+        return ShapedType::kDynamic;
+      product *= staticRanges[loop];
+    }
+    return product;
+  };
+  bool rowsFirst = llvm::is_contained(rows, cast<AffineDimExpr>(maps[2].getResult(0)).getPosition());
+  if (!accept(extent(rowsFirst ? rows : columns), extent(rowsFirst ? columns : rows),
+              extent(depth)))
+    return failure();
+  // Only now that the form is known: the patches tensor, one element per (rows, depth) loop value, gathered from the image.
+  Location loc = generic.getLoc();
+  rewriter.setInsertionPoint(generic);
+  SmallVector<Range> ranges =
+      cast<linalg::LinalgOp>(generic.getOperation()).createLoopRanges(rewriter, loc);
+  SmallVector<OpFoldResult> patchSizes;
+  for (int64_t loop : patchLoops)
+    patchSizes.push_back(ranges[loop].size);
+  auto imageType = cast<RankedTensorType>(generic.getDpsInputs()[image].getType());
+  Value empty = tensor::EmptyOp::create(rewriter, loc, patchSizes, imageType.getElementType());
+  SmallVector<AffineExpr> renumber(loops, getAffineConstantExpr(0, context));
+  for (auto [position, loop] : llvm::enumerate(patchLoops))
+    renumber[loop] = getAffineDimExpr(position, context);
+  AffineMap gather = maps[image].replaceDimsAndSymbols(renumber, {}, patchLoops.size(), 0);
+  auto patches = linalg::GenericOp::create(
+      rewriter, loc, empty.getType(), ValueRange{generic.getDpsInputs()[image]},
+      ValueRange{empty},
+      {gather, AffineMap::getMultiDimIdentityMap(patchLoops.size(), context)},
+      SmallVector<utils::IteratorType>(patchLoops.size(), utils::IteratorType::parallel),
+      [](OpBuilder &builder, Location loc, ValueRange args) {
+        linalg::YieldOp::create(builder, loc, args[0]);
+      });
+  if (auto name = generic->getAttrOfType<StringAttr>(kKernelNameAttr))
+    patches->setAttr(kKernelNameAttr,
+                     StringAttr::get(context, name.getValue() + ".patches"));
+
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t loop : order)
+    iterators.push_back(generic.getIteratorTypesArray()[loop]);
+  Value inputs[2];
+  inputs[image] = patches->getResult(0);
+  inputs[1 - image] = generic.getDpsInputs()[1 - image];
+  linalg::GenericOp reordered = buildMultiplyAccumulate(
+      rewriter, loc, inputs[0], inputs[1], generic.getDpsInits()[0], newMaps, iterators);
+  reordered->setDiscardableAttrs(generic->getDiscardableAttrDictionary());
+  rewriter.replaceOp(generic, reordered->getResults());
+  FailureOr<linalg::CollapseResult> collapsed =
+      linalg::collapseOpIterationDims(reordered, groups, rewriter);
+  if (failed(collapsed))
+    return failure();
+  auto product = cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
+  product->setDiscardableAttrs(reordered->getDiscardableAttrDictionary());
+  rewriter.replaceOp(reordered, collapsed->results);
+  return product;
+}
