@@ -6,6 +6,7 @@ it to docs/Performance.md. A benchmark, never a test: the machine is shared and 
 the ratios.
 """
 import argparse
+import ctypes
 import datetime
 import os
 import platform
@@ -24,17 +25,19 @@ from xgrad import input, layers, optimizers
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def matmul_source(m, k, n, dynamic_rows=False, transpose_a=False):
+def matmul_source(m, k, n, dynamic_rows=False, transpose_a=False, transpose_b=False):
     rows = "?" if dynamic_rows else str(m)
     a_type = f"tensor<{k}x{rows}xf32>" if transpose_a else f"tensor<{rows}x{k}xf32>"
     a_read = "%a[%it, %y]" if transpose_a else "%a[%y, %it]"
+    b_type = f"tensor<{n}x{k}xf32>" if transpose_b else f"tensor<{k}x{n}xf32>"
+    b_read = "%b[%x, %it]" if transpose_b else "%b[%it, %x]"
     return f"""xgrad.graph @bench {{
   %a = xgrad.input "a" : {a_type}
-  %b = xgrad.input "b" : tensor<{k}x{n}xf32>
+  %b = xgrad.input "b" : {b_type}
   %c = xgrad.kernel "matmul" -> tensor<*xf32> {{
   ^bb0(%y: index, %x: index, %it: index):
     %l = xgrad.read {a_read} : {a_type}
-    %r = xgrad.read %b[%it, %x] : tensor<{k}x{n}xf32>
+    %r = xgrad.read {b_read} : {b_type}
     %p = arith.mulf %l, %r : f32
     xgrad.accumulate %p at [%y, %x] : f32
   }}
@@ -73,6 +76,15 @@ class Table:
         return "\n".join(lines)
 
 
+def set_blas_threads(threads):
+    """OpenBLAS' threads at run time (numpy and PyTorch share Debian's libopenblas; the
+    environment's OPENBLAS_NUM_THREADS only sets the start value)."""
+    for path in set(re.findall(r"/\S*openblas\S*\.so\S*", open("/proc/self/maps").read())):
+        library = ctypes.CDLL(path)
+        if hasattr(library, "openblas_set_num_threads"):
+            library.openblas_set_num_threads(threads)
+
+
 def bench_matmuls(table, quick, runs):
     rng = np.random.default_rng(0)
     sizes = [(512, 512, 512)] if quick else [(256, 256, 256), (512, 512, 512),
@@ -80,6 +92,7 @@ def bench_matmuls(table, quick, runs):
     thread_counts = [1] if quick else [1, 2]
     for threads in thread_counts:
         torch.set_num_threads(threads)
+        set_blas_threads(threads)
         for m, k, n in sizes:
             a = rng.standard_normal((m, k), dtype=np.float32)
             b = rng.standard_normal((k, n), dtype=np.float32)
@@ -95,18 +108,24 @@ def bench_matmuls(table, quick, runs):
             table.add(work, "GFLOP/s", flops / tx, "numpy/OpenBLAS", flops / tn, True)
             table.add(work, "GFLOP/s", flops / tx, "torch.matmul", flops / tt, True)
     torch.set_num_threads(1)
-    # The dense layer 784 -> 128 at batch 64: forward, and the weight gradient as autodiff
-    # writes it (images^T . delta, the batch as the reduction).
+    set_blas_threads(1)
+    # The dense layer 784 -> 128 at batch 64: forward, the weight gradient as autodiff
+    # writes it (images^T . delta, the batch as the reduction), and the input gradient
+    # (delta . weights^T).
     for label, source, shapes in [
             ("dense forward 64x784 . 784x128", matmul_source(64, 784, 128, dynamic_rows=True),
              ((64, 784), (784, 128))),
             ("dense weight gradient 784x64 . 64x128",
-             matmul_source(784, 64, 128, transpose_a=True), ((64, 784), (64, 128)))]:
+             matmul_source(784, 64, 128, transpose_a=True), ((64, 784), (64, 128))),
+            ("dense input gradient 64x128 . 128x784",
+             matmul_source(64, 128, 784, dynamic_rows=True, transpose_b=True),
+             ((64, 128), (784, 128)))]:
         a = rng.standard_normal(shapes[0], dtype=np.float32)
         b = rng.standard_normal(shapes[1], dtype=np.float32)
         model = xgrad.Model(source, threads=1)
         inputs = {"a": a, "b": b}
-        peer = (lambda: a.T @ b) if "gradient" in label else (lambda: a @ b)
+        peer = ((lambda: a.T @ b) if "weight" in label else
+                (lambda: a @ b.T) if "input" in label else (lambda: a @ b))
         assert np.allclose(model.call("matmul", inputs), peer(), rtol=1e-3, atol=1e-3)
         tx, tn = interleaved(runs * 10, lambda: model.call("matmul", inputs), peer)
         flops = 2.0 * 64 * 784 * 128 / 1e9

@@ -2,8 +2,8 @@
 //
 // Every kernel gets one schedule: the user's named sequence of the kernel's name when the
 // schedule library has one, else the default: the contraction schedule for matrix products
-// (ContractionSchedule.h), else a loop order with a contiguous innermost loop for LLVM to
-// vectorize. Schedules are transform-dialect IR applied by the transform interpreter.
+// and for convolutions rewritten as products (ContractionSchedule.h), else a loop order with
+// a contiguous innermost loop for LLVM to vectorize. Schedules are transform-dialect IR applied by the transform interpreter.
 //
 //===----------------------------------------------------------------------===//
 #include "xgrad/Dialect/XGrad/Transforms/ContractionSchedule.h"
@@ -191,13 +191,13 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
         return apply(generic, kernel, sequence, library, "the schedule library's");
     }
     IRRewriter rewriter(&getContext());
-    FailureOr<linalg::GenericOp> patches =
+    FailureOr<linalg::GenericOp> overPatches =
         mlir::xgrad::convolutionToMatrixProduct(
             rewriter, generic, [&](int64_t m, int64_t n, int64_t k) {
               return mlir::xgrad::chooseContractionTiles(m, n, k, width).has_value();
             });
-    if (succeeded(patches))
-      generic = *patches;
+    if (succeeded(overPatches))
+      generic = *overPatches;
     if (std::optional<mlir::xgrad::ContractionTiles> tiles =
             mlir::xgrad::chooseContractionTiles(generic, width)) {
       FailureOr<linalg::GenericOp> product = mlir::xgrad::toMatrixProduct(rewriter, generic);

@@ -15,10 +15,10 @@
 
 namespace mlir::xgrad {
 
-/// The tile sizes of one matrix product C[m, n] += A[m, k] * B[k, n] (A may be stored
-/// transposed). A cache tile of 0 leaves that loop untiled; `peel*` says the dimension is
-/// dynamic or not a multiple of its register tile, so its loop is split into full tiles
-/// (vectorized) and a remainder.
+/// The tile sizes of one matrix product C[m, n] += A[m, k] * B[k, n]. A cache tile of 0
+/// leaves that loop untiled; `peelM` says the rows are dynamic or not a multiple of the
+/// register tile (blocks of cacheM rows, then one-row tiles for the rest), `peelK` that the
+/// reduction is dynamic (its last partial step stays a scalar loop).
 struct ContractionTiles {
   int64_t cacheM = 0, cacheNPanels = 0, cacheK = 0;
   int64_t registerM = 8, registerN = 32, registerK = 4;
@@ -26,8 +26,8 @@ struct ContractionTiles {
 };
 
 /// The tiles for the matrix product `generic` (3 loops, any operand order and layout: see
-/// toMatrixProduct; M and N are the result's dimensions) on a machine with `vectorWidth` floats per vector register, or
-/// nothing when the kernel is not a matrix product this schedule handles (the kernel then
+/// toMatrixProduct; M and N are the result's dimensions) on a machine with `vectorWidth`
+/// floats per vector register, or nothing when the kernel is not a matrix product this schedule handles (the kernel then
 /// keeps the loop-order schedule).
 std::optional<ContractionTiles> chooseContractionTiles(linalg::GenericOp generic,
                                                        int64_t vectorWidth);

@@ -82,12 +82,16 @@ def XGradSchedule : Pass<"xgrad-schedule", "::mlir::func::FuncOp"> {
       the kernel's name (`@"dense1.grad.w1"`), that sequence is applied with the kernel's
       `linalg.generic` as its one argument (declare it `{transform.consumed}` or
       `{transform.readonly}`); a sequence that fails is an error naming the kernel;
-    - else a matrix product `C[m, n] += A[m, k] * B[k, n]` (A may be stored `[k, m]`; N a
-      multiple of the vector width) gets the default contraction schedule: B packed into
-      panels as wide as the register tile, cache tiles, and a register tile (8x32 floats
-      with AVX-512) vectorized to one `vector.contract` whose accumulators stay in vector
-      registers across the reduction; dynamic or indivisible extents are peeled, their
-      partial tiles stay scalar loops;
+    - else a matrix product `C[m, n] += A[m, k] * B[k, n]` (operands in either order and
+      layout: transposed copies are made; N a multiple of the vector width) gets the default
+      contraction schedule: B packed into panels as wide as the register tile, cache tiles,
+      and a register tile (4x16 floats with AVX2, 8x32 with AVX-512) vectorized to one
+      `vector.contract` whose accumulators stay in vector registers across the reduction;
+      rows left over from blocks of 64 get one-row tiles, the last partial step of a
+      dynamic reduction stays a scalar loop. The loop over row blocks is marked
+      `xgrad.parallel_tiles` for the threads;
+    - a convolution (one operand read at `y + ky`) whose product that schedule can take
+      becomes a product over a patches tensor (im2col, a `<kernel>.patches` generic) first;
     - else the loop order becomes the one with the most contiguous parallel loop innermost
       (a matmul `(y, x, it)` becomes `(y, it, x)`), which LLVM vectorizes.
 
