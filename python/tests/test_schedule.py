@@ -96,3 +96,22 @@ def test_a_schedule_that_fails_is_an_error_naming_the_kernel(tmp_path):
 }""")
     with pytest.raises(RuntimeError, match=r"(?s)too many tiles.*kernel 'matmul'.*@matmul failed"):
         xgrad.Model(product(64, 128, 32), schedule=schedule)
+
+
+def test_convolutions_as_products_match_torch_and_threads():
+    import torch
+    from xgrad import input, layers
+    images = input("images", [None, 12, 12, 8])
+    filters = input("filters", [16, 3, 3, 8])
+    conv = layers.conv2d(images, filters).target("conv")
+    source = xgrad.to_mlir(conv)
+    one, two = xgrad.Model(source, threads=1), xgrad.Model(source, threads=2)
+    assert "conv2d.patches" in one.ir("scheduled") and "vector.contract" in one.ir("scheduled")
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((70, 12, 12, 8), dtype=np.float32)
+    w = rng.standard_normal((16, 3, 3, 8), dtype=np.float32)
+    got = one.call("conv", {"images": x, "filters": w})
+    expected = torch.nn.functional.conv2d(torch.from_numpy(x).permute(0, 3, 1, 2),
+                                          torch.from_numpy(w).permute(0, 3, 1, 2))
+    np.testing.assert_allclose(got, expected.permute(0, 2, 3, 1).numpy(), rtol=1e-4, atol=1e-4)
+    assert got.tobytes() == two.call("conv", {"images": x, "filters": w}).tobytes()

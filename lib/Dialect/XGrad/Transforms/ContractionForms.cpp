@@ -182,8 +182,10 @@ FailureOr<linalg::GenericOp> mlir::xgrad::convolutionToMatrixProduct(
   newMaps[2] = maps[2].replaceDimsAndSymbols(toNew, {}, loops, 0);
   SmallVector<ReassociationIndices> groups(3);
   int64_t next = 0;
-  for (auto [group, loopsOf] : llvm::enumerate(ArrayRef<SmallVector<int64_t>>{rows, columns, depth}))
-    for (size_t i = 0; i < loopsOf.size(); ++i)
+  SmallVector<int64_t> groupSizes = {int64_t(rows.size()), int64_t(columns.size()),
+                                     int64_t(depth.size())};
+  for (auto [group, size] : llvm::enumerate(groupSizes))
+    for (int64_t i = 0; i < size; ++i)
       groups[group].push_back(next++);
   for (AffineMap map : newMaps) {
     // Every group the map reads must appear as consecutive, increasing results.
@@ -209,11 +211,13 @@ FailureOr<linalg::GenericOp> mlir::xgrad::convolutionToMatrixProduct(
     }
     return product;
   };
-  bool rowsFirst = llvm::is_contained(rows, cast<AffineDimExpr>(maps[2].getResult(0)).getPosition());
+  int64_t firstOfResult = cast<AffineDimExpr>(maps[2].getResult(0)).getPosition();
+  bool rowsFirst = llvm::is_contained(rows, firstOfResult);
   if (!accept(extent(rowsFirst ? rows : columns), extent(rowsFirst ? columns : rows),
               extent(depth)))
     return failure();
-  // Only now that the form is known: the patches tensor, one element per (rows, depth) loop value, gathered from the image.
+  // Only now that the form is known: the patches tensor, one element per (rows, depth)
+  // loop value, gathered from the image.
   Location loc = generic.getLoc();
   rewriter.setInsertionPoint(generic);
   SmallVector<Range> ranges =

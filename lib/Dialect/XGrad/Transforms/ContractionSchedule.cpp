@@ -6,10 +6,6 @@
 //===----------------------------------------------------------------------===//
 #include "xgrad/Dialect/XGrad/Transforms/ContractionSchedule.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/PatternMatch.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
@@ -61,7 +57,8 @@ std::optional<ContractionTiles> mlir::xgrad::chooseContractionTiles(int64_t exte
   tiles.registerM = wideFile ? (twoVectors ? 8 : 16) : (twoVectors ? 4 : 8);
   int64_t cacheColumns = wideFile ? 512 : 128, cacheDepth = wideFile ? 512 : 256;
   int64_t panels = extentN / tiles.registerN;
-  tiles.cacheNPanels = largestDividingMultiple(panels, 1, std::max<int64_t>(1, cacheColumns / tiles.registerN));
+  tiles.cacheNPanels =
+      largestDividingMultiple(panels, 1, std::max<int64_t>(1, cacheColumns / tiles.registerN));
 
   if (ShapedType::isDynamic(extentM) || extentM % tiles.registerM != 0) {
     if (!ShapedType::isDynamic(extentM) && extentM < 64)
