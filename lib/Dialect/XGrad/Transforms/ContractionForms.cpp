@@ -17,7 +17,9 @@
 using namespace mlir;
 using namespace mlir::xgrad;
 
-/// The body is `out + a * b` (either order) on floats.
+/// The body is `out + a * b` (either order) on floats, and nothing else: the rewrites below
+/// rebuild the body, so upstream's isContractionBody, which also accepts chains of unary
+/// ops (casts, negations) between the arguments and the multiply, would lose them.
 bool mlir::xgrad::isMultiplyAccumulate(linalg::GenericOp generic) {
   Block &body = generic.getRegion().front();
   if (generic.getNumDpsInputs() != 2 || generic.getNumDpsInits() != 1 ||

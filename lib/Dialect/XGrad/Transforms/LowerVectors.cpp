@@ -24,11 +24,11 @@ struct XGradLowerVectorsPass
     : public mlir::xgrad::impl::XGradLowerVectorsBase<XGradLowerVectorsPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    bool hasVectors = false;
-    func.walk([&](Operation *op) {
-      if (isa<vector::VectorDialect>(op->getDialect()))
-        hasVectors = true;
-    });
+    bool hasVectors = func.walk([&](Operation *op) {
+                            return isa<vector::VectorDialect>(op->getDialect())
+                                       ? WalkResult::interrupt()
+                                       : WalkResult::advance();
+                          }).wasInterrupted();
     if (!hasVectors)
       return;
     linalg::hoistRedundantVectorTransfers(func);
