@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "xgrad/Frontend/Layers.h"
+#include "xgrad/Runtime/CompileCache.h"
 #include "xgrad/Runtime/Model.h"
 
 #include <pybind11/functional.h>
@@ -275,25 +276,43 @@ PYBIND11_MODULE(_xgrad, m) {
 
   py::class_<CompileOptions>(m, "CompileOptions")
       .def(py::init([](unsigned threads, bool useLinalg, unsigned optLevel,
-                       const std::string &sourceName, const std::string &schedule) {
+                       const std::string &sourceName, const std::string &schedule, bool cache,
+                       const std::string &cacheDirectory) {
              CompileOptions options;
              options.threads = threads;
              options.useLinalg = useLinalg;
              options.optLevel = optLevel;
              options.sourceName = sourceName;
              options.schedule = schedule;
+             options.cache = cache;
+             options.cacheDirectory = cacheDirectory;
              if (llvm::Error error = options.validate())
                throw std::invalid_argument(llvm::toString(std::move(error)));
              return options;
            }),
            py::kw_only(), py::arg("threads") = 1, py::arg("use_linalg") = true,
            py::arg("opt_level") = 3, py::arg("source_name") = "model",
-           py::arg("schedule") = "")
+           py::arg("schedule") = "", py::arg("cache") = true, py::arg("cache_dir") = "")
       .def_readonly("threads", &CompileOptions::threads)
       .def_readonly("use_linalg", &CompileOptions::useLinalg)
       .def_readonly("opt_level", &CompileOptions::optLevel)
       .def_readonly("source_name", &CompileOptions::sourceName)
-      .def_readonly("schedule", &CompileOptions::schedule);
+      .def_readonly("schedule", &CompileOptions::schedule)
+      .def_readonly("cache", &CompileOptions::cache)
+      .def_readonly("cache_dir", &CompileOptions::cacheDirectory);
+  m.def("compile_cache_stats", [](const CompileOptions &options) {
+    CompileCacheStats stats = compileCacheStats(options);
+    py::dict result;
+    result["directory"] = stats.directory;
+    result["hits"] = stats.hits;
+    result["misses"] = stats.misses;
+    result["rejected"] = stats.rejected;
+    result["write_errors"] = stats.writeErrors;
+    result["last_problem"] = stats.lastProblem;
+    result["entries"] = stats.entries;
+    result["bytes"] = stats.bytes;
+    return result;
+  }, py::arg("options") = CompileOptions());
   m.def("all_threads", &allThreads);
   m.def("ir_after_stage", [](const std::string &source, const std::string &stage,
                              const CompileOptions &options) {

@@ -17,6 +17,10 @@ config.substitutions.append(("%xgrad_obj_root", config.xgrad_obj_root))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Integration", "Inputs")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+# The compile cache of the tools under test: utils/test.sh gives every run a fresh one; a lit
+# run of its own keeps it in the build tree, never in the user's ~/.cache.
+config.environment["XGRAD_CACHE_DIR"] = os.environ.get(
+    "XGRAD_CACHE_DIR", os.path.join(config.test_exec_root, "compile-cache"))
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.xgrad_tools_dir, config.llvm_tools_dir]

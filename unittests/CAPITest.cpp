@@ -111,4 +111,26 @@ TEST(CAPI, CompileOptionsAreCheckedAndVersioned) {
   xgradDestroy(model);
 }
 
+TEST(CAPI, CompileCacheCanBeDirectedAndTurnedOff) {
+  llvm::SmallString<128> directory;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("xgrad-capi-cache", directory));
+  std::string used = (directory + "/used").str(), unused = (directory + "/unused").str();
+  char *error = nullptr;
+  XGradCompileOptions options;
+  xgradCompileOptionsInit(&options);
+  EXPECT_EQ(options.cache, 1);
+  options.cacheDirectory = used.c_str();
+  XGradModel *model = xgradCompile(kGraph, std::strlen(kGraph), &options, &error);
+  ASSERT_NE(model, nullptr) << take(error);
+  xgradDestroy(model);
+  EXPECT_TRUE(llvm::sys::fs::is_directory(used));
+  options.cache = 0;
+  options.cacheDirectory = unused.c_str();
+  model = xgradCompile(kGraph, std::strlen(kGraph), &options, &error);
+  ASSERT_NE(model, nullptr) << take(error);
+  xgradDestroy(model);
+  EXPECT_FALSE(llvm::sys::fs::exists(unused));
+  llvm::sys::fs::remove_directories(directory);
+}
+
 } // namespace

@@ -10,6 +10,9 @@ export XGRAD_BUILD_DIR=$build
 passed=0 failed=0
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
+# Every suite shares one compile cache that starts empty: the first compile of each model is
+# a cold one, later ones read the cache, and nothing lands in the user's ~/.cache.
+export XGRAD_CACHE_DIR="$log/compile-cache"
 
 # lit: "Passed" / "Failed" (and "Unresolved", "Timed Out", ...) lines of its summary.
 echo "== lit (test/)"

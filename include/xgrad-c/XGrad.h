@@ -46,6 +46,11 @@ typedef struct {
   /* A file of transform IR whose named sequences schedule the kernels they name
      (docs/Scheduling.md); NULL or "" for the default schedule only. */
   const char *schedule;
+  /* Read and write the on-disk compile cache (1, the default) or not (0). */
+  int32_t cache;
+  /* The cache's directory; NULL or "" for $XGRAD_CACHE_DIR, else $XDG_CACHE_HOME/xgrad, else
+     ~/.cache/xgrad. */
+  const char *cacheDirectory;
 } XGradCompileOptions;
 
 void xgradCompileOptionsInit(XGradCompileOptions *options);

@@ -30,6 +30,7 @@ void xgradCompileOptionsInit(XGradCompileOptions *options) {
   options->threads = int32_t(defaults.threads);
   options->useLinalg = defaults.useLinalg;
   options->optLevel = int32_t(defaults.optLevel);
+  options->cache = defaults.cache;
 }
 
 /// Reads the fields the caller's version of the struct has; later ones keep their defaults.
@@ -58,6 +59,11 @@ static llvm::Expected<CompileOptions> toCompileOptions(const XGradCompileOptions
     options.sourceName = given->sourceName;
   if (has(offsetof(XGradCompileOptions, schedule), sizeof(const char *)) && given->schedule)
     options.schedule = given->schedule;
+  if (has(offsetof(XGradCompileOptions, cache), sizeof(int32_t)))
+    options.cache = given->cache != 0;
+  if (has(offsetof(XGradCompileOptions, cacheDirectory), sizeof(const char *)) &&
+      given->cacheDirectory)
+    options.cacheDirectory = given->cacheDirectory;
   return options;
 }
 

@@ -11,6 +11,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
@@ -176,7 +177,7 @@ parseForPipeline(mlir::MLIRContext &context, StringRef source, const CompileOpti
 
 /// Runs the stages after `from` up to `until`, collecting diagnostics into the error.
 static llvm::Error runStages(mlir::ModuleOp module, const CompileOptions &options, Stage from,
-                             Stage until) {
+                             Stage until, mlir::TimingScope &timing) {
   std::string diagnostics;
   llvm::raw_string_ostream os(diagnostics);
   mlir::ScopedDiagnosticHandler handler(module.getContext(), [&](mlir::Diagnostic &diag) {
@@ -185,6 +186,8 @@ static llvm::Error runStages(mlir::ModuleOp module, const CompileOptions &option
   });
   mlir::PassManager pm(module.getContext());
   mlir::xgrad::buildXGradPipeline(pm, options, from, until);
+  if (timing)
+    pm.enableTiming(timing);
   if (mlir::failed(pm.run(module)))
     return llvm::createStringError("%s failed:\n%s",
                                    from < Stage::functions ? "compiling the graph"
@@ -195,15 +198,26 @@ static llvm::Error runStages(mlir::ModuleOp module, const CompileOptions &option
 
 llvm::Expected<CompiledModule> xgrad::compileModule(StringRef source,
                                                     const CompileOptions &options) {
+  mlir::TimingScope untimed;
+  return compileModule(source, options, untimed);
+}
+
+llvm::Expected<CompiledModule> xgrad::compileModule(StringRef source,
+                                                    const CompileOptions &options,
+                                                    mlir::TimingScope &timing) {
   mlir::MLIRContext context(mlir::MLIRContext::Threading::DISABLED);
+  mlir::TimingScope parseTiming = timing.nest("parse");
   auto parsed = parseForPipeline(context, source, options);
+  parseTiming.stop();
   if (!parsed)
     return parsed.takeError();
   mlir::ModuleOp module = parsed->get();
 
   // The ABI is read off the materialized functions, while they still have tensor types.
-  if (llvm::Error error = runStages(module, options, Stage::xgrad, Stage::functions))
+  mlir::TimingScope graphTiming = timing.nest("graph to functions");
+  if (llvm::Error error = runStages(module, options, Stage::xgrad, Stage::functions, graphTiming))
     return std::move(error);
+  graphTiming.stop();
   CompiledModule compiled;
   for (auto func : module.getOps<mlir::func::FuncOp>()) {
     if (func.isDeclaration())
@@ -216,14 +230,16 @@ llvm::Expected<CompiledModule> xgrad::compileModule(StringRef source,
   if (llvm::Error error = readStateDeclarations(module, compiled))
     return std::move(error);
 
-  if (llvm::Error error = runStages(module, options, Stage::functions, Stage::llvm))
+  mlir::TimingScope lowerTiming = timing.nest("functions to the LLVM dialect");
+  if (llvm::Error error = runStages(module, options, Stage::functions, Stage::llvm, lowerTiming))
     return std::move(error);
+  lowerTiming.stop();
   for (StringRef message : mlir::xgrad::abi::getMessages(module))
     compiled.checkMessages.push_back(message.str());
 
   compiled.usesOpenMP = options.parallel();
   compiled.cpu = hostCPU();
-  llvm::Expected<std::string> object = generateObjectCode(module, options);
+  llvm::Expected<std::string> object = generateObjectCode(module, options, timing);
   if (!object)
     return object.takeError();
   compiled.objectCode = std::move(*object);
@@ -241,7 +257,8 @@ llvm::Expected<std::string> xgrad::irAfterStage(StringRef source, StringRef stag
   if (!parsed)
     return parsed.takeError();
   mlir::ModuleOp module = parsed->get();
-  if (llvm::Error error = runStages(module, options, Stage::xgrad, *stage))
+  mlir::TimingScope untimed;
+  if (llvm::Error error = runStages(module, options, Stage::xgrad, *stage, untimed))
     return std::move(error);
   std::string text;
   llvm::raw_string_ostream out(text);

@@ -2,10 +2,12 @@
 #include "xgrad/Runtime/Model.h"
 #include "ObjectCode.h"
 #include "PackedCall.h"
+#include "xgrad/Runtime/CompileCache.h"
 #include "xgrad/Runtime/Initializers.h"
 
 #include "xgrad/Dialect/XGrad/IR/XGradABI.h"
 
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/STLExtras.h"
 #include <cstdlib>
 #include <cstring>
@@ -52,9 +54,16 @@ const CompiledModule &Model::compiled() const { return impl->compiled; }
 
 llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
                                                       const CompileOptions &options) {
-  llvm::Expected<CompiledModule> compiled = compileModule(source, options);
+  mlir::TimingScope untimed;
+  return compile(source, options, untimed);
+}
+
+llvm::Expected<std::unique_ptr<Model>>
+Model::compile(StringRef source, const CompileOptions &options, mlir::TimingScope &timing) {
+  llvm::Expected<CompiledModule> compiled = compileModuleCached(source, options, timing);
   if (!compiled)
     return compiled.takeError();
+  mlir::TimingScope linkTiming = timing.nest("linking and initial state");
   return create(std::move(*compiled));
 }
 

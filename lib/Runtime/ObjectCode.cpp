@@ -12,6 +12,7 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/ExecutionEngine/JITEventListener.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
@@ -56,7 +57,8 @@ static llvm::CodeGenOptLevel codeGenOptLevel(unsigned level) {
 }
 
 llvm::Expected<std::string> xgrad::generateObjectCode(mlir::ModuleOp module,
-                                                      const CompileOptions &options) {
+                                                      const CompileOptions &options,
+                                                      mlir::TimingScope &timing) {
   initializeNativeTarget();
   auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!machineBuilder)
@@ -65,8 +67,14 @@ llvm::Expected<std::string> xgrad::generateObjectCode(mlir::ModuleOp module,
   if (!machine)
     return machine.takeError();
   mlir::ExecutionEngineOptions engineOptions;
-  auto transformer = mlir::makeOptimizingTransformer(options.optLevel, 0, machine->get());
-  engineOptions.transformer = transformer;
+  auto optimize = mlir::makeOptimizingTransformer(options.optLevel, 0, machine->get());
+  mlir::TimingScope translateTiming = timing.nest("translation to LLVM IR");
+  auto timedOptimize = [&](llvm::Module *llvmModule) {
+    translateTiming.stop();
+    mlir::TimingScope optimizeTiming = timing.nest("LLVM optimiser");
+    return optimize(llvmModule);
+  };
+  engineOptions.transformer = timedOptimize;
   engineOptions.jitCodeGenOptLevel = codeGenOptLevel(options.optLevel);
   engineOptions.enableObjectDump = true;
   // The engine links what it compiles, so it needs the same libraries as the loader.
@@ -77,6 +85,7 @@ llvm::Expected<std::string> xgrad::generateObjectCode(mlir::ModuleOp module,
   auto engine = mlir::ExecutionEngine::create(module, engineOptions);
   if (!engine)
     return engine.takeError();
+  mlir::TimingScope codeGenTiming = timing.nest("LLVM code generation");
   // The engine compiles the whole module on the first lookup, and only then has an object.
   for (auto func : module.getOps<mlir::LLVM::LLVMFuncOp>()) {
     if (func.isExternal())
@@ -86,6 +95,7 @@ llvm::Expected<std::string> xgrad::generateObjectCode(mlir::ModuleOp module,
       return found.takeError();
     break;
   }
+  codeGenTiming.stop();
   llvm::SmallString<128> path;
   if (std::error_code error = llvm::sys::fs::createTemporaryFile("xgrad", "o", path))
     return llvm::createStringError(error, "cannot create a temporary object file");

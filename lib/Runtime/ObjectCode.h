@@ -10,6 +10,7 @@
 
 namespace mlir {
 class ModuleOp;
+class TimingScope;
 } // namespace mlir
 
 namespace llvm::orc {
@@ -20,8 +21,10 @@ namespace xgrad {
 
 /// Compiles a module in the LLVM dialect to a relocatable object for the host CPU, with
 /// MLIR's packed entry point `_mlir_<name>` next to every function.
+/// LLVM's optimiser and code generator are timed under `timing`.
 llvm::Expected<std::string> generateObjectCode(mlir::ModuleOp module,
-                                               const CompileOptions &options);
+                                               const CompileOptions &options,
+                                               mlir::TimingScope &timing);
 
 /// Object code linked into this process, with the runtime libraries it calls.
 class LoadedCode {

@@ -26,7 +26,7 @@ from ._xgrad import Boolean, Index, Iter, Scalar, epoch, randomize, select_index
 __all__ = ["Fun", "Iter", "Index", "Scalar", "Boolean", "Model", "compile", "input", "param",
            "cached", "select", "select_index", "sq", "min", "max", "sin", "cos", "exp", "pow",
            "sqrt", "ln", "log2", "log10", "tanh", "wrap", "to_scalar", "to_index", "epoch", "step",
-           "randomize", "layers", "optimizers"]
+           "randomize", "layers", "optimizers", "compile_cache_stats"]
 
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -276,16 +276,26 @@ def to_mlir(*targets, dtype="f32"):
 
 
 def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=3,
-                     source_name="model", schedule=None):
+                     source_name="model", schedule=None, cache=True, cache_dir=None):
     """The compiler's options (xgrad::CompileOptions): ``threads`` of the parallel loops (1:
     sequential; ``parallel=True`` alone means every core), ``use_linalg``, LLVM's
     ``opt_level`` 0-3, ``schedule``: a file of transform IR whose named sequences schedule
-    the kernels they name (docs/Scheduling.md)."""
+    the kernels they name (docs/Scheduling.md); ``cache=False`` neither reads nor writes the
+    compile cache, ``cache_dir`` is its directory (default: $XGRAD_CACHE_DIR, else
+    $XDG_CACHE_HOME/xgrad, else ~/.cache/xgrad)."""
     if threads is None:
         threads = _xgrad.all_threads() if parallel else 1
     return _xgrad.CompileOptions(threads=threads, use_linalg=use_linalg, opt_level=opt_level,
                                  source_name=source_name,
-                                 schedule=os.fspath(schedule) if schedule else "")
+                                 schedule=os.fspath(schedule) if schedule else "",
+                                 cache=bool(cache),
+                                 cache_dir=os.fspath(cache_dir) if cache_dir else "")
+
+
+def compile_cache_stats(cache_dir=None):
+    """This process's compile cache hits, misses, rejected entries and write errors, and the
+    entries and bytes the cache directory holds."""
+    return _xgrad.compile_cache_stats(_compile_options(cache_dir=cache_dir))
 
 
 class Model:
@@ -372,7 +382,8 @@ def compile(*targets, dtype="f32", **options):
     """Exprgrad's ``compile[float32](net)``. ``dtype``: "f32"/"float32"/numpy.float32 or
     "f64"/"float64"/numpy.float64. Options: ``threads=1`` (OpenMP threads of parallel loops),
     ``parallel=False`` (every core), ``use_linalg=True``, ``opt_level=3``, ``schedule=None``
-    (a transform-dialect file, docs/Scheduling.md)."""
+    (a transform-dialect file, docs/Scheduling.md), ``cache=True`` (the on-disk compile
+    cache), ``cache_dir=None``."""
     return Model(to_mlir(*targets, dtype=dtype), **options)
 
 

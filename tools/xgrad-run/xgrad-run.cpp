@@ -7,11 +7,13 @@
 // form, or writes it as .npy with --output. Every error is one line and exit status 1.
 //
 //===----------------------------------------------------------------------===//
+#include "xgrad/Runtime/CompileCache.h"
 #include "xgrad/Runtime/GradientCheck.h"
 #include "xgrad/Runtime/Model.h"
 #include "xgrad/Runtime/Npy.h"
 #include "xgrad/Tools/CommandLine.h"
 
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
@@ -54,6 +56,18 @@ static cl::opt<std::string> schedule(
     "schedule", cl::desc("A file of transform IR whose named sequences schedule the kernels "
                          "they name (docs/Scheduling.md)"),
     cl::value_desc("file"), cl::cat(category));
+static cl::opt<bool> noCache("no-cache",
+                             cl::desc("Compile without reading or writing the compile cache"),
+                             cl::cat(category));
+static cl::opt<bool> cacheStats("cache-stats",
+                                cl::desc("Print the compile cache's hits, misses and size "
+                                         "after compiling (to standard error)"),
+                                cl::cat(category));
+static cl::opt<bool> timeStages("time-stages",
+                                cl::desc("Print the time of each compile stage: parsing, every "
+                                         "pass, LLVM's optimiser and code generator, linking "
+                                         "(to standard error)"),
+                                cl::cat(category));
 static cl::opt<unsigned> optLevel("opt-level", cl::desc("LLVM's optimisation level, 0 to 3"),
                                   cl::init(3), cl::cat(category));
 static cl::opt<bool> noLinalg("no-linalg",
@@ -132,7 +146,22 @@ int main(int argc, char **argv) {
   options.schedule = schedule;
   options.useLinalg = !noLinalg;
   options.sourceName = inputFile;
-  auto model = xgrad::Model::compile((*source)->getBuffer(), options);
+  options.cache = !noCache;
+  Expected<std::unique_ptr<xgrad::Model>> model = [&] {
+    mlir::DefaultTimingManager timing;
+    timing.setEnabled(timeStages);
+    mlir::TimingScope compileTiming = timing.getRootScope();
+    return xgrad::Model::compile((*source)->getBuffer(), options, compileTiming);
+  }(); // The timing report goes to standard error here, when the manager goes.
+  if (cacheStats) {
+    xgrad::CompileCacheStats stats = xgrad::compileCacheStats(options);
+    errs() << "compile cache " << stats.directory << ": " << stats.hits << " hits, "
+           << stats.misses << " misses, " << stats.rejected << " rejected entries, "
+           << stats.writeErrors << " write errors; " << stats.entries << " entries, "
+           << stats.bytes << " bytes\n";
+    if (!stats.lastProblem.empty())
+      errs() << "compile cache: " << stats.lastProblem << "\n";
+  }
   if (!model)
     fail(toString(model.takeError()));
   auto findTarget = [&](StringRef name) {

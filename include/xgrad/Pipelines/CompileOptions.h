@@ -10,6 +10,7 @@
 
 #include "xgrad/Support/ElementType.h"
 #include "llvm/Support/Error.h"
+#include <cstdint>
 #include <string>
 
 namespace xgrad {
@@ -29,6 +30,17 @@ struct CompileOptions {
   std::string schedule;
   /// The name diagnostics give the source.
   std::string sourceName = "model";
+  // Every option above decides the code: compileCacheKey (CompileCache.cpp) hashes each one,
+  // and a new one must be added there. The options below only say where code comes from.
+
+  /// Reuse the code an earlier compile of the same source and options stored on disk, and
+  /// store what is compiled (xgrad/Runtime/CompileCache.h).
+  bool cache = true;
+  /// The cache's directory; empty: $XGRAD_CACHE_DIR, else $XDG_CACHE_HOME/xgrad, else
+  /// ~/.cache/xgrad.
+  std::string cacheDirectory;
+  /// The cache's size bound in bytes: a store beyond it evicts the least recently used entries.
+  uint64_t cacheLimit = uint64_t(1) << 30;
 
   bool parallel() const { return threads > 1; }
   /// An error naming the first option that is out of range.

@@ -6,12 +6,21 @@
 #include "xgrad/Runtime/CompiledModule.h"
 #include "llvm/Support/Error.h"
 
+namespace mlir {
+class TimingScope;
+} // namespace mlir
+
 namespace xgrad {
 
 /// Parses `source` (xgrad graphs, or functions already materialized from them) and compiles
 /// it through the whole pipeline to object code. Diagnostics become the error's message.
 llvm::Expected<CompiledModule> compileModule(llvm::StringRef source,
                                              const CompileOptions &options = {});
+/// The same, timing each stage (parsing, every pass, LLVM's optimiser and code generator)
+/// in timers nested under `timing` (`xgrad-run --time-stages` prints them).
+llvm::Expected<CompiledModule> compileModule(llvm::StringRef source,
+                                             const CompileOptions &options,
+                                             mlir::TimingScope &timing);
 
 /// The model's IR after a stage of the pipeline (see mlir::xgrad::Stage: "xgrad" as parsed,
 /// "inferred", "functions", "linalg", "scheduled" or "llvm"), exactly as

@@ -41,8 +41,13 @@ public:
   ~Model();
   /// Parses `source` (xgrad graphs, or functions already materialized from them) and
   /// compiles it. Diagnostics become the error's message.
+  /// Code compiled before for the same source and options comes from the compile cache
+  /// (options.cache, xgrad/Runtime/CompileCache.h).
   static llvm::Expected<std::unique_ptr<Model>> compile(llvm::StringRef source,
                                                         const CompileOptions &options = {});
+  /// The same, timing each stage under `timing` (see compileModule).
+  static llvm::Expected<std::unique_ptr<Model>>
+  compile(llvm::StringRef source, const CompileOptions &options, mlir::TimingScope &timing);
   /// Links compiled code (from compileModule, or read back from bytes) and creates the state
   /// its declarations describe.
   static llvm::Expected<std::unique_ptr<Model>> create(CompiledModule compiled);

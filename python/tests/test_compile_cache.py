@@ -1,0 +1,106 @@
+"""The on-disk compile cache from Python: a second process reads what the first stored and
+computes bit-identical values, processes racing on one entry all succeed, ``cache=False``
+leaves no trace, and a changed option misses."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+
+import xgrad
+
+# Compiles the MLP of Fashion-MNIST with Adam, takes two training steps on seeded data and
+# writes the predictions and the cache statistics next to the cache.
+TRAIN_TWO_STEPS = textwrap.dedent("""
+    import json, sys
+    import numpy as np
+    import xgrad
+    from xgrad import input, layers, optimizers
+    cache_dir, out = sys.argv[1], sys.argv[2]
+    options = dict(cache_dir=cache_dir, cache=sys.argv[3] == "cache")
+    xgrad.randomize(1)
+    logits = layers.dense(layers.relu(layers.dense(input("images", [None, 784]), 784, 128)),
+                          128, 10)
+    predict = logits.target("predict")
+    train = layers.softmax_cross_entropy(predict, input("labels", [None, 10])).backprop(
+        optimizers.adam(0.001)).target("train")
+    model = xgrad.compile(predict, train, **options)
+    rng = np.random.default_rng(0)
+    images = rng.random((64, 784), dtype=np.float32)
+    labels = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 64)]
+    for _ in range(2):
+        model.apply("train", {"images": images, "labels": labels})
+    np.save(out + ".npy", model.call("predict", {"images": images}))
+    json.dump(xgrad.compile_cache_stats(cache_dir), open(out + ".json", "w"))
+""")
+
+
+def run_training(tmp_path, name, cache=True, wait=True):
+    command = [sys.executable, "-c", TRAIN_TWO_STEPS, str(tmp_path / "cache"),
+               str(tmp_path / name), "cache" if cache else "no-cache"]
+    process = subprocess.Popen(command, env=dict(os.environ), stderr=subprocess.PIPE,
+                               text=True)
+    return finish(process, tmp_path, name) if wait else process
+
+
+def finish(process, tmp_path, name):
+    _, errors = process.communicate(timeout=300)
+    assert process.returncode == 0, errors
+    import json
+    stats = json.load(open(tmp_path / (name + ".json")))
+    return np.load(tmp_path / (name + ".npy")), stats
+
+
+def test_second_process_hits_and_computes_the_same_bits(tmp_path):
+    cold, first = run_training(tmp_path, "first")
+    assert (first["hits"], first["misses"], first["entries"]) == (0, 1, 1)
+    warm, second = run_training(tmp_path, "second")
+    assert (second["hits"], second["misses"], second["rejected"]) == (1, 0, 0)
+    assert second["entries"] == 1
+    uncached, _ = run_training(tmp_path, "uncached", cache=False)
+    assert cold.tobytes() == warm.tobytes() == uncached.tobytes()
+
+
+def test_processes_racing_on_one_entry_all_succeed(tmp_path):
+    racers = [run_training(tmp_path, f"racer{i}", wait=False) for i in range(3)]
+    results = [finish(process, tmp_path, f"racer{i}") for i, process in enumerate(racers)]
+    for values, stats in results:
+        assert values.tobytes() == results[0][0].tobytes()
+        assert stats["rejected"] == 0 and stats["write_errors"] == 0
+    names = os.listdir(tmp_path / "cache")
+    assert len(names) == 1 and names[0].endswith(".xgradmod"), names
+    _, after = run_training(tmp_path, "after")
+    assert (after["hits"], after["rejected"]) == (1, 0)
+
+
+def test_no_cache_neither_reads_nor_writes(tmp_path):
+    run_training(tmp_path, "uncached", cache=False)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_changed_option_misses(tmp_path):
+    source = "\n".join([
+        'xgrad.graph @g {',
+        '  %x = xgrad.input "x" : tensor<?xf32>',
+        '  %y = xgrad.kernel "double" -> tensor<*xf32> {',
+        '  ^bb0(%i: index):',
+        '    %v = xgrad.read %x[%i] : tensor<?xf32>',
+        '    %p = arith.addf %v, %v : f32',
+        '    xgrad.accumulate %p at [%i] : f32',
+        '  }',
+        '  xgrad.target "double" %y : tensor<*xf32>',
+        '}'])
+    cache_dir = tmp_path / "cache"
+    before = xgrad.compile_cache_stats(cache_dir)
+    xgrad.Model(source, cache_dir=cache_dir)
+    xgrad.Model(source, cache_dir=cache_dir)
+    xgrad.Model(source, cache_dir=cache_dir, opt_level=2)
+    xgrad.Model(source, cache_dir=cache_dir, source_name="other.mlir")
+    model = xgrad.Model(source, cache_dir=cache_dir, threads=2)
+    after = xgrad.compile_cache_stats(cache_dir)
+    assert after["hits"] - before["hits"] == 1
+    assert after["misses"] - before["misses"] == 4
+    assert after["entries"] == 4
+    np.testing.assert_array_equal(model.call("double", {"x": np.arange(3, dtype=np.float32)}),
+                                  [0, 2, 4])
