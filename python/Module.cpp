@@ -277,7 +277,7 @@ PYBIND11_MODULE(_xgrad, m) {
   py::class_<CompileOptions>(m, "CompileOptions")
       .def(py::init([](unsigned threads, bool useLinalg, unsigned optLevel,
                        const std::string &sourceName, const std::string &schedule, bool cache,
-                       const std::string &cacheDirectory) {
+                       const std::string &cacheDirectory, bool lazy) {
              CompileOptions options;
              options.threads = threads;
              options.useLinalg = useLinalg;
@@ -286,20 +286,23 @@ PYBIND11_MODULE(_xgrad, m) {
              options.schedule = schedule;
              options.cache = cache;
              options.cacheDirectory = cacheDirectory;
+             options.lazy = lazy;
              if (llvm::Error error = options.validate())
                throw std::invalid_argument(llvm::toString(std::move(error)));
              return options;
            }),
            py::kw_only(), py::arg("threads") = 1, py::arg("use_linalg") = true,
            py::arg("opt_level") = 3, py::arg("source_name") = "model",
-           py::arg("schedule") = "", py::arg("cache") = true, py::arg("cache_dir") = "")
+           py::arg("schedule") = "", py::arg("cache") = true, py::arg("cache_dir") = "",
+           py::arg("lazy") = true)
       .def_readonly("threads", &CompileOptions::threads)
       .def_readonly("use_linalg", &CompileOptions::useLinalg)
       .def_readonly("opt_level", &CompileOptions::optLevel)
       .def_readonly("source_name", &CompileOptions::sourceName)
       .def_readonly("schedule", &CompileOptions::schedule)
       .def_readonly("cache", &CompileOptions::cache)
-      .def_readonly("cache_dir", &CompileOptions::cacheDirectory);
+      .def_readonly("cache_dir", &CompileOptions::cacheDirectory)
+      .def_readonly("lazy", &CompileOptions::lazy);
   m.def("compile_cache_stats", [](const CompileOptions &options) {
     CompileCacheStats stats = compileCacheStats(options);
     py::dict result;
@@ -326,7 +329,7 @@ PYBIND11_MODULE(_xgrad, m) {
       .def_static("from_compiled", [](const py::bytes &bytes) {
         return orRaise(Model::create(orRaise(CompiledModule::deserialize(std::string(bytes)))));
       })
-      .def("compiled", [](const Model &model) { return py::bytes(model.compiled().serialize()); })
+      .def("compiled", [](Model &model) { return py::bytes(orRaise(model.compiled()).serialize()); })
       .def("call", [](Model &model, const std::string &target, py::dict inputs) {
         Inputs views = viewsOf(inputs);
         return toNumpy(orRaise(model.callOnViews(target, views.views)));

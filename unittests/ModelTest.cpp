@@ -5,6 +5,9 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "gtest/gtest.h"
 
+#include <optional>
+#include <thread>
+
 using namespace xgrad;
 
 namespace {
@@ -300,4 +303,45 @@ xgrad.graph @other {
   llvm::sys::fs::remove(path);
 }
 
+} // namespace
+
+namespace {
+/// Four threads make a lazily compiled target's first calls at once: it is compiled and
+/// linked once, and every thread gets the value one sequential call gives.
+TEST(Model, LazyTargetsCompileOnceUnderConcurrentFirstCalls) {
+  llvm::SmallString<128> directory;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("xgrad-lazy-test", directory));
+  CompileOptions options;
+  options.cacheDirectory = directory.str().str();
+  auto model = Model::compile(kLinear, options);
+  ASSERT_TRUE(bool(model)) << llvm::toString(model.takeError());
+  std::map<std::string, Tensor> inputs{{"x", data()["x"]}};
+  auto expected = compileOrDie(kLinear)->call("predict", inputs);
+  ASSERT_TRUE(bool(expected));
+  std::vector<std::optional<Tensor>> results(4);
+  std::vector<std::thread> threads;
+  for (auto &result : results)
+    threads.emplace_back([&] {
+      auto value = (*model)->call("predict", inputs);
+      if (value)
+        result = std::move(*value);
+      else
+        llvm::consumeError(value.takeError());
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  for (const auto &result : results) {
+    ASSERT_TRUE(result.has_value());
+    for (int64_t i = 0; i < expected->numElements(); ++i)
+      EXPECT_EQ(result->at(i), expected->at(i));
+  }
+  // The interface and the code of `predict`: `train` was never called.
+  unsigned entries = 0;
+  std::error_code error;
+  for (llvm::sys::fs::directory_iterator it(directory, error), end; it != end && !error;
+       it.increment(error))
+    entries += llvm::StringRef(it->path()).ends_with(".xgradmod");
+  EXPECT_EQ(entries, 2u);
+  llvm::sys::fs::remove_directories(directory);
+}
 } // namespace

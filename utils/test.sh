@@ -28,9 +28,12 @@ for t in "$build"/unittests/*-tests; do
   [ -x "$t" ] || continue
   echo "== $(basename "$t")"
   "$t" --gtest_brief=1 2>&1 | tee "$log/gtest" | tail -3
-  n=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log/gtest"); passed=$((passed + ${n:-0}))
-  n=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log/gtest"); failed=$((failed + ${n:-0}))
-  grep -qE '^\[  (PASSED|FAILED)  \]' "$log/gtest" || { echo "$t crashed"; failed=$((failed + 1)); }
+  # --gtest_brief prints no "N tests failed" summary: the failures are the tests run that
+  # did not pass.
+  ran=$(sed -n 's/^\[==========\] \([0-9]*\) tests\{0,1\} from .* ran\..*/\1/p' "$log/gtest")
+  n=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log/gtest")
+  passed=$((passed + ${n:-0})); failed=$((failed + ${ran:-0} - ${n:-0}))
+  [ -n "$ran" ] || { echo "$t crashed"; failed=$((failed + 1)); }
 done
 
 # pytest, with Debian's interpreter (the first python3 on PATH may not see numpy/torch).

@@ -51,6 +51,8 @@ typedef struct {
   /* The cache's directory; NULL or "" for $XGRAD_CACHE_DIR, else $XDG_CACHE_HOME/xgrad, else
      ~/.cache/xgrad. */
   const char *cacheDirectory;
+  /* Compile each target on its first call (1, the default) or every target up front (0). */
+  int32_t lazy;
 } XGradCompileOptions;
 
 void xgradCompileOptionsInit(XGradCompileOptions *options);

@@ -31,6 +31,7 @@ void xgradCompileOptionsInit(XGradCompileOptions *options) {
   options->useLinalg = defaults.useLinalg;
   options->optLevel = int32_t(defaults.optLevel);
   options->cache = defaults.cache;
+  options->lazy = defaults.lazy;
 }
 
 /// Reads the fields the caller's version of the struct has; later ones keep their defaults.
@@ -64,6 +65,8 @@ static llvm::Expected<CompileOptions> toCompileOptions(const XGradCompileOptions
   if (has(offsetof(XGradCompileOptions, cacheDirectory), sizeof(const char *)) &&
       given->cacheDirectory)
     options.cacheDirectory = given->cacheDirectory;
+  if (has(offsetof(XGradCompileOptions, lazy), sizeof(int32_t)))
+    options.lazy = given->lazy != 0;
   return options;
 }
 

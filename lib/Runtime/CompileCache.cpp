@@ -27,6 +27,7 @@
 #include <link.h>
 #include <mutex>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 using namespace xgrad;
@@ -126,7 +127,8 @@ static const std::string &buildIdentity() {
 }
 
 llvm::Expected<std::string> xgrad::compileCacheKey(StringRef source,
-                                                   const CompileOptions &options) {
+                                                   const CompileOptions &options,
+                                                   const CodeSelection &selection) {
   llvm::SHA256 hash;
   // Every field is length-prefixed, so no two different lists of fields hash alike.
   auto field = [&](StringRef value) {
@@ -154,6 +156,7 @@ llvm::Expected<std::string> xgrad::compileCacheKey(StringRef source,
       return schedule.takeError();
     field((*schedule)->getBuffer());
   }
+  field(selection.describe());
   field(source);
   std::array<uint8_t, 32> digest = hash.final();
   return llvm::toHex(digest, /*LowerCase=*/true);
@@ -203,6 +206,16 @@ static llvm::Expected<CompiledModule> readEntry(StringRef path, StringRef key) {
   if (module->cpu != hostCPU())
     return llvm::createStringError("%s was compiled for another CPU", path.str().c_str());
   return module;
+}
+
+/// Marks an entry as just used. The time is the precise clock's, not the coarse one the
+/// kernel stamps writes with (a few milliseconds per tick): a hit right after another entry
+/// was stored must still be the more recent of the two.
+static void markUsed(StringRef path) {
+  struct timespec now;
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  struct timespec times[2] = {now, now};
+  ::utimensat(AT_FDCWD, path.str().c_str(), times, 0);
 }
 
 namespace {
@@ -263,17 +276,18 @@ static llvm::Error writeEntry(StringRef directory, StringRef path, StringRef key
 
 llvm::Expected<CompiledModule> xgrad::compileModuleCached(StringRef source,
                                                           const CompileOptions &options,
-                                                          mlir::TimingScope &timing) {
+                                                          mlir::TimingScope &timing,
+                                                          const CodeSelection &selection) {
   if (!options.cache)
-    return compileModule(source, options, timing);
+    return compileModule(source, options, timing, selection);
   std::string directory = compileCacheDirectory(options);
-  llvm::Expected<std::string> key = compileCacheKey(source, options);
+  llvm::Expected<std::string> key = compileCacheKey(source, options, selection);
   // No directory (no home) or no key (an unreadable schedule, which compiling reports):
   // compile without the cache.
   if (directory.empty() || !key) {
     if (!key)
       llvm::consumeError(key.takeError());
-    return compileModule(source, options, timing);
+    return compileModule(source, options, timing, selection);
   }
   std::string path = entryPath(directory, *key);
   Counters &stats = counters();
@@ -283,7 +297,7 @@ llvm::Expected<CompiledModule> xgrad::compileModuleCached(StringRef source,
       llvm::Expected<CompiledModule> cached = readEntry(path, *key);
       if (cached) {
         stats.count(&CompileCacheStats::hits);
-        ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0); // Most recently used.
+        markUsed(path);
         return cached;
       }
       stats.count(&CompileCacheStats::rejected, llvm::toString(cached.takeError()));
@@ -291,14 +305,16 @@ llvm::Expected<CompiledModule> xgrad::compileModuleCached(StringRef source,
     }
   }
   stats.count(&CompileCacheStats::misses);
-  llvm::Expected<CompiledModule> compiled = compileModule(source, options, timing);
+  llvm::Expected<CompiledModule> compiled = compileModule(source, options, timing, selection);
   if (!compiled)
     return compiled.takeError();
   mlir::TimingScope storeTiming = timing.nest("compile cache store");
-  if (llvm::Error error = writeEntry(directory, path, *key, *compiled))
+  if (llvm::Error error = writeEntry(directory, path, *key, *compiled)) {
     stats.count(&CompileCacheStats::writeErrors, llvm::toString(std::move(error)));
-  else
+  } else {
+    markUsed(path);
     evict(directory, path, options.cacheLimit);
+  }
   return compiled;
 }
 

@@ -202,9 +202,22 @@ llvm::Expected<CompiledModule> xgrad::compileModule(StringRef source,
   return compileModule(source, options, untimed);
 }
 
+std::string CodeSelection::describe() const {
+  switch (kind) {
+  case allTargets:
+    return "all targets";
+  case oneTarget:
+    return "target " + target;
+  case noCode:
+    return "interface";
+  }
+  llvm_unreachable("a kind of selection");
+}
+
 llvm::Expected<CompiledModule> xgrad::compileModule(StringRef source,
                                                     const CompileOptions &options,
-                                                    mlir::TimingScope &timing) {
+                                                    mlir::TimingScope &timing,
+                                                    const CodeSelection &selection) {
   mlir::MLIRContext context(mlir::MLIRContext::Threading::DISABLED);
   mlir::TimingScope parseTiming = timing.nest("parse");
   auto parsed = parseForPipeline(context, source, options);
@@ -229,6 +242,20 @@ llvm::Expected<CompiledModule> xgrad::compileModule(StringRef source,
   }
   if (llvm::Error error = readStateDeclarations(module, compiled))
     return std::move(error);
+  compiled.usesOpenMP = options.parallel();
+  compiled.cpu = hostCPU();
+  if (selection.kind == CodeSelection::noCode)
+    return compiled;
+  if (selection.kind == CodeSelection::oneTarget) {
+    auto kept = compiled.targets.find(selection.target);
+    if (kept == compiled.targets.end())
+      return llvm::createStringError("the model has no target '%s'", selection.target.c_str());
+    TargetSignature signature = std::move(kept->second);
+    compiled.targets = {{selection.target, std::move(signature)}};
+    for (auto func : llvm::make_early_inc_range(module.getOps<mlir::func::FuncOp>()))
+      if (!func.isDeclaration() && func.getSymName() != selection.target)
+        func.erase();
+  }
 
   mlir::TimingScope lowerTiming = timing.nest("functions to the LLVM dialect");
   if (llvm::Error error = runStages(module, options, Stage::functions, Stage::llvm, lowerTiming))
@@ -237,8 +264,6 @@ llvm::Expected<CompiledModule> xgrad::compileModule(StringRef source,
   for (StringRef message : mlir::xgrad::abi::getMessages(module))
     compiled.checkMessages.push_back(message.str());
 
-  compiled.usesOpenMP = options.parallel();
-  compiled.cpu = hostCPU();
   llvm::Expected<std::string> object = generateObjectCode(module, options, timing);
   if (!object)
     return object.takeError();

@@ -11,6 +11,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <optional>
 
 using namespace xgrad;
 using llvm::StringRef;
@@ -43,14 +45,97 @@ static llvm::Error checkFailure(const int64_t (&status)[mlir::xgrad::abi::kStatu
 //===----------------------------------------------------------------------===//
 
 struct Model::Impl {
-  CompiledModule compiled;
+  /// Every target's signature and the state declarations; with every target's code when the
+  /// model was made from a whole CompiledModule.
+  CompiledModule interface;
   std::unique_ptr<LoadedCode> code;
+  /// The library of interface.objectCode, if it has code.
+  llvm::orc::JITDylib *wholeLibrary = nullptr;
+  /// A lazily compiled model compiles each target from these on its first call.
+  bool lazy = false;
+  std::string source;
+  CompileOptions options;
+  /// The whole module compiled for `compiled()`, when the model is lazy.
+  std::optional<CompiledModule> whole;
+
+  struct LinkedTarget {
+    LoadedCode::PackedFunction function;
+    /// The check messages of the code the function is in.
+    const std::vector<std::string> *messages;
+  };
+  /// Guards what follows, `code` and `whole`: a target's first calls from several threads
+  /// compile and link it once.
+  std::mutex mutex;
+  std::map<std::string, LinkedTarget> linked;
+  std::vector<std::unique_ptr<std::vector<std::string>>> pieceMessages;
+
+  llvm::Expected<LinkedTarget> link(const std::string &symbol, mlir::TimingScope &timing);
 };
+
+llvm::Expected<Model::Impl::LinkedTarget> Model::Impl::link(const std::string &symbol,
+                                                            mlir::TimingScope &timing) {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto found = linked.find(symbol); found != linked.end())
+    return found->second;
+  LinkedTarget target;
+  if (wholeLibrary) {
+    auto function = code->lookupPacked(*wholeLibrary, symbol);
+    if (!function)
+      return function.takeError();
+    target = {*function, &interface.checkMessages};
+  } else if (lazy) {
+    llvm::Expected<CompiledModule> piece =
+        compileModuleCached(source, options, timing, CodeSelection::one(symbol));
+    if (!piece)
+      return piece.takeError();
+    mlir::TimingScope linkTiming = timing.nest("linking");
+    auto library = code->add(piece->objectCode);
+    if (!library)
+      return library.takeError();
+    auto function = code->lookupPacked(**library, symbol);
+    if (!function)
+      return function.takeError();
+    pieceMessages.push_back(
+        std::make_unique<std::vector<std::string>>(std::move(piece->checkMessages)));
+    target = {*function, pieceMessages.back().get()};
+  } else {
+    return llvm::createStringError("the compiled module holds no code for target '%s'",
+                                   symbol.c_str());
+  }
+  linked[symbol] = target;
+  return target;
+}
+
+llvm::Error Model::prepare(StringRef name) {
+  mlir::TimingScope untimed;
+  return prepare(name, untimed);
+}
+
+llvm::Error Model::prepare(StringRef name, mlir::TimingScope &timing) {
+  const TargetSignature *target = findTarget(name);
+  if (!target)
+    return llvm::createStringError("unknown or ambiguous target '%s'", name.str().c_str());
+  llvm::Expected<Impl::LinkedTarget> linked = impl->link(target->symbol, timing);
+  return linked ? llvm::Error::success() : linked.takeError();
+}
 
 Model::Model() : impl(std::make_unique<Impl>()) {}
 Model::~Model() = default;
 
-const CompiledModule &Model::compiled() const { return impl->compiled; }
+llvm::Expected<const CompiledModule &> Model::compiled() {
+  std::lock_guard<std::mutex> lock(impl->mutex);
+  if (!impl->lazy)
+    return impl->interface;
+  if (!impl->whole) {
+    mlir::TimingScope untimed;
+    llvm::Expected<CompiledModule> whole =
+        compileModuleCached(impl->source, impl->options, untimed);
+    if (!whole)
+      return whole.takeError();
+    impl->whole = std::move(*whole);
+  }
+  return *impl->whole;
+}
 
 llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
                                                       const CompileOptions &options) {
@@ -60,11 +145,18 @@ llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
 
 llvm::Expected<std::unique_ptr<Model>>
 Model::compile(StringRef source, const CompileOptions &options, mlir::TimingScope &timing) {
-  llvm::Expected<CompiledModule> compiled = compileModuleCached(source, options, timing);
+  llvm::Expected<CompiledModule> compiled = compileModuleCached(
+      source, options, timing, options.lazy ? CodeSelection::none() : CodeSelection::all());
   if (!compiled)
     return compiled.takeError();
-  mlir::TimingScope linkTiming = timing.nest("linking and initial state");
-  return create(std::move(*compiled));
+  mlir::TimingScope linkTiming = timing.nest("initial state and linking");
+  llvm::Expected<std::unique_ptr<Model>> model = create(std::move(*compiled));
+  if (model && options.lazy) {
+    (*model)->impl->lazy = true;
+    (*model)->impl->source = source.str();
+    (*model)->impl->options = options;
+  }
+  return model;
 }
 
 llvm::Expected<std::unique_ptr<Model>> Model::create(CompiledModule compiled) {
@@ -86,11 +178,17 @@ llvm::Expected<std::unique_ptr<Model>> Model::create(CompiledModule compiled) {
       return std::move(error);
     model->stateTensors[spec.name] = std::move(tensor);
   }
-  auto code = LoadedCode::load(compiled.objectCode, compiled.usesOpenMP);
+  auto code = LoadedCode::create(compiled.usesOpenMP);
   if (!code)
     return code.takeError();
+  if (!compiled.objectCode.empty()) {
+    auto library = (*code)->add(compiled.objectCode);
+    if (!library)
+      return library.takeError();
+    model->impl->wholeLibrary = *library;
+  }
   model->impl->code = std::move(*code);
-  model->impl->compiled = std::move(compiled);
+  model->impl->interface = std::move(compiled);
   return model;
 }
 
@@ -100,13 +198,13 @@ llvm::Expected<std::unique_ptr<Model>> Model::create(CompiledModule compiled) {
 
 std::vector<std::string> Model::targetNames() const {
   std::vector<std::string> names;
-  for (auto &[symbol, signature] : impl->compiled.targets)
+  for (auto &[symbol, signature] : impl->interface.targets)
     names.push_back(symbol);
   return names;
 }
 
 const TargetSignature *Model::findTarget(StringRef name) const {
-  const std::map<std::string, TargetSignature> &targets = impl->compiled.targets;
+  const std::map<std::string, TargetSignature> &targets = impl->interface.targets;
   auto exact = targets.find(name.str());
   if (exact != targets.end())
     return &exact->second;
@@ -194,16 +292,17 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
   for (const ValueSpec &spec : target->stateOut)
     packed.addResult(spec.shape.size());
 
-  auto function = impl->code->lookupPacked(target->symbol);
-  if (!function)
-    return function.takeError();
-  packed.run(*function);
+  mlir::TimingScope untimed;
+  llvm::Expected<Impl::LinkedTarget> linked = impl->link(target->symbol, untimed);
+  if (!linked)
+    return linked.takeError();
+  packed.run(linked->function);
 
   // After a failed check the results are placeholders: freed, never read. All or nothing: a
   // failed run leaves the state and the step count as they were.
   if (status[mlir::xgrad::abi::kFailed] != 0) {
     packed.freeResults();
-    return checkFailure(status, impl->compiled.checkMessages);
+    return checkFailure(status, *linked->messages);
   }
   auto takeResult = [&](size_t index, const ValueSpec &spec) {
     PackedCall::Result result = packed.result(index, elementSize(spec.elementType));

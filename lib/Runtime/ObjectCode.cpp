@@ -150,8 +150,7 @@ PerfMapWriter &perfMapWriter() {
 }
 } // namespace
 
-llvm::Expected<std::unique_ptr<LoadedCode>>
-LoadedCode::load(StringRef objectCode, bool usesOpenMP) {
+llvm::Expected<std::unique_ptr<LoadedCode>> LoadedCode::create(bool usesOpenMP) {
   initializeNativeTarget();
   auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!machineBuilder)
@@ -191,16 +190,27 @@ LoadedCode::load(StringRef objectCode, bool usesOpenMP) {
       return generator.takeError();
     main.addGenerator(std::move(*generator));
   }
-  if (llvm::Error error = (*jit)->addObjectFile(
-          llvm::MemoryBuffer::getMemBufferCopy(objectCode, "xgrad-model.o")))
-    return std::move(error);
   std::unique_ptr<LoadedCode> code(new LoadedCode());
   code->jit = std::move(*jit);
   return code;
 }
 
-llvm::Expected<LoadedCode::PackedFunction> LoadedCode::lookupPacked(StringRef symbol) {
-  auto address = jit->lookup(("_mlir_" + symbol).str());
+llvm::Expected<llvm::orc::JITDylib *> LoadedCode::add(StringRef objectCode) {
+  // The main library holds no code: it resolves the process's and the runtime libraries'
+  // symbols for every library linked after it.
+  auto library = jit->createJITDylib("xgrad-object-" + std::to_string(libraries++));
+  if (!library)
+    return library.takeError();
+  library->addToLinkOrder(jit->getMainJITDylib());
+  if (llvm::Error error = jit->addObjectFile(
+          *library, llvm::MemoryBuffer::getMemBufferCopy(objectCode, "xgrad-model.o")))
+    return std::move(error);
+  return &*library;
+}
+
+llvm::Expected<LoadedCode::PackedFunction>
+LoadedCode::lookupPacked(llvm::orc::JITDylib &library, StringRef symbol) {
+  auto address = jit->lookup(library, ("_mlir_" + symbol).str());
   if (!address)
     return address.takeError();
   return address->toPtr<PackedFunction>();

@@ -14,6 +14,7 @@ class TimingScope;
 } // namespace mlir
 
 namespace llvm::orc {
+class JITDylib;
 class LLJIT;
 } // namespace llvm::orc
 
@@ -26,18 +27,25 @@ llvm::Expected<std::string> generateObjectCode(mlir::ModuleOp module,
                                                const CompileOptions &options,
                                                mlir::TimingScope &timing);
 
-/// Object code linked into this process, with the runtime libraries it calls.
+/// Object code linked into this process, with the runtime libraries it calls. Each object
+/// is linked into a library of its own: the objects of one model's targets, compiled apart,
+/// define the same helpers (`dealloc_helper`).
 class LoadedCode {
 public:
   ~LoadedCode();
-  static llvm::Expected<std::unique_ptr<LoadedCode>>
-  load(llvm::StringRef objectCode, bool usesOpenMP);
+  /// A JIT that resolves the process's and the runtime libraries' symbols, with no code yet.
+  static llvm::Expected<std::unique_ptr<LoadedCode>> create(bool usesOpenMP);
+  /// Links an object; returns the library it is in.
+  llvm::Expected<llvm::orc::JITDylib *> add(llvm::StringRef objectCode);
   using PackedFunction = void (*)(void **);
-  llvm::Expected<PackedFunction> lookupPacked(llvm::StringRef symbol);
+  /// The packed entry point of `symbol`, defined in `library`.
+  llvm::Expected<PackedFunction> lookupPacked(llvm::orc::JITDylib &library,
+                                              llvm::StringRef symbol);
 
 private:
   LoadedCode();
   std::unique_ptr<llvm::orc::LLJIT> jit;
+  unsigned libraries = 0;
 };
 
 } // namespace xgrad

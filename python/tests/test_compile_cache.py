@@ -1,6 +1,7 @@
 """The on-disk compile cache from Python: a second process reads what the first stored and
 computes bit-identical values, processes racing on one entry all succeed, ``cache=False``
-leaves no trace, and a changed option misses."""
+leaves no trace, and a changed option misses. A model is cached as its interface plus one
+entry per target that was called (targets compile lazily, apart)."""
 import os
 import subprocess
 import sys
@@ -54,10 +55,11 @@ def finish(process, tmp_path, name):
 
 def test_second_process_hits_and_computes_the_same_bits(tmp_path):
     cold, first = run_training(tmp_path, "first")
-    assert (first["hits"], first["misses"], first["entries"]) == (0, 1, 1)
+    # The interface, the training step and the prediction.
+    assert (first["hits"], first["misses"], first["entries"]) == (0, 3, 3)
     warm, second = run_training(tmp_path, "second")
-    assert (second["hits"], second["misses"], second["rejected"]) == (1, 0, 0)
-    assert second["entries"] == 1
+    assert (second["hits"], second["misses"], second["rejected"]) == (3, 0, 0)
+    assert second["entries"] == 3
     uncached, _ = run_training(tmp_path, "uncached", cache=False)
     assert cold.tobytes() == warm.tobytes() == uncached.tobytes()
 
@@ -69,9 +71,9 @@ def test_processes_racing_on_one_entry_all_succeed(tmp_path):
         assert values.tobytes() == results[0][0].tobytes()
         assert stats["rejected"] == 0 and stats["write_errors"] == 0
     names = os.listdir(tmp_path / "cache")
-    assert len(names) == 1 and names[0].endswith(".xgradmod"), names
+    assert len(names) == 3 and all(n.endswith(".xgradmod") for n in names), names
     _, after = run_training(tmp_path, "after")
-    assert (after["hits"], after["rejected"]) == (1, 0)
+    assert (after["hits"], after["misses"], after["rejected"]) == (3, 0, 0)
 
 
 def test_no_cache_neither_reads_nor_writes(tmp_path):
@@ -98,9 +100,47 @@ def test_a_changed_option_misses(tmp_path):
     xgrad.Model(source, cache_dir=cache_dir, opt_level=2)
     xgrad.Model(source, cache_dir=cache_dir, source_name="other.mlir")
     model = xgrad.Model(source, cache_dir=cache_dir, threads=2)
-    after = xgrad.compile_cache_stats(cache_dir)
-    assert after["hits"] - before["hits"] == 1
-    assert after["misses"] - before["misses"] == 4
-    assert after["entries"] == 4
     np.testing.assert_array_equal(model.call("double", {"x": np.arange(3, dtype=np.float32)}),
                                   [0, 2, 4])
+    after = xgrad.compile_cache_stats(cache_dir)
+    assert after["hits"] - before["hits"] == 1
+    assert after["misses"] - before["misses"] == 5  # 4 interfaces, 1 target's code
+    assert after["entries"] == 5
+
+
+def double_and_square():
+    x = xgrad.input("x", [None])
+    i = xgrad.Iter()
+    double, square = xgrad.Fun(), xgrad.Fun()
+    double[i] += x[i] * 2.0
+    square[i] += x[i] * x[i]
+    return double.target("double"), square.target("square")
+
+
+def test_targets_compile_on_their_first_call(tmp_path):
+    cache_dir = tmp_path / "cache"
+    model = xgrad.compile(*double_and_square(), cache_dir=cache_dir)
+    assert xgrad.compile_cache_stats(cache_dir)["entries"] == 1  # the interface only
+    x = np.arange(4, dtype=np.float32)
+    np.testing.assert_array_equal(model.call("square", {"x": x}), x * x)
+    assert xgrad.compile_cache_stats(cache_dir)["entries"] == 2
+    np.testing.assert_array_equal(model.call("square", {"x": x}), x * x)
+    assert xgrad.compile_cache_stats(cache_dir)["entries"] == 2  # linked once
+    np.testing.assert_array_equal(model.call("double", {"x": x}), 2 * x)
+    assert xgrad.compile_cache_stats(cache_dir)["entries"] == 3
+    # The bytes of a lazy model hold every target, compiled as one module.
+    again = xgrad.Model.from_compiled(model.compiled())
+    np.testing.assert_array_equal(again.call("double", {"x": x}), 2 * x)
+    np.testing.assert_array_equal(again.call("square", {"x": x}), x * x)
+
+
+def test_lazy_false_compiles_every_target_up_front(tmp_path):
+    cache_dir = tmp_path / "cache"
+    model = xgrad.compile(*double_and_square(), cache_dir=cache_dir, lazy=False)
+    before = xgrad.compile_cache_stats(cache_dir)
+    assert before["entries"] == 1
+    x = np.arange(4, dtype=np.float32)
+    np.testing.assert_array_equal(model.call("square", {"x": x}), x * x)
+    np.testing.assert_array_equal(model.call("double", {"x": x}), 2 * x)
+    after = xgrad.compile_cache_stats(cache_dir)
+    assert after["entries"] == 1 and after["misses"] == before["misses"]

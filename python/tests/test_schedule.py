@@ -94,8 +94,15 @@ def test_a_schedule_that_fails_is_an_error_naming_the_kernel(tmp_path):
     transform.yield
   }
 }""")
-    with pytest.raises(RuntimeError, match=r"(?s)too many tiles.*kernel 'matmul'.*@matmul failed"):
-        xgrad.Model(product(64, 128, 32), schedule=schedule)
+    expected = r"(?s)too many tiles.*kernel 'matmul'.*@matmul failed"
+    with pytest.raises(RuntimeError, match=expected):
+        xgrad.Model(product(64, 128, 32), schedule=schedule, lazy=False)
+    # Compiled lazily, the target's code (and so its schedule) is made on its first call.
+    model = xgrad.Model(product(64, 128, 32), schedule=schedule)
+    a = np.ones((64, 128), np.float32)
+    b = np.ones((128, 32), np.float32)
+    with pytest.raises(RuntimeError, match=expected):
+        model.call("matmul", {"a": a, "b": b})
 
 
 def test_convolutions_as_products_match_torch_and_threads():

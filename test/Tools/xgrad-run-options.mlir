@@ -22,15 +22,19 @@ xgrad.graph @g {
 // OPT: xgrad-run: error: the optimisation level must be 0 to 3, got 4
 
 // --time-stages reports the stages of the compile on standard error, as MLIR's timing does:
+// the graph's, then the code of the target run (each target is compiled apart).
 // RUN: xgrad-run %s --target double --input x=2x3:1,2,3,4,5,6 --no-cache --time-stages 2>&1 >/dev/null | FileCheck %s --check-prefix=TIME
 // TIME: Execution time report
 // TIME: parse
 // TIME: graph to functions
 // TIME: XGradMaterializeTargets
+// TIME: initial state and linking
+// TIME: target double
+// TIME: parse
 // TIME: functions to the LLVM dialect
 // TIME: XGradSchedule
 // TIME: translation to LLVM IR
 // TIME: LLVM optimiser
 // TIME: LLVM code generation
-// TIME: linking and initial state
+// TIME: linking
 // TIME: Total

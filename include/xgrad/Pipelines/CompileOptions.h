@@ -33,6 +33,9 @@ struct CompileOptions {
   // Every option above decides the code: compileCacheKey (CompileCache.cpp) hashes each one,
   // and a new one must be added there. The options below only say where code comes from.
 
+  /// Compile each target's code when it is first called (a model's targets are then
+  /// compiled apart); false compiles every target up front, as one module.
+  bool lazy = true;
   /// Reuse the code an earlier compile of the same source and options stored on disk, and
   /// store what is compiled (xgrad/Runtime/CompileCache.h).
   bool cache = true;

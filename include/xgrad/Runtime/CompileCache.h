@@ -13,6 +13,7 @@
 
 #include "xgrad/Pipelines/CompileOptions.h"
 #include "xgrad/Runtime/CompiledModule.h"
+#include "xgrad/Runtime/Compiler.h"
 #include "llvm/Support/Error.h"
 #include <cstdint>
 #include <string>
@@ -27,17 +28,19 @@ namespace xgrad {
 /// $XGRAD_CACHE_DIR, else $XDG_CACHE_HOME/xgrad, else ~/.cache/xgrad.
 std::string compileCacheDirectory(const CompileOptions &options);
 
-/// The key (64 hex digits) of the code compiled from `source` with `options`; an error if
-/// the schedule file cannot be read.
+/// The key (64 hex digits) of the code `selection` compiles from `source` with `options`;
+/// an error if the schedule file cannot be read.
 llvm::Expected<std::string> compileCacheKey(llvm::StringRef source,
-                                            const CompileOptions &options);
+                                            const CompileOptions &options,
+                                            const CodeSelection &selection = {});
 
 /// compileModule through the cache when options.cache is set: a valid entry is read back; a
 /// missing, corrupt, truncated or foreign one is compiled and (re)stored. The cache never
 /// fails a compile: an unwritable directory or a full disk only costs the entry.
 llvm::Expected<CompiledModule> compileModuleCached(llvm::StringRef source,
                                                    const CompileOptions &options,
-                                                   mlir::TimingScope &timing);
+                                                   mlir::TimingScope &timing,
+                                                   const CodeSelection &selection = {});
 
 struct CompileCacheStats {
   std::string directory;

@@ -16,11 +16,26 @@ namespace xgrad {
 /// it through the whole pipeline to object code. Diagnostics become the error's message.
 llvm::Expected<CompiledModule> compileModule(llvm::StringRef source,
                                              const CompileOptions &options = {});
+/// The code a compile generates: every target's, one target's (then `targets` holds that
+/// target's signature only, and the object its function), or none (the signatures and state
+/// declarations a lazily compiled Model starts from; the graph is still checked in full).
+struct CodeSelection {
+  enum Kind { allTargets, oneTarget, noCode } kind = allTargets;
+  /// The target's symbol, for oneTarget.
+  std::string target;
+  static CodeSelection all() { return {}; }
+  static CodeSelection one(llvm::StringRef symbol) { return {oneTarget, symbol.str()}; }
+  static CodeSelection none() { return {noCode, ""}; }
+  /// Names the selection in a cache key.
+  std::string describe() const;
+};
+
 /// The same, timing each stage (parsing, every pass, LLVM's optimiser and code generator)
 /// in timers nested under `timing` (`xgrad-run --time-stages` prints them).
 llvm::Expected<CompiledModule> compileModule(llvm::StringRef source,
                                              const CompileOptions &options,
-                                             mlir::TimingScope &timing);
+                                             mlir::TimingScope &timing,
+                                             const CodeSelection &selection = {});
 
 /// The model's IR after a stage of the pipeline (see mlir::xgrad::Stage: "xgrad" as parsed,
 /// "inferred", "functions", "linalg", "scheduled" or "llvm"), exactly as

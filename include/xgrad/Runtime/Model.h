@@ -42,12 +42,18 @@ public:
   /// Parses `source` (xgrad graphs, or functions already materialized from them) and
   /// compiles it. Diagnostics become the error's message.
   /// Code compiled before for the same source and options comes from the compile cache
-  /// (options.cache, xgrad/Runtime/CompileCache.h).
+  /// (options.cache, xgrad/Runtime/CompileCache.h). With options.lazy (the default) this
+  /// checks the whole graph and compiles each target's code on the target's first call.
   static llvm::Expected<std::unique_ptr<Model>> compile(llvm::StringRef source,
                                                         const CompileOptions &options = {});
   /// The same, timing each stage under `timing` (see compileModule).
   static llvm::Expected<std::unique_ptr<Model>>
   compile(llvm::StringRef source, const CompileOptions &options, mlir::TimingScope &timing);
+  /// Compiles and links a target's code now rather than on its first call (with timers
+  /// under `timing`); a no-op when it is already linked.
+  llvm::Error prepare(llvm::StringRef target);
+  llvm::Error prepare(llvm::StringRef target, mlir::TimingScope &timing);
+
   /// Links compiled code (from compileModule, or read back from bytes) and creates the state
   /// its declarations describe.
   static llvm::Expected<std::unique_ptr<Model>> create(CompiledModule compiled);
@@ -83,7 +89,9 @@ public:
   std::vector<std::string> targetNames() const;
   const TargetSignature *findTarget(llvm::StringRef name) const;
   std::map<std::string, Tensor> &state() { return stateTensors; }
-  const CompiledModule &compiled() const;
+  /// The compiled module with every target's code (a lazily compiled model compiles the
+  /// targets it has not yet, as one module, the first time this is asked).
+  llvm::Expected<const CompiledModule &> compiled();
   /// What `epoch()` returns in kernels.
   int64_t epoch = 0;
   /// What `xgrad.step` returns: the training steps (calls of targets that update state)
