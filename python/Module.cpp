@@ -292,7 +292,7 @@ PYBIND11_MODULE(_xgrad, m) {
              return options;
            }),
            py::kw_only(), py::arg("threads") = 1, py::arg("use_linalg") = true,
-           py::arg("opt_level") = 3, py::arg("source_name") = "model",
+           py::arg("opt_level") = 2, py::arg("source_name") = "model",
            py::arg("schedule") = "", py::arg("cache") = true, py::arg("cache_dir") = "",
            py::arg("lazy") = true)
       .def_readonly("threads", &CompileOptions::threads)

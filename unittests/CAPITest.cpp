@@ -88,7 +88,7 @@ TEST(CAPI, CompileOptionsAreCheckedAndVersioned) {
   EXPECT_EQ(options.size, sizeof(XGradCompileOptions));
   EXPECT_EQ(options.threads, 1);
   EXPECT_EQ(options.useLinalg, 1);
-  EXPECT_EQ(options.optLevel, 3);
+  EXPECT_EQ(options.optLevel, 2);
 
   options.threads = 0;
   EXPECT_EQ(xgradCompile(kGraph, std::strlen(kGraph), &options, &error), nullptr);

@@ -39,7 +39,7 @@ typedef struct {
   int32_t threads;
   /* Lower projection kernels through linalg.generic (1, the default) or plain loops (0). */
   int32_t useLinalg;
-  /* LLVM's optimisation level, 0 to 3 (default 3). */
+  /* LLVM's optimisation level, 0 to 3 (default 2). */
   int32_t optLevel;
   /* The name diagnostics give the source (default "model"); may be NULL. */
   const char *sourceName;

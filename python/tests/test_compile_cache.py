@@ -97,7 +97,7 @@ def test_a_changed_option_misses(tmp_path):
     before = xgrad.compile_cache_stats(cache_dir)
     xgrad.Model(source, cache_dir=cache_dir)
     xgrad.Model(source, cache_dir=cache_dir)
-    xgrad.Model(source, cache_dir=cache_dir, opt_level=2)
+    xgrad.Model(source, cache_dir=cache_dir, opt_level=3)
     xgrad.Model(source, cache_dir=cache_dir, source_name="other.mlir")
     model = xgrad.Model(source, cache_dir=cache_dir, threads=2)
     np.testing.assert_array_equal(model.call("double", {"x": np.arange(3, dtype=np.float32)}),

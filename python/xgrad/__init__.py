@@ -275,7 +275,7 @@ def to_mlir(*targets, dtype="f32"):
     return _xgrad.to_mlir([t._fun for t in targets], _dtype_name(dtype))
 
 
-def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=3,
+def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
                      source_name="model", schedule=None, cache=True, cache_dir=None,
                      lazy=True):
     """The compiler's options (xgrad::CompileOptions): ``threads`` of the parallel loops (1:
@@ -384,7 +384,7 @@ class Model:
 def compile(*targets, dtype="f32", **options):
     """Exprgrad's ``compile[float32](net)``. ``dtype``: "f32"/"float32"/numpy.float32 or
     "f64"/"float64"/numpy.float64. Options: ``threads=1`` (OpenMP threads of parallel loops),
-    ``parallel=False`` (every core), ``use_linalg=True``, ``opt_level=3``, ``schedule=None``
+    ``parallel=False`` (every core), ``use_linalg=True``, ``opt_level=2``, ``schedule=None``
     (a transform-dialect file, docs/Scheduling.md), ``cache=True`` (the on-disk compile
     cache), ``cache_dir=None``, ``lazy=True`` (each target compiled on its first call)."""
     return Model(to_mlir(*targets, dtype=dtype), **options)

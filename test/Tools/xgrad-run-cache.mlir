@@ -14,7 +14,7 @@
 // NONE: 0 hits, 0 misses, 0 rejected entries, 0 write errors; 0 entries, 0 bytes
 
 // Every option that decides the code is in the key, and a schedule by its contents.
-// RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --target double --input x=2x3:1,2,3,4,5,6 --opt-level 2 --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,SECOND
+// RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --target double --input x=2x3:1,2,3,4,5,6 --opt-level 3 --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,SECOND
 // RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --target double --input x=2x3:1,2,3,4,5,6 --num-threads 2 --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,THIRD
 // SECOND: 0 hits, 2 misses, 0 rejected entries, 0 write errors; 4 entries
 // THIRD: 0 hits, 2 misses, 0 rejected entries, 0 write errors; 6 entries
@@ -34,7 +34,7 @@
 // RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --compile-all --target double --input x=2x3:1,2,3,4,5,6 --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,REJECTED,TRUNCATE
 // RUN: %python %S/Inputs/spoil_cache_entry.py %t/c version
 // RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --compile-all --target double --input x=2x3:1,2,3,4,5,6 --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,REJECTED,VERSION
-// RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --compile-all --target double --input x=2x3:1,2,3,4,5,6 --opt-level 2 > /dev/null
+// RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --compile-all --target double --input x=2x3:1,2,3,4,5,6 --opt-level 3 > /dev/null
 // RUN: %python %S/Inputs/spoil_cache_entry.py %t/c swap
 // RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --compile-all --target double --input x=2x3:1,2,3,4,5,6 --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,SWAP
 // HITALL: 1 hits, 0 misses, 0 rejected entries, 0 write errors; 1 entries

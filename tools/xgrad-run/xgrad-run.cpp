@@ -73,7 +73,7 @@ static cl::opt<bool> timeStages("time-stages",
                                          "(to standard error)"),
                                 cl::cat(category));
 static cl::opt<unsigned> optLevel("opt-level", cl::desc("LLVM's optimisation level, 0 to 3"),
-                                  cl::init(3), cl::cat(category));
+                                  cl::init(2), cl::cat(category));
 static cl::opt<bool> noLinalg("no-linalg",
                               cl::desc("Lower every kernel to loop nests instead of linalg"),
                               cl::cat(category));

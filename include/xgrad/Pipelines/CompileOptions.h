@@ -23,8 +23,10 @@ struct CompileOptions {
   unsigned threads = 1;
   /// Lower projection kernels through linalg.generic (otherwise plain loop nests).
   bool useLinalg = true;
-  /// LLVM's optimisation level for the generated code, 0 to 3.
-  unsigned optLevel = 3;
+  /// LLVM's optimisation level for the generated code, 0 to 3. 2, not 3: the kernels that
+  /// matter are tiled and vectorized before LLVM, and O3 costs 15% more compile time for
+  /// no measured speed (docs/Rationale.md, "LLVM at O2").
+  unsigned optLevel = 2;
   /// A file of transform IR whose named sequences replace the default schedule of the
   /// kernels they name (docs/Scheduling.md); empty: the default schedule only.
   std::string schedule;
