@@ -330,6 +330,10 @@ PYBIND11_MODULE(_xgrad, m) {
         return orRaise(Model::create(orRaise(CompiledModule::deserialize(std::string(bytes)))));
       })
       .def("compiled", [](Model &model) { return py::bytes(orRaise(model.compiled()).serialize()); })
+      .def("prepare", [](Model &model, const std::string &target) {
+        if (llvm::Error error = model.prepare(target))
+          raise(std::move(error));
+      }, py::arg("target"))
       .def("call", [](Model &model, const std::string &target, py::dict inputs) {
         Inputs views = viewsOf(inputs);
         return toNumpy(orRaise(model.callOnViews(target, views.views)));

@@ -9,6 +9,7 @@
 
 #include "mlir/Support/Timing.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -155,6 +156,10 @@ Model::compile(StringRef source, const CompileOptions &options, mlir::TimingScop
     (*model)->impl->lazy = true;
     (*model)->impl->source = source.str();
     (*model)->impl->options = options;
+    // Targets compile later, perhaps after the process changed its directory.
+    llvm::SmallString<256> schedule(options.schedule);
+    if (!schedule.empty() && !llvm::sys::fs::make_absolute(schedule))
+      (*model)->impl->options.schedule = schedule.str().str();
   }
   return model;
 }

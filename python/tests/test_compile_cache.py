@@ -144,3 +144,16 @@ def test_lazy_false_compiles_every_target_up_front(tmp_path):
     np.testing.assert_array_equal(model.call("double", {"x": x}), 2 * x)
     after = xgrad.compile_cache_stats(cache_dir)
     assert after["entries"] == 1 and after["misses"] == before["misses"]
+
+
+def test_a_relative_schedule_is_found_when_a_lazy_target_compiles(tmp_path, monkeypatch):
+    # The schedule names no kernel of the model: it must be read, and changes nothing.
+    (tmp_path / "schedule.mlir").write_text(
+        "module attributes {transform.with_named_sequence} {\n"
+        "  transform.named_sequence @other(%k: !transform.any_op {transform.readonly}) {\n"
+        "    transform.yield\n  }\n}\n")
+    monkeypatch.chdir(tmp_path)
+    model = xgrad.compile(*double_and_square(), schedule="schedule.mlir", cache=False)
+    monkeypatch.chdir("/")
+    x = np.arange(4, dtype=np.float32)
+    np.testing.assert_array_equal(model.call("double", {"x": x}), 2 * x)

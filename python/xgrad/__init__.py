@@ -324,6 +324,12 @@ class Model:
         """The compiled module (object code, signatures, state declarations) as bytes."""
         return self._model.compiled()
 
+    def prepare(self, *targets):
+        """Compiles the targets' code now instead of on their first calls (a no-op for code
+        already compiled); no targets: every target."""
+        for target in targets or self.targets:
+            self._model.prepare(target)
+
     def call(self, target, inputs=None):
         return self._model.call(target, dict(inputs or {}))
 
