@@ -48,6 +48,14 @@ struct Inputs {
   std::vector<std::vector<int64_t>> shapes;
 };
 
+/// Runs a target with the GIL released, so other Python threads run meanwhile (the arrays
+/// `inputs` reads stay alive: it holds references to them).
+static llvm::Expected<Tensor> callWithoutGIL(Model &model, const std::string &target,
+                                             const Inputs &inputs) {
+  py::gil_scoped_release release;
+  return model.callOnViews(target, inputs.views);
+}
+
 Inputs viewsOf(const py::dict &dict) {
   Inputs inputs;
   inputs.keepAlive.reserve(dict.size());
@@ -324,23 +332,31 @@ PYBIND11_MODULE(_xgrad, m) {
 
   py::class_<Model>(m, "Model")
       .def_static("compile", [](const std::string &source, const CompileOptions &options) {
-        return orRaise(Model::compile(source, options));
+        llvm::Expected<std::unique_ptr<Model>> model = [&] {
+          py::gil_scoped_release release;
+          return Model::compile(source, options);
+        }();
+        return orRaise(std::move(model));
       }, py::arg("source"), py::arg("options") = CompileOptions())
       .def_static("from_compiled", [](const py::bytes &bytes) {
         return orRaise(Model::create(orRaise(CompiledModule::deserialize(std::string(bytes)))));
       })
       .def("compiled", [](Model &model) { return py::bytes(orRaise(model.compiled()).serialize()); })
       .def("prepare", [](Model &model, const std::string &target) {
-        if (llvm::Error error = model.prepare(target))
+        llvm::Error error = [&] {
+          py::gil_scoped_release release;
+          return model.prepare(target);
+        }();
+        if (error)
           raise(std::move(error));
       }, py::arg("target"))
       .def("call", [](Model &model, const std::string &target, py::dict inputs) {
         Inputs views = viewsOf(inputs);
-        return toNumpy(orRaise(model.callOnViews(target, views.views)));
+        return toNumpy(orRaise(callWithoutGIL(model, target, views)));
       }, py::arg("target"), py::arg("inputs") = py::dict())
       .def("apply", [](Model &model, const std::string &target, py::dict inputs) {
         Inputs views = viewsOf(inputs);
-        orRaise(model.callOnViews(target, views.views));
+        orRaise(callWithoutGIL(model, target, views));
       }, py::arg("target"), py::arg("inputs") = py::dict())
       .def("fit", [](Model &model, const std::string &target, py::dict inputs, int64_t batchSize,
                      int64_t epochs, bool shuffle, uint64_t seed,
@@ -354,15 +370,29 @@ PYBIND11_MODULE(_xgrad, m) {
           options.progress = [&](const FitProgress &p) {
             progress(p.epoch, p.batch, p.batches, p.meanLoss);
           };
-        return orRaise(model.fit(target, fromDict(inputs), options));
+        std::map<std::string, Tensor> data = fromDict(inputs);
+        // The progress callback takes the GIL back for itself (pybind11's function wrapper).
+        llvm::Expected<std::vector<double>> losses = [&] {
+          py::gil_scoped_release release;
+          return model.fit(target, data, options);
+        }();
+        return orRaise(std::move(losses));
       }, py::arg("target"), py::arg("inputs"), py::arg("batch_size") = 32, py::arg("epochs") = 1,
          py::arg("shuffle") = false, py::arg("seed") = 0, py::arg("progress") = nullptr)
       .def("save", [](Model &model, const std::string &path) {
-        if (llvm::Error error = model.save(path))
+        llvm::Error error = [&] {
+          py::gil_scoped_release release;
+          return model.save(path);
+        }();
+        if (error)
           raise(std::move(error));
       })
       .def("load", [](Model &model, const std::string &path) {
-        if (llvm::Error error = model.load(path))
+        llvm::Error error = [&] {
+          py::gil_scoped_release release;
+          return model.load(path);
+        }();
+        if (error)
           raise(std::move(error));
       })
       .def_property_readonly("targets", &Model::targetNames)
@@ -379,7 +409,7 @@ PYBIND11_MODULE(_xgrad, m) {
                     [](Model &m, int64_t e) { m.epoch = e; })
       .def("state", [](Model &model) {
         py::dict state;
-        for (auto &[name, tensor] : model.state())
+        for (auto &[name, tensor] : model.copyState())
           state[py::str(name)] = toNumpy(tensor);
         return state;
       });

@@ -268,6 +268,13 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
     if (!inputs.count(spec.name))
       return llvm::createStringError("target '%s' needs input '%s' (%s)", name.str().c_str(),
                                      spec.name.c_str(), shapeString(spec).c_str());
+  // A target that stores state runs alone; the others may run together (they only read it).
+  std::shared_lock<std::shared_mutex> reading(stateMutex, std::defer_lock);
+  std::unique_lock<std::shared_mutex> writing(stateMutex, std::defer_lock);
+  if (target->stateOut.empty())
+    reading.lock();
+  else
+    writing.lock();
   // The arguments in the order --xgrad-materialize-targets gives them: inputs and state,
   // epoch, step, status; then the target's value and the new state.
   PackedCall packed;

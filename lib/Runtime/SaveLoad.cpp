@@ -12,6 +12,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <cstring>
+#include <mutex>
 #include <zlib.h>
 
 using namespace xgrad;
@@ -52,6 +53,7 @@ public:
 } // namespace
 
 llvm::Error Model::save(StringRef path) const {
+  std::shared_lock<std::shared_mutex> reading(stateMutex);
   Writer out;
   out.put(kMagic);
   out.put(kVersion);
@@ -73,6 +75,7 @@ llvm::Error Model::save(StringRef path) const {
 }
 
 llvm::Error Model::load(StringRef path) {
+  std::unique_lock<std::shared_mutex> writing(stateMutex);
   auto buffer = readFile(path);
   if (!buffer)
     return llvm::createStringError("cannot load: %s",

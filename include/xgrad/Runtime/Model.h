@@ -5,6 +5,12 @@
 // plus the model's state; each owns its code, so one graph can be compiled twice and several
 // models live in one process.
 //
+// Threads: `call`, `apply`, `fit`, `save` and `load` may be called on one model from several
+// threads. Targets that only read the state (inference) run concurrently; a target that
+// stores state (a training step), and `load`, run alone, so every call sees the state of a
+// sequence of whole calls. `state()` hands out the map itself: while other threads call, use
+// `copyState()`.
+//
 //===----------------------------------------------------------------------===//
 #ifndef XGRAD_RUNTIME_MODEL_H
 #define XGRAD_RUNTIME_MODEL_H
@@ -17,6 +23,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <shared_mutex>
 
 namespace xgrad {
 
@@ -89,6 +96,11 @@ public:
   std::vector<std::string> targetNames() const;
   const TargetSignature *findTarget(llvm::StringRef name) const;
   std::map<std::string, Tensor> &state() { return stateTensors; }
+  /// A copy of the state, taken between whole calls (safe while other threads call).
+  std::map<std::string, Tensor> copyState() const {
+    std::shared_lock<std::shared_mutex> reading(stateMutex);
+    return stateTensors;
+  }
   /// The compiled module with every target's code (a lazily compiled model compiles the
   /// targets it has not yet, as one module, the first time this is asked).
   llvm::Expected<const CompiledModule &> compiled();
@@ -103,6 +115,8 @@ private:
   struct Impl;
   std::unique_ptr<Impl> impl;
   std::map<std::string, Tensor> stateTensors;
+  /// Held shared by calls that read the state, exclusively by those that store it.
+  mutable std::shared_mutex stateMutex;
 };
 
 } // namespace xgrad
