@@ -110,11 +110,11 @@ static void addLLVMPasses(OpPassManager &pm, const ::xgrad::CompileOptions &opti
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
-  // Identity layouts where bufferization cannot infer one (the results of the scf.if that
-  // guards a target's kernels): a fully dynamic layout made every state tensor the train step
-  // returns go through memrefCopy, element by element.
+  // Identity layouts where bufferization cannot infer one: a fully dynamic layout made every
+  // state tensor the train step returns go through memrefCopy, element by element.
   bufferize.unknownTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addNestedPass<func::FuncOp>(mlir::xgrad::createXGradExpandGuards());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addNestedPass<func::FuncOp>(mlir::xgrad::createXGradLowerVectors());

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <mutex>
 #include <optional>
+#include <unistd.h>
 
 using namespace xgrad;
 using llvm::StringRef;
@@ -39,6 +40,16 @@ static llvm::Error checkFailure(const int64_t (&status)[mlir::xgrad::abi::kStatu
   for (at = message.find("{rhs}"); at != std::string::npos; at = message.find("{rhs}"))
     message.replace(at, 5, rhs);
   return llvm::createStringError("run-time check failed: %s", message.c_str());
+}
+
+/// The most bytes one buffer of compiled code may take: this machine's physical memory. A
+/// larger allocation would fail (or, overcommitted, be killed on first touch) anyway.
+static int64_t bufferLimit() {
+  static const int64_t limit = [] {
+    long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
+    return pages > 0 && pageSize > 0 ? int64_t(pages) * pageSize : int64_t(1) << 40;
+  }();
+  return limit;
 }
 
 //===----------------------------------------------------------------------===//
@@ -299,6 +310,7 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
   packed.addScalar(step);
   // Zero while every check holds.
   int64_t status[mlir::xgrad::abi::kStatusSize] = {};
+  status[mlir::xgrad::abi::kAllocationLimit] = bufferLimit();
   packed.addBuffer(status, mlir::xgrad::abi::kStatusSize);
   packed.addResult(target->output.shape.size());
   for (const ValueSpec &spec : target->stateOut)

@@ -327,3 +327,25 @@ def test_compiler_errors_name_the_users_file_line_and_iterator():
     assert f"test_xgrad.py:{declared}:" in message and "iterator `y` is declared here" in message
     assert "`with_shape` in Python" in message, message
     assert "see current operation" not in message and "model:" not in message, message
+
+
+def test_a_temporary_larger_than_memory_is_an_error_and_keeps_the_state():
+    from xgrad import Fun, Iter
+    xgrad.randomize(5)
+    hidden = layers.dense(input("x", [None, 1]), 1, 100000)
+    it = Iter()
+    total = Fun()
+    total[0] += hidden.flat[it]
+    model = xgrad.compile(total.target("loss").backprop(
+        optimizers.gradient_descent(0.1)).target("train"))
+    before = {name: value.copy() for name, value in model.state.items()}
+    # A batch of a million: the dense layer's 10^6 x 10^5 result would be 400 GB.
+    with pytest.raises(RuntimeError, match=r"kernel '[^']*': its result \(tensor<\?x100000xf32>\) "
+                                           r"needs 400000000000 bytes, more than the \d+ bytes"):
+        model.apply("train", {"x": np.ones((10**6, 1), np.float32)})
+    after = model.state
+    assert before.keys() == after.keys()
+    for name in before:
+        assert before[name].tobytes() == after[name].tobytes(), name
+    model.apply("train", {"x": np.ones((2, 1), np.float32)})
+    assert any(before[n].tobytes() != v.tobytes() for n, v in model.state.items())

@@ -6,34 +6,42 @@
 // CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[B:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
 // CHECK-DAG: #[[C:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
-// CHECK: module attributes {xgrad.messages = ["kernel 'matmul': iterator #2 has one extent", "the read of input 'table' at dimension 0 is out of bounds: index {lhs}, extent {rhs}", "the write of kernel 'histogram' at dimension 0 is out of bounds: index {lhs}, extent {rhs}"]
+// CHECK: module attributes {xgrad.messages = ["kernel 'matmul': its result (tensor<?x?xf32>) needs {lhs} bytes, more than the {rhs} bytes one buffer may take (this machine's memory)", "kernel 'matmul': iterator #2 has one extent", "kernel 'gather': its result (tensor<?xf32>) needs {lhs} bytes{{[^"]*}}", "the read of input 'table' at dimension 0 is out of bounds: index {lhs}, extent {rhs}", "kernel 'scatter': its result (tensor<?xf32>) needs {lhs} bytes{{[^"]*}}", "the write of kernel 'histogram' at dimension 0 is out of bounds: index {lhs}, extent {rhs}", "kernel 'exp': its result (tensor<?x?xf32>) needs {lhs} bytes{{[^"]*}}"]
 // CHECK-NOT: xgrad_check_failed
 
 // A projection kernel is a linalg.generic: written iterators parallel, the rest reductions.
-// A failed check sets the status flag atomically; the first to set it stores its id (0)
-// and both values. The kernel, which relies on the check, runs only on a clear status.
+// First, as soon as its sizes are known, its result's size in bytes (saturating at
+// INT64_MAX) is checked against the limit the caller put in the status (check 0). A failed
+// check sets the status flag atomically; the first to set it stores its id and both values.
 // CHECK-LABEL: func.func @g.matmul(
-// CHECK-SAME: %[[STATUS:[^:]*]]: memref<4xi64> {xgrad.status})
-// CHECK: %[[FAIL:.*]] = arith.cmpi ne
-// CHECK: scf.if %[[FAIL]] {
-// CHECK:   %[[PREVIOUS:.*]] = memref.atomic_rmw ori %c1_i64, %[[STATUS]][%c0] : (i64, memref<4xi64>) -> i64
+// CHECK-SAME: %[[STATUS:[^:]*]]: memref<5xi64> {xgrad.status})
+// CHECK: arith.select %{{.*}}, %c9223372036854775807_i64, %{{.*}} : i64
+// CHECK: %[[BYTES:.*]] = arith.select %{{.*}}, %c9223372036854775807_i64, %{{.*}} : i64
+// CHECK-NEXT: %[[LIMIT:.*]] = memref.load %[[STATUS]][%c4] : memref<5xi64>
+// CHECK: %[[FITS:.*]] = arith.cmpi sgt, %[[BYTES]], %[[LIMIT]] : i64
+// CHECK: scf.if %[[FITS]] {
+// CHECK:   %[[PREVIOUS:.*]] = memref.atomic_rmw ori %c1_i64, %[[STATUS]][%c0] : (i64, memref<5xi64>) -> i64
 // CHECK:   %[[FIRST:.*]] = arith.cmpi eq, %[[PREVIOUS]], %c0_i64
 // CHECK:   scf.if %[[FIRST]] {
 // CHECK:     memref.store %c0_i64, %[[STATUS]][%c1]
+// CHECK:     memref.store %[[BYTES]], %[[STATUS]][%c2]
+// CHECK:     memref.store %[[LIMIT]], %[[STATUS]][%c3]
+// Then the graph's check of equal extents (check 1). The kernel, which relies on both,
+// comes after a guard: it runs only on a clear status (xgrad-expand-guards.mlir).
+// CHECK: %[[FAIL:.*]] = arith.cmpi ne
+// CHECK: scf.if %[[FAIL]] {
+// CHECK:   memref.atomic_rmw ori %c1_i64, %[[STATUS]][%c0]
+// CHECK:     memref.store %c1_i64, %[[STATUS]][%c1]
 // CHECK:     memref.store %{{.*}}, %[[STATUS]][%c2]
 // CHECK:     memref.store %{{.*}}, %[[STATUS]][%c3]
-// CHECK: %[[FLAG:.*]] = memref.load %[[STATUS]][%c0]
-// CHECK: %[[CLEAR:.*]] = arith.cmpi eq, %[[FLAG]], %c0_i64
-// CHECK: %[[RESULT:.*]] = scf.if %[[CLEAR]] -> (tensor<?x?xf32>) {
-// CHECK:   %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?x?xf32>
-// CHECK:   %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[EMPTY]] : tensor<?x?xf32>)
-// CHECK:   linalg.generic {indexing_maps = [#[[A]], #[[B]], #[[C]]], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK: xgrad.guard %[[STATUS]] : memref<5xi64>
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?x?xf32>
+// CHECK: %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[EMPTY]] : tensor<?x?xf32>)
+// CHECK: %[[RESULT:.*]] = linalg.generic {indexing_maps = [#[[A]], #[[B]], #[[C]]], iterator_types = ["parallel", "parallel", "reduction"]}
 // CHECK-SAME: outs(%[[ZERO]] : tensor<?x?xf32>) attrs = {xgrad.kernel = "matmul"}
 // CHECK:   arith.mulf
 // CHECK:   arith.addf %out
 // CHECK:   linalg.yield
-// CHECK: } else {
-// CHECK:   tensor.empty() : tensor<0x0xf32>
 // CHECK: return %[[RESULT]]
 // LOOPS-LABEL: func.func @g.matmul(
 // LOOPS-NOT: linalg.generic
@@ -52,10 +60,10 @@
 // NAMES: linalg.generic {{.*}} attrs = {xgrad.kernel = "exp"}
 
 // A gather at an index computed from a Scalar is checked element by element, and never
-// reads out of bounds: an index outside the table reads 0 and records check 1. The loop
+// reads out of bounds: an index outside the table reads 0 and records check 3. The loop
 // finishes normally, so the kernel is a linalg.generic that may run on OpenMP threads.
 // CHECK-LABEL: func.func @g.gather(
-// CHECK-SAME: %[[STATUS:[^:]*]]: memref<4xi64> {xgrad.status})
+// CHECK-SAME: %[[STATUS:[^:]*]]: memref<5xi64> {xgrad.status})
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel"]
 // CHECK: %[[K:.*]] = arith.fptosi
 // CHECK: %[[INSIDE:.*]] = arith.andi
@@ -64,7 +72,7 @@
 // CHECK:   scf.yield %[[READ]]
 // CHECK: } else {
 // CHECK:   memref.atomic_rmw ori %c1_i64, %[[STATUS]][%c0]
-// CHECK:   memref.store %c1_i64, %[[STATUS]][%c1]
+// CHECK:   memref.store %c3_i64, %[[STATUS]][%c1]
 // CHECK:   memref.store %[[K]], %[[STATUS]][%c2]
 // CHECK:   memref.store %c4_i64, %[[STATUS]][%c3]
 // CHECK:   scf.yield %cst
@@ -86,24 +94,18 @@
 // A checked write leaves the tensor as it was when out of bounds; what follows the kernel
 // runs only on a clear status.
 // CHECK-LABEL: func.func @g.histogram(
-// CHECK-SAME: %[[STATUS:[^:]*]]: memref<4xi64> {xgrad.status})
+// CHECK-SAME: %[[STATUS:[^:]*]]: memref<5xi64> {xgrad.status})
 // CHECK: %[[COUNTS:.*]] = scf.for {{.*}} iter_args(%[[CARRIED:.*]] = %{{.*}}) -> (tensor<4xf32>)
 // CHECK:   %[[UPDATED:.*]] = scf.if %{{.*}} -> (tensor<4xf32>) {
 // CHECK:     tensor.insert %{{.*}} into %[[CARRIED]]
 // CHECK:   } else {
 // CHECK:     memref.atomic_rmw ori %c1_i64, %[[STATUS]][%c0]
-// CHECK:     memref.store %c2_i64, %[[STATUS]][%c1]
+// CHECK:     memref.store %c5_i64, %[[STATUS]][%c1]
 // CHECK:     scf.yield %[[CARRIED]] : tensor<4xf32>
 // CHECK:   scf.yield %[[UPDATED]]
-// CHECK: %[[FLAG:.*]] = memref.load %[[STATUS]][%c0]
-// CHECK: %[[CLEAR:.*]] = arith.cmpi eq, %[[FLAG]], %c0_i64
-// CHECK: %[[RESULT:.*]] = scf.if %[[CLEAR]] -> (tensor<4xf32>) {
-// CHECK:   %[[SCALED:.*]] = linalg.generic {{.*}} ins(%[[COUNTS]] : tensor<4xf32>)
-// CHECK:   scf.yield %[[SCALED]]
-// CHECK: } else {
-// CHECK:   %[[PLACEHOLDER:.*]] = tensor.empty() : tensor<4xf32>
-// CHECK:   scf.yield %[[PLACEHOLDER]]
-// CHECK: return %[[RESULT]]
+// CHECK: xgrad.guard %[[STATUS]] : memref<5xi64>
+// CHECK: %[[SCALED:.*]] = linalg.generic {{.*}} ins(%[[COUNTS]] : tensor<4xf32>)
+// CHECK: return %[[SCALED]]
 
 // Flat accesses use the tensors collapsed to one dimension; the result is reshaped back.
 // CHECK-LABEL: func.func @g.flat(

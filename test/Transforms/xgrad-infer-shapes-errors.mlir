@@ -191,3 +191,31 @@ xgrad.graph @explicit_bounds_plus_one {
     xgrad.accumulate %v at [%i] : f32
   }
 }
+
+// -----
+
+// A constant write index at the end of the index range: the extent would be 2^63.
+xgrad.graph @extent_overflow {
+  %x = xgrad.input "x" : tensor<?xf32>
+  %k = xgrad.kernel "last" -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %x[%i] : tensor<?xf32>
+    %c = arith.constant 9223372036854775807 : index
+    // expected-error @below {{cannot infer dimension 0 of the result of kernel 'last': its largest write index is 9223372036854775807, so its extent would overflow a 64-bit integer}}
+    xgrad.accumulate %v at [%c] : f32
+  }
+}
+
+// -----
+
+// Two extents whose product overflows: 2^32 x 2^32 elements.
+xgrad.graph @count_overflow {
+  %x = xgrad.input "x" : tensor<?xf32>
+  // expected-error @below {{cannot have a result of that many elements: dimension 1 of kernel 'grid' from the write indices makes the element count overflow a 64-bit integer}}
+  %k = xgrad.kernel "grid" -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %x[%i] : tensor<?xf32>
+    %c = arith.constant 4294967295 : index
+    xgrad.accumulate %v at [%c, %c] : f32
+  }
+}

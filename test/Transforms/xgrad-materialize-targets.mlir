@@ -9,7 +9,7 @@
 // CHECK-SAME: %[[X:.*]]: tensor<?x2xf32> {bufferization.writable = false, xgrad.input = "x"},
 // CHECK-SAME: %[[W:.*]]: tensor<2x2xf32> {bufferization.writable = false, xgrad.state = "w"},
 // CHECK-SAME: %{{.*}}: index {xgrad.epoch}, %{{.*}}: index {xgrad.step},
-// CHECK-SAME: %{{.*}}: memref<4xi64> {xgrad.status})
+// CHECK-SAME: %{{.*}}: memref<5xi64> {xgrad.status})
 // CHECK-SAME: -> (tensor<?x2xf32> {xgrad.output = "predict"})
 // CHECK-SAME: attributes {llvm.emit_c_interface}
 // CHECK: %[[N:.*]] = xgrad.dim %[[X]][0]

@@ -8,7 +8,10 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 #include <cmath>
+#include <limits>
 
 namespace mlir::xgrad {
 #define GEN_PASS_DEF_CONVERTXGRADTOLINALG
@@ -35,11 +38,15 @@ private:
   /// Registers `message` and records check `id`'s failure with `lhs` and `rhs` in the
   /// status buffer, unless an earlier failure is recorded already.
   void recordFailure(OpBuilder &b, Location loc, StringRef message, Value lhs, Value rhs);
-  /// `if (!condition) recordFailure(...)`.
-  void emitCheck(OpBuilder &b, Location loc, Value condition, StringRef message, Value lhs,
-                 Value rhs);
-  /// Nests everything after each guard point in `scf.if (status clear)`.
-  void nestAfterGuards();
+  /// `if (!condition) recordFailure(...)`; returns the scf.if.
+  Operation *emitCheck(OpBuilder &b, Location loc, Value condition, StringRef message,
+                       Value lhs, Value rhs);
+  /// Checks that the kernel's result fits the caller's allocation limit, unless it is small
+  /// enough for any machine; returns the check's scf.if, if there is one.
+  Operation *checkAllocation(OpBuilder &b, Location loc, KernelOp kernel);
+  /// Checks every kernel's result before anything runs, each as early as its sizes are
+  /// known (most right after the inputs' dims), so that one guard covers them all.
+  void checkAllocations(ArrayRef<Operation *> ops);
   Value lowerShapeQuery(Operation *op, OpBuilder &b, IRMapping &mapping);
   /// A tensor viewed as one dimension, for flat accesses.
   Value collapsed(OpBuilder &b, Location loc, Value tensor);
@@ -61,10 +68,11 @@ private:
   SmallVector<Attribute> &messages;
   bool useLinalg;
   Value epoch, step, status;
-  /// Each reads the status; the ops after it must not run once a check has failed.
-  SmallVector<memref::LoadOp> guards;
   /// A check ran since the last guard: the next kernel needs one.
   bool unguarded = false;
+  /// Allocation checks placed ahead of the kernel being lowered: the first kernel after
+  /// one of them needs a guard.
+  SmallVector<Operation *> unguardedChecks;
   /// The kernel being lowered has checked accesses.
   bool kernelChecks = false;
 };
@@ -96,42 +104,66 @@ void FunctionLowering::recordFailure(OpBuilder &b, Location loc, StringRef messa
   memref::StoreOp::create(then, loc, i64(then, rhs), status, ValueRange{field(then, abi::kRhs)});
 }
 
-void FunctionLowering::emitCheck(OpBuilder &b, Location loc, Value condition, StringRef message,
-                                 Value lhs, Value rhs) {
+Operation *FunctionLowering::emitCheck(OpBuilder &b, Location loc, Value condition,
+                                       StringRef message, Value lhs, Value rhs) {
   Value failed =
       arith::XOrIOp::create(b, loc, condition, arith::ConstantIntOp::create(b, loc, 1, 1));
   auto ifOp = scf::IfOp::create(b, loc, failed, /*withElseRegion=*/false);
   OpBuilder then = ifOp.getThenBodyBuilder();
   recordFailure(then, loc, message, lhs, rhs);
+  return ifOp;
 }
 
-void FunctionLowering::nestAfterGuards() {
+Operation *FunctionLowering::checkAllocation(OpBuilder &b, Location loc, KernelOp kernel) {
+  auto type = cast<RankedTensorType>(kernel.getType());
+  int64_t elementBytes = type.getElementTypeBitWidth() / 8;
+  // Static results up to 1 MiB are allocated unchecked: every machine has that.
+  constexpr int64_t kAlwaysFits = int64_t(1) << 20;
+  if (type.hasStaticShape() && type.getNumElements() <= kAlwaysFits / elementBytes)
+    return nullptr;
+  auto i64 = [&](int64_t value) -> Value { return arith::ConstantIntOp::create(b, loc, value, 64); };
+  Value max = i64(std::numeric_limits<int64_t>::max());
+  // The bytes, saturating at INT64_MAX: `bytes * extent` would overflow exactly when bytes
+  // exceeds INT64_MAX / extent. A negative extent saturates too.
+  Value bytes = i64(elementBytes);
+  for (Value extent : kernel.getShape()) {
+    Value size = arith::IndexCastOp::create(b, loc, b.getI64Type(), extent);
+    Value divisor = arith::MaxSIOp::create(b, loc, size, i64(1));
+    Value overflows = arith::OrIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, bytes,
+                              arith::DivSIOp::create(b, loc, max, divisor)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, size, i64(0)));
+    bytes = arith::SelectOp::create(b, loc, overflows, max,
+                                    arith::MulIOp::create(b, loc, bytes, size));
+  }
+  Value limit = memref::LoadOp::create(b, loc, status,
+                                       ValueRange{index(b, loc, abi::kAllocationLimit)});
+  Value fits = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, bytes, limit);
+  std::string name = kernel.getKernelName() ? ("kernel '" + *kernel.getKernelName() + "'").str()
+                                            : std::string("a kernel");
+  return emitCheck(b, loc, fits,
+                   name + ": its result (" + llvm::formatv("{0}", type).str() +
+                       ") needs {lhs} bytes, more than the {rhs} bytes one buffer may take "
+                       "(this machine's memory)",
+                   bytes, limit);
+}
+
+void FunctionLowering::checkAllocations(ArrayRef<Operation *> ops) {
   Block &block = func.getBody().front();
-  Operation *ret = block.getTerminator();
-  // Innermost first: each guard's scf.if then moves into the one of the guard before it.
-  for (memref::LoadOp guard : llvm::reverse(guards)) {
-    Location loc = guard.getLoc();
-    OpBuilder b(guard->getNextNode());
-    Value clear = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, guard,
-                                        arith::ConstantIntOp::create(b, loc, 0, 64));
-    Operation *first = clear.getDefiningOp()->getNextNode();
-    auto ifOp = scf::IfOp::create(b, loc, ret->getOperandTypes(), clear,
-                                  /*withElseRegion=*/true);
-    Block &then = ifOp.getThenRegion().front();
-    then.getOperations().splice(then.end(), block.getOperations(), first->getIterator(),
-                                ret->getIterator());
-    OpBuilder thenBuilder = OpBuilder::atBlockEnd(&then);
-    scf::YieldOp::create(thenBuilder, loc, ret->getOperands());
-    // The caller frees the placeholders and reads nothing from them.
-    OpBuilder elseBuilder = OpBuilder::atBlockEnd(&ifOp.getElseRegion().front());
-    SmallVector<Value> placeholders;
-    for (Type type : ret->getOperandTypes()) {
-      auto tensor = cast<RankedTensorType>(type);
-      SmallVector<Value> sizes(tensor.getNumDynamicDims(), index(elseBuilder, loc, 0));
-      placeholders.push_back(tensor::EmptyOp::create(elseBuilder, loc, tensor, sizes));
-    }
-    scf::YieldOp::create(elseBuilder, loc, placeholders);
-    ret->setOperands(ifOp.getResults());
+  for (Operation *op : ops) {
+    auto kernel = dyn_cast<KernelOp>(op);
+    if (!kernel || kernel.getInit())
+      continue;
+    Operation *last = nullptr;
+    for (Value size : kernel.getShape())
+      if (Operation *def = size.getDefiningOp();
+          def && def->getBlock() == &block && (!last || last->isBeforeInBlock(def)))
+        last = def;
+    OpBuilder b = last ? OpBuilder(&block, std::next(last->getIterator()))
+                       : OpBuilder::atBlockBegin(&block);
+    if (Operation *check = checkAllocation(b, kernel.getLoc(), kernel))
+      unguardedChecks.push_back(check);
   }
 }
 
@@ -445,6 +477,10 @@ LogicalResult FunctionLowering::run() {
   if (hasChecks && !status)
     return func.emitOpError("has run-time checks but no {") << abi::kStatusAttr
            << "} argument to report them in (run --xgrad-materialize-targets)";
+  // A kernel's result is checked before it is allocated: a size from the inputs (the outer
+  // product of a long vector) can exceed any memory.
+  if (status)
+    checkAllocations(ops);
   for (Operation *op : ops) {
     OpBuilder b(op);
     Location loc = op->getLoc();
@@ -471,9 +507,16 @@ LogicalResult FunctionLowering::run() {
       return kernel.emitOpError("has no inferred bounds: run --xgrad-infer-shapes first");
     // Kernels may rely on what the checks before them established (equal extents): they
     // run only while every check has held.
+    if (llvm::any_of(unguardedChecks,
+                     [&](Operation *check) { return check->isBeforeInBlock(kernel); })) {
+      unguarded = true;
+      llvm::erase_if(unguardedChecks,
+                     [&](Operation *check) { return check->isBeforeInBlock(kernel); });
+    }
+    // --xgrad-expand-guards nests what follows in `if (no check failed)`, after
+    // bufferization.
     if (unguarded) {
-      guards.push_back(memref::LoadOp::create(b, loc, status,
-                                              ValueRange{index(b, loc, abi::kFailed)}));
+      GuardOp::create(b, loc, status);
       unguarded = false;
     }
     kernelChecks = false;
@@ -501,7 +544,6 @@ LogicalResult FunctionLowering::run() {
     kernel.erase();
     unguarded |= kernelChecks;
   }
-  nestAfterGuards();
   return success();
 }
 

@@ -49,7 +49,7 @@ func.func @two_steps(%s: index {xgrad.step}, %t: index {xgrad.step}) {
 
 // -----
 
-// expected-error @below {{'xgrad.status' on argument #0: expected 'memref<4xi64>', found 'memref<3xi64>'}}
+// expected-error @below {{'xgrad.status' on argument #0: expected 'memref<5xi64>', found 'memref<3xi64>'}}
 func.func @status_wrong_type(%s: memref<3xi64> {xgrad.status}) {
   return
 }
@@ -150,4 +150,24 @@ module attributes {xgrad.state.g = [{args = array<f64>, init = "zeros", name = "
 
 // expected-error @below {{must have exactly the entries name, type, init, args and seed}}
 module attributes {xgrad.state.g = [{args = array<f64>, init = "zeros", name = "w", type = tensor<2xf32>}]} {
+}
+
+// -----
+
+func.func @guard_on_another_buffer(%x: memref<5xi64>, %e: index {xgrad.epoch},
+                                   %s: index {xgrad.step}, %status: memref<5xi64> {xgrad.status}) {
+  // expected-error @below {{'xgrad.guard' op must guard on the function's {xgrad.status} argument}}
+  xgrad.guard %x : memref<5xi64>
+  return
+}
+
+// -----
+
+func.func @guard_nested(%e: index {xgrad.epoch}, %s: index {xgrad.step},
+                        %status: memref<5xi64> {xgrad.status}, %c: i1) {
+  scf.if %c {
+    // expected-error @below {{'xgrad.guard' op must be directly in the body of a function}}
+    xgrad.guard %status : memref<5xi64>
+  }
+  return
 }

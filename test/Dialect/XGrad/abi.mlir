@@ -15,14 +15,17 @@ module attributes {xgrad.messages = ["a {lhs} b {rhs}"], xgrad.state.g = [{args 
   // CHECK-SAME: {xgrad.state = "w"}
   func.func @g.tensors(%x: tensor<?x2xf32> {xgrad.input = "x"}, %w: tensor<2x2xf32> {xgrad.state = "w"},
                        %e: index {xgrad.epoch}, %s: i64 {xgrad.step},
-                       %status: memref<4xi64> {xgrad.status})
+                       %status: memref<5xi64> {xgrad.status})
       -> (tensor<?x2xf32> {xgrad.output = "t"}, tensor<2x2xf32> {xgrad.state = "w"}) {
     return %x, %w : tensor<?x2xf32>, tensor<2x2xf32>
   }
   // CHECK-LABEL: func.func @g.buffers(
+  // A guard on the function's status round-trips.
+  // CHECK: xgrad.guard %{{.*}} : memref<5xi64>
   func.func @g.buffers(%x: memref<?x2xf32> {xgrad.input = "x"}, %e: index {xgrad.epoch},
-                       %s: index {xgrad.step}, %status: memref<4xi64> {xgrad.status})
+                       %s: index {xgrad.step}, %status: memref<5xi64> {xgrad.status})
       -> (memref<?x2xf32> {xgrad.output = "t"}) {
+    xgrad.guard %status : memref<5xi64>
     return %x : memref<?x2xf32>
   }
   // CHECK-LABEL: llvm.func @g.llvm(

@@ -6,6 +6,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/Support/MathExtras.h"
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::xgrad;
@@ -114,15 +116,17 @@ std::optional<int64_t> mlir::xgrad::evaluateIndex(Value index) {
   std::optional<int64_t> rhs = evaluateIndex(op->getOperand(1));
   if (!lhs || !rhs)
     return std::nullopt;
+  // An index that overflows 64 bits has no value to reason with.
+  int64_t result;
   if (isa<arith::AddIOp>(op))
-    return *lhs + *rhs;
+    return llvm::AddOverflow(*lhs, *rhs, result) ? std::nullopt : std::optional(result);
   if (isa<arith::SubIOp>(op))
-    return *lhs - *rhs;
+    return llvm::SubOverflow(*lhs, *rhs, result) ? std::nullopt : std::optional(result);
   if (isa<arith::MulIOp>(op))
-    return *lhs * *rhs;
+    return llvm::MulOverflow(*lhs, *rhs, result) ? std::nullopt : std::optional(result);
   if (isa<arith::MinSIOp>(op))
     return std::min(*lhs, *rhs);
-  if (*rhs == 0)
+  if (*rhs == 0 || (*rhs == -1 && *lhs == std::numeric_limits<int64_t>::min()))
     return std::nullopt;
   return *lhs / *rhs;
 }

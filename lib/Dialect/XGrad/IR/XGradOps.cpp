@@ -1,10 +1,12 @@
 //===- XGradOps.cpp - xgrad operations: builders, verifiers, folders ------===//
 #include "xgrad/Dialect/XGrad/IR/XGradOps.h"
 #include "xgrad/Dialect/XGrad/IR/ShapeRules.h"
+#include "xgrad/Dialect/XGrad/IR/XGradABI.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -386,6 +388,18 @@ LogicalResult CheckOp::canonicalize(CheckOp op, PatternRewriter &rewriter) {
   if (!holds)
     return failure();
   rewriter.eraseOp(op);
+  return success();
+}
+
+/// A guard nests "the rest of the function": it must be a top-level op of a function that
+/// reports its checks in that status buffer.
+LogicalResult GuardOp::verify() {
+  auto function = dyn_cast_or_null<FunctionOpInterface>((*this)->getParentOp());
+  if (!function)
+    return emitOpError("must be directly in the body of a function");
+  std::optional<unsigned> status = abi::findArg(function, abi::ArgKind::Status);
+  if (!status || function.getArgument(*status) != getStatus())
+    return emitOpError("must guard on the function's {") << abi::kStatusAttr << "} argument";
   return success();
 }
 

@@ -13,6 +13,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/MathExtras.h"
+#include <limits>
 
 namespace mlir::xgrad {
 #define GEN_PASS_DEF_XGRADINFERSHAPES
@@ -338,6 +340,12 @@ LogicalResult KernelInference::inferResultShape() {
              << ": its write index is not bounded by the iterators; give the result an explicit "
                 "shape with "
              << withShape;
+    std::optional<int64_t> high = constantOf(bounds->second);
+    if (high && *high == std::numeric_limits<int64_t>::max())
+      return write.emitOpError()
+             << "cannot infer dimension " << dim << " of the result of " << kernelName()
+             << ": its largest write index is " << *high
+             << ", so its extent would overflow a 64-bit integer";
     resultShape.push_back(add(bounds->second, constant(1)));
   }
   shapeSource = "the write indices";
@@ -527,6 +535,19 @@ LogicalResult KernelInference::run() {
   SmallVector<int64_t> staticShape;
   for (Value size : resultShape)
     staticShape.push_back(constantOf(size).value_or(ShapedType::kDynamic));
+  // A constant index near INT64_MAX makes an extent wrap around; a product of extents can
+  // too. Either is no size a tensor can have (a large one is checked when it is allocated).
+  int64_t elements = 1;
+  for (auto [dim, size] : llvm::enumerate(staticShape)) {
+    if (size == ShapedType::kDynamic)
+      continue;
+    if (size < 0 || llvm::MulOverflow(elements, size, elements))
+      return kernel.emitOpError()
+             << "cannot have a result of " << (size < 0 ? "that size" : "that many elements")
+             << ": dimension " << dim << " of " << kernelName() << " from " << shapeSource
+             << (size < 0 ? " overflows (its largest index is at the end of the index range)"
+                          : " makes the element count overflow a 64-bit integer");
+  }
   Type elementType = cast<TensorType>(kernel.getType()).getElementType();
   auto resultType = RankedTensorType::get(staticShape, elementType);
   if (Value init = kernel.getInit())

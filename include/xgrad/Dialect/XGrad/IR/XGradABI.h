@@ -37,9 +37,18 @@ enum class ArgKind { Input, State, Epoch, Step, Status };
 /// What a result is: the target's value first, then the state it updates.
 enum class ResultKind { Output, State };
 
-/// The status buffer, a memref<4xi64> the caller zeroes: a failing check sets `kFailed`
-/// atomically; the first to set it stores its id and both compared values.
-enum StatusField : int64_t { kFailed = 0, kCheckId = 1, kLhs = 2, kRhs = 3, kStatusSize = 4 };
+/// The status buffer, a memref<5xi64>: a failing check sets `kFailed` atomically; the first
+/// to set it stores its id and both compared values. The caller zeroes the first four and
+/// sets `kAllocationLimit`: the most bytes any one buffer the code allocates may take (a
+/// kernel whose result needs more fails its check instead of allocating).
+enum StatusField : int64_t {
+  kFailed = 0,
+  kCheckId = 1,
+  kLhs = 2,
+  kRhs = 3,
+  kAllocationLimit = 4,
+  kStatusSize = 5
+};
 MemRefType getStatusType(MLIRContext *context);
 
 /// The attribute marking an argument as `kind`; `name` is needed by inputs and state only.

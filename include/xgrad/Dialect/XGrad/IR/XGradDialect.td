@@ -23,7 +23,8 @@ def XGrad_Dialect : Dialect {
     The dialect also declares the runtime ABI of materialized target functions
     (`XGradABI.h`) and verifies it: arguments carry `xgrad.input = "name"`,
     `xgrad.state = "name"`, `xgrad.epoch`, `xgrad.step` and `xgrad.status` (the
-    `memref<4xi64>` a failed check writes), results `xgrad.output = "name"` and
+    `memref<5xi64>` a failed check writes, and whose last field holds the most bytes one
+    buffer may take), results `xgrad.output = "name"` and
     `xgrad.state = "name"`; the module carries `xgrad.state.<graph>` (the graph's
     parameters and caches: name, type, init, args, seed) and `xgrad.messages` (each
     check's message, by id).

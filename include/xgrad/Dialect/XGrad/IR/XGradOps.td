@@ -234,6 +234,27 @@ def XGrad_CheckOp : XGrad_Op<"check", [MemoryEffects<[MemWrite<XGrad_RunStatus>]
   let hasCanonicalizeMethod = 1;
 }
 
+def XGrad_GuardOp : XGrad_Op<"guard", [MemoryEffects<[MemRead<XGrad_RunStatus>,
+                                                        MemWrite<XGrad_RunStatus>]>]> {
+  let summary = "What follows in the function runs only while no run-time check has failed";
+  let description = [{
+    `xgrad.guard %status : memref<5xi64>` is emitted by `--convert-xgrad-to-linalg` before
+    the first kernel after a check: that kernel may rely on the check (an extent it
+    compared, a result it found small enough to allocate). `--xgrad-expand-guards` turns it,
+    after bufferization, into an `scf.if` on the status flag around the rest of the
+    function, whose other branch returns empty placeholders.
+
+    The nesting waits for bufferization because an `scf.if` on tensors joins its branches'
+    buffers: a kernel's result (a subview, `strided<[784, 1]>`) and a placeholder (an
+    identity layout) join to a fully dynamic layout, which every returned value then left
+    through a copy. On buffers, the branches yield the function's (identity) results as
+    they are. Its effects on the run status keep it where it is and alive until then.
+  }];
+  let arguments = (ins AnyMemRef:$status);
+  let assemblyFormat = "$status attr-dict `:` type($status)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Kernels
 //===----------------------------------------------------------------------===//

@@ -58,7 +58,7 @@ def XGradMaterializeTargets : Pass<"xgrad-materialize-targets", "ModuleOp"> {
     Target `t` of graph `@g` becomes `func.func @g.t`. Its arguments are the inputs the
     target needs (`{xgrad.input = "x"}`), the model state it reads (parameters and cached
     values, `{xgrad.state = "w"}`), then the epoch and training-step counters
-    (`{xgrad.epoch}`, `{xgrad.step}`) and the `memref<4xi64>` a failed run-time check
+    (`{xgrad.epoch}`, `{xgrad.step}`) and the `memref<5xi64>` a failed run-time check
     writes (`{xgrad.status}`), always last and in that order. Its
     results are the target's value (`{xgrad.output = "t"}`) followed by the new value of
     every state it updates (`{xgrad.state = "w"}`). State is passed in rather than global so
@@ -121,6 +121,20 @@ def XGradLowerVectors : Pass<"xgrad-lower-vectors", "::mlir::func::FuncOp"> {
     register tile stay in registers.
   }];
   let dependentDialects = ["::mlir::vector::VectorDialect", "::mlir::memref::MemRefDialect"];
+}
+
+def XGradExpandGuards : Pass<"xgrad-expand-guards", "::mlir::func::FuncOp"> {
+  let summary = "Runs what follows each xgrad.guard only while no run-time check has failed";
+  let description = [{
+    After bufferization: every `xgrad.guard %status` becomes a load of the status flag and
+    an `scf.if` around the rest of the function, which returns the function's results when
+    the flag is clear and empty placeholders (every dynamic extent 0) otherwise; the caller
+    frees the placeholders and reads nothing from them. Guards nest: each later one ends up
+    inside the `scf.if` of the one before it. Runs on buffers so that both branches yield
+    the function's own result types (see `xgrad.guard`).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 def XGradOuterParallel : Pass<"xgrad-outer-parallel", "::mlir::func::FuncOp"> {

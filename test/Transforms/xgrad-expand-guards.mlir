@@ -1,0 +1,34 @@
+// RUN: xgrad-opt %s --xgrad-expand-guards | FileCheck %s
+
+// What follows a guard runs only on a clear status; the other branch returns placeholders
+// of the function's own (identity) result types, every dynamic extent 0. Guards nest.
+// CHECK-LABEL: func.func @two_guards(
+// CHECK-SAME: %[[X:.*]]: memref<?xf32> {xgrad.input = "x"}, %{{.*}}: index {xgrad.epoch}, %{{.*}}: index {xgrad.step}, %[[STATUS:.*]]: memref<5xi64> {xgrad.status})
+// CHECK: %[[FLAG:.*]] = memref.load %[[STATUS]][%c0{{.*}}] : memref<5xi64>
+// CHECK: %[[CLEAR:.*]] = arith.cmpi eq, %[[FLAG]], %c0_i64 : i64
+// CHECK: %[[OUTER:.*]]:2 = scf.if %[[CLEAR]] -> (memref<?xf32>, memref<4xf32>) {
+// CHECK:   %[[A:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
+// CHECK:   %[[FLAG2:.*]] = memref.load %[[STATUS]][%c0{{.*}}] : memref<5xi64>
+// CHECK:   %[[INNER:.*]]:2 = scf.if %{{.*}} -> (memref<?xf32>, memref<4xf32>) {
+// CHECK:     %[[B:.*]] = memref.alloc() : memref<4xf32>
+// CHECK:     scf.yield %[[A]], %[[B]] : memref<?xf32>, memref<4xf32>
+// CHECK:   } else {
+// CHECK:     %[[P:.*]] = memref.alloc(%c0{{.*}}) : memref<?xf32>
+// CHECK:     %[[Q:.*]] = memref.alloc() : memref<4xf32>
+// CHECK:     scf.yield %[[P]], %[[Q]]
+// CHECK:   scf.yield %[[INNER]]#0, %[[INNER]]#1
+// CHECK: } else {
+// CHECK:   memref.alloc(%c0{{.*}}) : memref<?xf32>
+// CHECK:   memref.alloc() : memref<4xf32>
+// CHECK: return %[[OUTER]]#0, %[[OUTER]]#1
+func.func @two_guards(%x: memref<?xf32> {xgrad.input = "x"}, %epoch: index {xgrad.epoch},
+                      %step: index {xgrad.step}, %status: memref<5xi64> {xgrad.status})
+    -> (memref<?xf32> {xgrad.output = "y"}, memref<4xf32> {xgrad.state = "s"}) {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %x, %c0 : memref<?xf32>
+  xgrad.guard %status : memref<5xi64>
+  %a = memref.alloc(%n) : memref<?xf32>
+  xgrad.guard %status : memref<5xi64>
+  %b = memref.alloc() : memref<4xf32>
+  return %a, %b : memref<?xf32>, memref<4xf32>
+}
