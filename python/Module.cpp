@@ -86,7 +86,9 @@ py::array toNumpy(const Tensor &tensor) {
   py::array array = tensor.elementType() == ElementType::f32
                         ? py::array(py::array_t<float>(shape))
                         : py::array(py::array_t<double>(shape));
-  std::memcpy(array.mutable_data(), tensor.data(), tensor.sizeInBytes());
+  // An empty tensor's data() may be null, which memcpy must not get even for 0 bytes.
+  if (tensor.sizeInBytes())
+    std::memcpy(array.mutable_data(), tensor.data(), tensor.sizeInBytes());
   return array;
 }
 
@@ -95,7 +97,8 @@ std::map<std::string, Tensor> fromDict(const py::dict &dict) {
   std::map<std::string, Tensor> tensors;
   for (auto &[name, view] : viewsOf(dict).views) {
     Tensor tensor(view.elementType, view.shape.vec());
-    std::memcpy(tensor.data(), view.data, tensor.sizeInBytes());
+    if (tensor.sizeInBytes())
+      std::memcpy(tensor.data(), view.data, tensor.sizeInBytes());
     tensors[name] = std::move(tensor);
   }
   return tensors;

@@ -154,6 +154,41 @@ TEST(Layers, ConvolutionPoolingUpsampling) {
   expectNear(up, upsampled);
 }
 
+/// A custom gradient that reads its kernel's result (max pooling compares the input with it)
+/// must not keep the kernel alive: the kernel owns the gradient, so a pointer back would be
+/// a cycle LeakSanitizer reports and nothing ever frees.
+TEST(Layers, CustomGradientsDoNotKeepTheirKernelAlive) {
+  std::weak_ptr<FunNode> kernel, image;
+  {
+    Fun images = input("i", {-1, 4, 4, 1});
+    Fun pooled = maxPool2d(images);
+    kernel = pooled.node;
+    image = images.node;
+  }
+  EXPECT_TRUE(kernel.expired());
+  EXPECT_TRUE(image.expired());
+}
+
+/// Its gradient still reads the forward result: the pooled maximum's position gets the
+/// gradient, the others none (compared through the whole pipeline).
+TEST(Layers, MaxPoolGradientGoesToTheMaximum) {
+  Fun images = input("i", {-1, 2, 2, 1});
+  Fun total;
+  Iter i("i"), y("y"), x("x"), c("c");
+  Fun pooled = maxPool2d(images);
+  total[0] += pooled[i, y, x, c];
+  std::string source = toMLIR({total.grad(images).target("grad")});
+  auto model = Model::compile(source);
+  ASSERT_TRUE(bool(model)) << llvm::toString(model.takeError());
+  Tensor values(ElementType::f32, {1, 2, 2, 1});
+  for (int k = 0; k < 4; ++k)
+    values.set(k, k == 2 ? 5.0 : 1.0);
+  auto grad = (*model)->call("grad", {{"i", values}});
+  ASSERT_TRUE(bool(grad)) << llvm::toString(grad.takeError());
+  for (int k = 0; k < 4; ++k)
+    EXPECT_EQ(grad->at(k), k == 2 ? 1.0 : 0.0) << k;
+}
+
 TEST(Layers, ReshapeAndElementwise) {
   Tensor a = values({2, 6}), b = values({2, 6}, -2.0);
   auto [flat, s1] = run(flatten(reshape(input("a", {-1, 6}), {-1, 3, 2}), 6), {{"a", a}});

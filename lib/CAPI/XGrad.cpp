@@ -127,7 +127,9 @@ int xgradCall(XGradModel *model, const char *target, const char *const *inputNam
   output->type = value->elementType() == ElementType::f32 ? XGRAD_F32 : XGRAD_F64;
   output->rank = value->shape().size();
   std::copy(value->shape().begin(), value->shape().end(), output->shape);
-  std::memcpy(output->data, value->data(), value->sizeInBytes());
+  // An empty value's data() may be null, which memcpy must not get even for 0 bytes.
+  if (value->sizeInBytes())
+    std::memcpy(output->data, value->data(), value->sizeInBytes());
   return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "Nodes.h"
 
 #include <atomic>
+#include <set>
 #include <stdexcept>
 
 using namespace xgrad;
@@ -208,6 +209,55 @@ Fun &Fun::named(const std::string &name) {
   node->name = name;
   return *this;
 }
+namespace {
+/// Replaces every pointer to `kernel` in the nodes reachable from a custom gradient by
+/// `replacement`, not descending into `kernel` itself.
+class ForwardReferences {
+public:
+  ForwardReferences(const FunNode *kernel, std::shared_ptr<FunNode> replacement)
+      : kernel(kernel), replacement(std::move(replacement)) {}
+
+  void visit(std::shared_ptr<FunNode> &fun) {
+    if (!fun)
+      return;
+    if (fun.get() == kernel) {
+      fun = replacement;
+      return;
+    }
+    if (!visitedFuns.insert(fun.get()).second)
+      return;
+    for (std::shared_ptr<FunNode> *child : {&fun->init, &fun->like, &fun->source, &fun->wrt})
+      visit(*child);
+    visit(fun->value);
+    for (Index &index : fun->writeIndices)
+      visit(index.node);
+    for (Index &index : fun->explicitShape)
+      visit(index.node);
+    if (fun->customGradient)
+      visit(*fun->customGradient);
+  }
+  void visit(GradientSink &sink) {
+    for (auto &[wrt, gradient] : sink.gradients) {
+      visit(wrt);
+      visit(gradient->node);
+    }
+  }
+
+private:
+  void visit(std::shared_ptr<ExprNode> &expr) {
+    if (!expr || !visitedExprs.insert(expr.get()).second)
+      return;
+    visit(expr->fun);
+    for (std::shared_ptr<ExprNode> &operand : expr->operands)
+      visit(operand);
+  }
+  const FunNode *kernel;
+  std::shared_ptr<FunNode> replacement;
+  std::set<const FunNode *> visitedFuns;
+  std::set<const ExprNode *> visitedExprs;
+};
+} // namespace
+
 Fun &Fun::customGrad(std::function<void(GradientSink &)> gradient) {
   FunNode &kernel = lastKernel(*this, "customGrad");
   auto sink = std::make_shared<GradientSink>();
@@ -215,6 +265,10 @@ Fun &Fun::customGrad(std::function<void(GradientSink &)> gradient) {
   sink->resultGradient->kind = FunNode::Kind::RegionArg;
   sink->resultGradient->name = "grad_result";
   gradient(*sink);
+  sink->forwardResult = std::make_shared<FunNode>();
+  sink->forwardResult->kind = FunNode::Kind::RegionArg;
+  sink->forwardResult->name = "result";
+  ForwardReferences(&kernel, sink->forwardResult).visit(*sink);
   kernel.customGradient = sink;
   return *this;
 }

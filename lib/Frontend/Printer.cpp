@@ -437,6 +437,8 @@ void Printer::emitKernel(FunNode &kernel, const std::string &name, const std::st
        << gradient << ": tensor<*x" << element << ">):\n";
     std::map<const FunNode *, std::string> outer = names;
     names[&kernel] = result;
+    if (custom->forwardResult)
+      names[custom->forwardResult.get()] = result;
     names[custom->resultGradient.get()] = gradient;
     std::vector<std::string> grads, wrts, gradTypes, wrtTypes;
     for (auto &[wrt, grad] : custom->gradients) {

@@ -184,6 +184,9 @@ public:
   /// The gradient of `value`, written by the custom gradient.
   Fun &of(const Fun &value);
   std::shared_ptr<FunNode> resultGradient;
+  /// Stands for the kernel's own result wherever the gradient reads it: the kernel owns its
+  /// sink, so a pointer back to the kernel would be a cycle that is never freed.
+  std::shared_ptr<FunNode> forwardResult;
   std::vector<std::pair<std::shared_ptr<FunNode>, std::shared_ptr<Fun>>> gradients;
   std::shared_ptr<Fun> resultFun;
 };
