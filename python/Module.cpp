@@ -288,7 +288,7 @@ PYBIND11_MODULE(_xgrad, m) {
   py::class_<CompileOptions>(m, "CompileOptions")
       .def(py::init([](unsigned threads, bool useLinalg, unsigned optLevel,
                        const std::string &sourceName, const std::string &schedule, bool cache,
-                       const std::string &cacheDirectory, bool lazy) {
+                       const std::string &cacheDirectory, bool lazy, bool checkFinite) {
              CompileOptions options;
              options.threads = threads;
              options.useLinalg = useLinalg;
@@ -298,6 +298,7 @@ PYBIND11_MODULE(_xgrad, m) {
              options.cache = cache;
              options.cacheDirectory = cacheDirectory;
              options.lazy = lazy;
+             options.checkFinite = checkFinite;
              if (llvm::Error error = options.validate())
                throw std::invalid_argument(llvm::toString(std::move(error)));
              return options;
@@ -305,7 +306,7 @@ PYBIND11_MODULE(_xgrad, m) {
            py::kw_only(), py::arg("threads") = 1, py::arg("use_linalg") = true,
            py::arg("opt_level") = 2, py::arg("source_name") = "model",
            py::arg("schedule") = "", py::arg("cache") = true, py::arg("cache_dir") = "",
-           py::arg("lazy") = true)
+           py::arg("lazy") = true, py::arg("check_finite") = false)
       .def_readonly("threads", &CompileOptions::threads)
       .def_readonly("use_linalg", &CompileOptions::useLinalg)
       .def_readonly("opt_level", &CompileOptions::optLevel)
@@ -313,7 +314,8 @@ PYBIND11_MODULE(_xgrad, m) {
       .def_readonly("schedule", &CompileOptions::schedule)
       .def_readonly("cache", &CompileOptions::cache)
       .def_readonly("cache_dir", &CompileOptions::cacheDirectory)
-      .def_readonly("lazy", &CompileOptions::lazy);
+      .def_readonly("lazy", &CompileOptions::lazy)
+      .def_readonly("check_finite", &CompileOptions::checkFinite);
   m.def("compile_cache_stats", [](const CompileOptions &options) {
     CompileCacheStats stats = compileCacheStats(options);
     py::dict result;

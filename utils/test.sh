@@ -1,15 +1,36 @@
 #!/usr/bin/env bash
 # Builds xgrad and runs every test suite: lit (FileCheck), C++ unit tests, Python tests.
 # Ends with one line "N passed, N failed" totalling all suites; exits non-zero on any failure.
+#   utils/test.sh             the normal build, in build/
+#   utils/test.sh --sanitize  a build with AddressSanitizer (leaks included) and
+#                             UndefinedBehaviorSanitizer in build-sanitize/; every sanitizer
+#                             report, in any suite, is one more failure
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${XGRAD_BUILD_DIR:-$root/build}
-export XGRAD_BUILD_DIR=$build
-"$root/utils/build.sh" || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-
+sanitize=0
+for arg in "$@"; do
+  case $arg in
+    --sanitize) sanitize=1 ;;
+    *) echo "usage: utils/test.sh [--sanitize]" >&2; exit 2 ;;
+  esac
+done
 passed=0 failed=0
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
+if [ $sanitize = 1 ]; then
+  build=${XGRAD_SANITIZE_BUILD_DIR:-$root/build-sanitize}
+  export XGRAD_CMAKE_ARGS="-DLLVM_USE_SANITIZER=Address;Undefined -DXGRAD_FUZZ=ON"
+  # Reports go to files, so that a test expecting a failure (`not xgrad-run ...`) cannot
+  # hide one; a report also ends its process with an error.
+  mkdir -p "$log/sanitizer"
+  export ASAN_OPTIONS="log_path=$log/sanitizer/asan:detect_leaks=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
+  export UBSAN_OPTIONS="log_path=$log/sanitizer/ubsan:print_stacktrace=1:halt_on_error=1"
+  export LSAN_OPTIONS="suppressions=$root/utils/lsan.supp:print_suppressions=0"
+else
+  build=${XGRAD_BUILD_DIR:-$root/build}
+fi
+export XGRAD_BUILD_DIR=$build
+XGRAD_BUILD_DIR=$build "$root/utils/build.sh" || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 # Every suite shares one compile cache that starts empty: the first compile of each model is
 # a cold one, later ones read the cache, and nothing lands in the user's ~/.cache.
 export XGRAD_CACHE_DIR="$log/compile-cache"
@@ -37,12 +58,40 @@ for t in "$build"/unittests/*-tests; do
 done
 
 # pytest, with Debian's interpreter (the first python3 on PATH may not see numpy/torch).
+# Sanitized, the interpreter (not instrumented) loads the sanitizer runtime first.
+preload=
+[ $sanitize = 1 ] && preload=$(clang++-22 -print-file-name=libclang_rt.asan-x86_64.so)
 if [ -d "$root/python/tests" ] && ls "$build"/python_packages/xgrad/_xgrad*.so >/dev/null 2>&1; then
   echo "== pytest (python/tests)"
-  PYTHONPATH="$build/python_packages" /usr/bin/python3 -m pytest -q -p no:cacheprovider \
-    "$root/python/tests" 2>&1 | tee "$log/pytest" | tail -5
+  PYTHONPATH="$build/python_packages" LD_PRELOAD=$preload /usr/bin/python3 -m pytest -q \
+    -p no:cacheprovider "$root/python/tests" 2>&1 | tee "$log/pytest" | tail -5
   n=$(grep -oE '[0-9]+ passed' "$log/pytest" | tail -1 | cut -d' ' -f1); passed=$((passed + ${n:-0}))
   n=$(grep -oE '[0-9]+ (failed|error|errors)' "$log/pytest" | awk '{s+=$1} END {print s+0}'); failed=$((failed + n))
+fi
+
+# The fuzzers, briefly, over their corpora (utils/fuzz.sh runs them long): their harnesses
+# must build and run, and no seed may crash.
+if [ $sanitize = 1 ]; then
+  for target in npy idx ppm state ir; do
+    echo "== xgrad-fuzz-$target (10 s)"
+    mkdir -p "$log/fuzz-$target"
+    if ASAN_OPTIONS="${ASAN_OPTIONS/log_path=*asan:/}" "$build/bin/xgrad-fuzz-$target" \
+         "$log/fuzz-$target" "$root/test/Fuzz/$target" -max_total_time=10 -timeout=30 \
+         -artifact_prefix="$log/fuzz-$target/crash-" > "$log/fuzz.out" 2>&1; then
+      passed=$((passed + 1))
+    else
+      failed=$((failed + 1)); tail -30 "$log/fuzz.out"
+    fi
+  done
+fi
+
+if [ $sanitize = 1 ]; then
+  reports=$(ls "$log/sanitizer" | wc -l)
+  echo "== sanitizer reports: $reports"
+  for report in "$log"/sanitizer/*; do
+    [ -f "$report" ] && { echo "-- $(basename "$report")"; head -40 "$report"; }
+  done
+  failed=$((failed + reports))
 fi
 
 echo "$passed passed, $failed failed"

@@ -53,6 +53,9 @@ typedef struct {
   const char *cacheDirectory;
   /* Compile each target on its first call (1, the default) or every target up front (0). */
   int32_t lazy;
+  /* Fail a run at the first kernel whose result holds a NaN or an infinity (1) or not (0,
+     the default). */
+  int32_t checkFinite;
 } XGradCompileOptions;
 
 void xgradCompileOptionsInit(XGradCompileOptions *options);

@@ -32,6 +32,7 @@ void xgradCompileOptionsInit(XGradCompileOptions *options) {
   options->optLevel = int32_t(defaults.optLevel);
   options->cache = defaults.cache;
   options->lazy = defaults.lazy;
+  options->checkFinite = defaults.checkFinite;
 }
 
 /// Reads the fields the caller's version of the struct has; later ones keep their defaults.
@@ -67,6 +68,8 @@ static llvm::Expected<CompileOptions> toCompileOptions(const XGradCompileOptions
     options.cacheDirectory = given->cacheDirectory;
   if (has(offsetof(XGradCompileOptions, lazy), sizeof(int32_t)))
     options.lazy = given->lazy != 0;
+  if (has(offsetof(XGradCompileOptions, checkFinite), sizeof(int32_t)))
+    options.checkFinite = given->checkFinite != 0;
   return options;
 }
 

@@ -99,6 +99,7 @@ static void addGraphPasses(OpPassManager &pm) {
 static void addKernelLoweringPasses(OpPassManager &pm, const ::xgrad::CompileOptions &options) {
   mlir::xgrad::ConvertXGradToLinalgOptions lowering;
   lowering.useLinalg = options.useLinalg;
+  lowering.checkFinite = options.checkFinite;
   pm.addPass(mlir::xgrad::createConvertXGradToLinalg(lowering));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -181,6 +182,7 @@ void mlir::xgrad::buildXGradPipeline(OpPassManager &pm, const ::xgrad::CompileOp
   options.useLinalg = pipeline.useLinalg;
   options.threads = pipeline.threads;
   options.schedule = pipeline.schedule;
+  options.checkFinite = pipeline.checkFinite;
   if (pipeline.parallel && options.threads == 1)
     options.threads = ::xgrad::allThreads();
   return options;

@@ -148,6 +148,7 @@ llvm::Expected<std::string> xgrad::compileCacheKey(StringRef source,
   field(options.useLinalg ? "linalg" : "loops");
   field(std::to_string(options.optLevel));
   field(options.sourceName); // Check messages name the source.
+  field(options.checkFinite ? "finite checked" : "finite unchecked");
   if (options.schedule.empty()) {
     field("default schedule");
   } else {

@@ -1,6 +1,9 @@
 //===- Fit.cpp - mini-batch training --------------------------------------===//
 #include "xgrad/Runtime/Model.h"
 
+#include "llvm/Support/WithColor.h"
+
+#include <cmath>
 #include <numeric>
 
 using namespace xgrad;
@@ -37,6 +40,7 @@ llvm::Expected<std::vector<double>> Model::fit(llvm::StringRef target,
     return llvm::createStringError("fit: no samples to train on");
 
   std::vector<double> losses;
+  bool warned = false;
   std::vector<int64_t> order(samples);
   int64_t batches = (samples + options.batchSize - 1) / options.batchSize;
   for (int64_t epoch = 0; epoch < options.epochs; ++epoch) {
@@ -54,8 +58,19 @@ llvm::Expected<std::vector<double>> Model::fit(llvm::StringRef target,
       llvm::Expected<Tensor> loss = call(target, slice);
       if (!loss)
         return loss.takeError();
+      double batchLoss = 0;
       for (int64_t i = 0; i < loss->numElements(); ++i)
-        total += loss->at(i);
+        batchLoss += loss->at(i);
+      // Training goes on (the caller may stop it), but silently NaN state helps nobody.
+      if (!std::isfinite(batchLoss) && !warned) {
+        warned = true;
+        llvm::WithColor::warning()
+            << "fit: the loss of target '" << target << "' became " << batchLoss
+            << " at epoch " << this->epoch << ", batch " << batch + 1
+            << "; compile with checkFinite (xgrad-run --check-finite, Python "
+               "check_finite=True) to find the first kernel that made it\n";
+      }
+      total += batchLoss;
       if (options.progress)
         options.progress({this->epoch, batch + 1, batches, total / (batch + 1)});
     }

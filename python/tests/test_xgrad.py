@@ -349,3 +349,39 @@ def test_a_temporary_larger_than_memory_is_an_error_and_keeps_the_state():
         assert before[name].tobytes() == after[name].tobytes(), name
     model.apply("train", {"x": np.ones((2, 1), np.float32)})
     assert any(before[n].tobytes() != v.tobytes() for n, v in model.state.items())
+
+
+def xor_with_rate(rate, **options):
+    xgrad.randomize(21)
+    predict = layers.sigmoid(layers.dense(
+        layers.leaky_relu(layers.dense(input("x", [None, 2]), 2, 4)), 4, 1)).target("predict")
+    loss = layers.mse(predict, input("y", [None, 1])).target("loss")
+    train = loss.backprop(optimizers.gradient_descent(rate)).target("train")
+    return xgrad.compile(predict, loss, train, **options)
+
+
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+XOR_Y = np.array([[0], [1], [1], [0]], np.float32)
+
+
+def test_a_diverging_fit_warns_once(capfd):
+    model = xor_with_rate(1e30)
+    losses = model.fit("train", {"x": XOR_X, "y": XOR_Y}, batch_size=4, epochs=5,
+                       progress=False)
+    assert not all(np.isfinite(losses))
+    warnings = capfd.readouterr().err.count("fit: the loss of target 'train' became")
+    assert warnings == 1
+
+
+def test_check_finite_names_the_first_kernel_and_keeps_the_state():
+    model = xor_with_rate(1e30, check_finite=True)
+    data = {"x": XOR_X, "y": XOR_Y}
+    with pytest.raises(RuntimeError, match=r"kernel '[^']+' of target '[^']*train' produced \d+ "
+                                           r"non-finite values \(NaN or infinity\)"):
+        for _ in range(10):
+            before = {name: value.copy() for name, value in model.state.items()}
+            model.apply("train", data)
+    # The failing step changed nothing: the state is the last finite one.
+    for name, value in model.state.items():
+        assert value.tobytes() == before[name].tobytes(), name
+        assert np.all(np.isfinite(value)), name

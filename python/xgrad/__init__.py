@@ -277,14 +277,15 @@ def to_mlir(*targets, dtype="f32"):
 
 def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
                      source_name="model", schedule=None, cache=True, cache_dir=None,
-                     lazy=True):
+                     lazy=True, check_finite=False):
     """The compiler's options (xgrad::CompileOptions): ``threads`` of the parallel loops (1:
     sequential; ``parallel=True`` alone means every core), ``use_linalg``, LLVM's
     ``opt_level`` 0-3, ``schedule``: a file of transform IR whose named sequences schedule
     the kernels they name (docs/Scheduling.md); ``cache=False`` neither reads nor writes the
     compile cache, ``cache_dir`` is its directory (default: $XGRAD_CACHE_DIR, else
     $XDG_CACHE_HOME/xgrad, else ~/.cache/xgrad); ``lazy=False`` compiles every target up
-    front instead of each on its first call."""
+    front instead of each on its first call; ``check_finite=True`` fails a run at the first
+    kernel whose result holds a NaN or an infinity, naming it."""
     if threads is None:
         threads = _xgrad.all_threads() if parallel else 1
     return _xgrad.CompileOptions(threads=threads, use_linalg=use_linalg, opt_level=opt_level,
@@ -292,7 +293,7 @@ def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
                                  schedule=os.fspath(schedule) if schedule else "",
                                  cache=bool(cache),
                                  cache_dir=os.fspath(cache_dir) if cache_dir else "",
-                                 lazy=bool(lazy))
+                                 lazy=bool(lazy), check_finite=bool(check_finite))
 
 
 def compile_cache_stats(cache_dir=None):
@@ -392,7 +393,8 @@ def compile(*targets, dtype="f32", **options):
     "f64"/"float64"/numpy.float64. Options: ``threads=1`` (OpenMP threads of parallel loops),
     ``parallel=False`` (every core), ``use_linalg=True``, ``opt_level=2``, ``schedule=None``
     (a transform-dialect file, docs/Scheduling.md), ``cache=True`` (the on-disk compile
-    cache), ``cache_dir=None``, ``lazy=True`` (each target compiled on its first call)."""
+    cache), ``cache_dir=None``, ``lazy=True`` (each target compiled on its first call),
+    ``check_finite=False``."""
     return Model(to_mlir(*targets, dtype=dtype), **options)
 
 

@@ -59,6 +59,10 @@ static cl::opt<std::string> schedule(
 static cl::opt<bool> noCache("no-cache",
                              cl::desc("Compile without reading or writing the compile cache"),
                              cl::cat(category));
+static cl::opt<bool> checkFinite("check-finite",
+                                 cl::desc("Fail the run at the first kernel whose result holds "
+                                          "a NaN or an infinity, naming it"),
+                                 cl::cat(category));
 static cl::opt<bool> compileAll("compile-all",
                                 cl::desc("Compile every target up front, as one module "
                                          "(otherwise each target on its first run)"),
@@ -152,6 +156,7 @@ int main(int argc, char **argv) {
   options.sourceName = inputFile;
   options.cache = !noCache;
   options.lazy = !compileAll;
+  options.checkFinite = checkFinite;
   Expected<std::unique_ptr<xgrad::Model>> model = [&]() -> Expected<std::unique_ptr<xgrad::Model>> {
     mlir::DefaultTimingManager timing;
     timing.setEnabled(timeStages);

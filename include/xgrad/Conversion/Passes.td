@@ -30,13 +30,16 @@ def ConvertXGradToLinalg : Pass<"convert-xgrad-to-linalg", "ModuleOp"> {
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
-    "::mlir::linalg::LinalgDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect"
   ];
   let options = [
     Option<"useLinalg", "use-linalg", "bool", /*default=*/"true",
-           "Lower projection kernels to linalg.generic (otherwise every kernel to loops)">
+           "Lower projection kernels to linalg.generic (otherwise every kernel to loops)">,
+    Option<"checkFinite", "check-finite", "bool", /*default=*/"false",
+           "After every kernel, count its result's NaN and infinite values: the first "
+           "kernel with any fails the run, naming it and its target">
   ];
 }
 

@@ -32,6 +32,9 @@ struct CompileOptions {
   std::string schedule;
   /// The name diagnostics give the source.
   std::string sourceName = "model";
+  /// Stop the run at the first kernel whose result holds a NaN or an infinity, naming it
+  /// (costs a pass over every result: for debugging).
+  bool checkFinite = false;
   // Every option above decides the code: compileCacheKey (CompileCache.cpp) hashes each one,
   // and a new one must be added there. The options below only say where code comes from.
 

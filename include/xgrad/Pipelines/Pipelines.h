@@ -62,6 +62,10 @@ struct XGradPipelineOptions : public PassPipelineOptions<XGradPipelineOptions> {
   Option<unsigned> threads{*this, "threads",
                            llvm::cl::desc("OpenMP threads of parallel loops (1: sequential)"),
                            llvm::cl::init(1)};
+  Option<bool> checkFinite{
+      *this, "check-finite",
+      llvm::cl::desc("Fail the run at the first kernel whose result holds a NaN or an infinity"),
+      llvm::cl::init(false)};
   Option<std::string> schedule{
       *this, "schedule",
       llvm::cl::desc("A file of transform IR whose named sequences schedule the kernels "

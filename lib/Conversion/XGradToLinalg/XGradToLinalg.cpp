@@ -5,6 +5,7 @@
 #include "xgrad/Dialect/XGrad/IR/XGradOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 
@@ -26,8 +27,9 @@ namespace {
 /// Lowers the kernels and graph-level xgrad ops of one function.
 class FunctionLowering {
 public:
-  FunctionLowering(func::FuncOp func, SmallVector<Attribute> &messages, bool useLinalg)
-      : func(func), messages(messages), useLinalg(useLinalg) {}
+  FunctionLowering(func::FuncOp func, SmallVector<Attribute> &messages, bool useLinalg,
+                   bool checkFinite)
+      : func(func), messages(messages), useLinalg(useLinalg), checkFinite(checkFinite) {}
 
   LogicalResult run();
 
@@ -44,6 +46,8 @@ private:
   /// Checks that the kernel's result fits the caller's allocation limit, unless it is small
   /// enough for any machine; returns the check's scf.if, if there is one.
   Operation *checkAllocation(OpBuilder &b, Location loc, KernelOp kernel);
+  /// Fails the run if `result`, the kernel's value, holds a NaN or an infinity.
+  void checkFiniteResult(OpBuilder &b, Location loc, KernelOp kernel, Value result);
   /// Checks every kernel's result before anything runs, each as early as its sizes are
   /// known (most right after the inputs' dims), so that one guard covers them all.
   void checkAllocations(ArrayRef<Operation *> ops);
@@ -66,7 +70,7 @@ private:
 
   func::FuncOp func;
   SmallVector<Attribute> &messages;
-  bool useLinalg;
+  bool useLinalg, checkFinite;
   Value epoch, step, status;
   /// A check ran since the last guard: the next kernel needs one.
   bool unguarded = false;
@@ -147,6 +151,48 @@ Operation *FunctionLowering::checkAllocation(OpBuilder &b, Location loc, KernelO
                        ") needs {lhs} bytes, more than the {rhs} bytes one buffer may take "
                        "(this machine's memory)",
                    bytes, limit);
+}
+
+void FunctionLowering::checkFiniteResult(OpBuilder &b, Location loc, KernelOp kernel,
+                                         Value result) {
+  auto type = cast<RankedTensorType>(result.getType());
+  // Counted by a reduction into a 0-d tensor: a linalg.generic that the schedule leaves as
+  // it is and bufferization turns into one loop nest over the result.
+  Value zero = arith::ConstantIntOp::create(b, loc, 0, 64);
+  Value empty = tensor::EmptyOp::create(b, loc, RankedTensorType::get({}, b.getI64Type()),
+                                        ValueRange{});
+  Value count = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  MLIRContext *context = b.getContext();
+  SmallVector<AffineMap> maps{AffineMap::getMultiDimIdentityMap(type.getRank(), context),
+                              AffineMap::get(type.getRank(), 0, context)};
+  SmallVector<utils::IteratorType> iterators(type.getRank(), utils::IteratorType::reduction);
+  Value counted =
+      linalg::GenericOp::create(
+          b, loc, count.getType(), ValueRange{result}, ValueRange{count}, maps, iterators,
+          [&](OpBuilder &body, Location at, ValueRange args) {
+            Value infinity = arith::ConstantOp::create(
+                body, at, body.getFloatAttr(type.getElementType(), INFINITY));
+            Value magnitude = math::AbsFOp::create(body, at, args[0]);
+            // NaN compares unordered: `ult` holds for it and for infinities.
+            Value finite = arith::CmpFOp::create(body, at, arith::CmpFPredicate::OLT,
+                                                 magnitude, infinity);
+            Value one = arith::ExtUIOp::create(
+                body, at, body.getI64Type(),
+                arith::XOrIOp::create(body, at, finite,
+                                      arith::ConstantIntOp::create(body, at, 1, 1)));
+            linalg::YieldOp::create(body, at,
+                                    ValueRange{arith::AddIOp::create(body, at, args[1], one)});
+          })
+          .getResult(0);
+  Value nonFinite = tensor::ExtractOp::create(b, loc, counted, ValueRange{});
+  Value none = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, nonFinite, zero);
+  std::string name = kernel.getKernelName() ? ("kernel '" + *kernel.getKernelName() + "'").str()
+                                            : std::string("a kernel");
+  emitCheck(b, loc, none,
+            name + " of target '" + func.getSymName().str() +
+                "' produced {lhs} non-finite values (NaN or infinity)",
+            nonFinite, zero);
+  unguarded = true;
 }
 
 void FunctionLowering::checkAllocations(ArrayRef<Operation *> ops) {
@@ -541,6 +587,8 @@ LogicalResult FunctionLowering::run() {
     if (failed(lowered))
       return failure();
     kernel.getResult().replaceAllUsesWith(*lowered);
+    if (checkFinite && status && isa<FloatType>(type.getElementType()))
+      checkFiniteResult(b, loc, kernel, *lowered);
     kernel.erase();
     unguarded |= kernelChecks;
   }
@@ -557,7 +605,8 @@ struct ConvertXGradToLinalgPass
     for (StringRef message : abi::getMessages(module))
       messages.push_back(StringAttr::get(&getContext(), message));
     for (auto func : module.getOps<func::FuncOp>())
-      if (!func.isDeclaration() && failed(FunctionLowering(func, messages, useLinalg).run()))
+      if (!func.isDeclaration() &&
+          failed(FunctionLowering(func, messages, useLinalg, checkFinite).run()))
         return signalPassFailure();
     abi::setMessages(module, messages);
   }
