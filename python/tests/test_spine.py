@@ -54,8 +54,10 @@ def inputs_for(kind):
 
 
 def xgrad_opt(source, options):
+    # A sanitized interpreter preloads the shared sanitizer runtime; xgrad-opt links its own.
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
     run = subprocess.run([XGRAD_OPT, f"--xgrad-pipeline={options}"], input=source,
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr
     return run.stdout
 

@@ -44,9 +44,19 @@ static LogicalResult expand(GuardOp guard) {
   SmallVector<Value> placeholders;
   for (Type type : ret->getOperandTypes()) {
     auto memref = cast<MemRefType>(type);
-    SmallVector<Value> sizes(memref.getNumDynamicDims(),
-                             arith::ConstantIndexOp::create(elseBuilder, loc, 0));
-    placeholders.push_back(memref::AllocOp::create(elseBuilder, loc, memref, sizes));
+    if (memref.getNumDynamicDims() > 0) {
+      SmallVector<Value> sizes(memref.getNumDynamicDims(),
+                               arith::ConstantIndexOp::create(elseBuilder, loc, 0));
+      placeholders.push_back(memref::AllocOp::create(elseBuilder, loc, memref, sizes));
+      continue;
+    }
+    // A static shape may be the very one that did not fit (the check that failed): the
+    // placeholder is one element, seen as the result's shape.
+    Value element = memref::AllocOp::create(
+        elseBuilder, loc, MemRefType::get({1}, memref.getElementType()), ValueRange{});
+    auto [strides, offset] = memref.getStridesAndOffset();
+    placeholders.push_back(memref::ReinterpretCastOp::create(
+        elseBuilder, loc, memref, element, offset, memref.getShape(), strides));
   }
   scf::YieldOp::create(elseBuilder, loc, placeholders);
   ret->setOperands(ifOp.getResults());
