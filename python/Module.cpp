@@ -48,12 +48,22 @@ struct Inputs {
   std::vector<std::vector<int64_t>> shapes;
 };
 
-/// Runs a target with the GIL released, so other Python threads run meanwhile (the arrays
-/// `inputs` reads stay alive: it holds references to them).
+/// Runs `work` (the compiler, compiled code, file I/O: nothing that touches a Python object)
+/// with the GIL released, so that other Python threads run meanwhile.
+template <typename Work> static auto withoutGIL(Work &&work) {
+  py::gil_scoped_release release;
+  return work();
+}
+static void raiseIf(llvm::Error error) {
+  if (error)
+    raise(std::move(error));
+}
+
+/// Runs a target without the GIL (the arrays `inputs` reads stay alive: it holds references
+/// to them).
 static llvm::Expected<Tensor> callWithoutGIL(Model &model, const std::string &target,
                                              const Inputs &inputs) {
-  py::gil_scoped_release release;
-  return model.callOnViews(target, inputs.views);
+  return withoutGIL([&] { return model.callOnViews(target, inputs.views); });
 }
 
 Inputs viewsOf(const py::dict &dict) {
@@ -337,23 +347,14 @@ PYBIND11_MODULE(_xgrad, m) {
 
   py::class_<Model>(m, "Model")
       .def_static("compile", [](const std::string &source, const CompileOptions &options) {
-        llvm::Expected<std::unique_ptr<Model>> model = [&] {
-          py::gil_scoped_release release;
-          return Model::compile(source, options);
-        }();
-        return orRaise(std::move(model));
+        return orRaise(withoutGIL([&] { return Model::compile(source, options); }));
       }, py::arg("source"), py::arg("options") = CompileOptions())
       .def_static("from_compiled", [](const py::bytes &bytes) {
         return orRaise(Model::create(orRaise(CompiledModule::deserialize(std::string(bytes)))));
       })
       .def("compiled", [](Model &model) { return py::bytes(orRaise(model.compiled()).serialize()); })
       .def("prepare", [](Model &model, const std::string &target) {
-        llvm::Error error = [&] {
-          py::gil_scoped_release release;
-          return model.prepare(target);
-        }();
-        if (error)
-          raise(std::move(error));
+        raiseIf(withoutGIL([&] { return model.prepare(target); }));
       }, py::arg("target"))
       .def("call", [](Model &model, const std::string &target, py::dict inputs) {
         Inputs views = viewsOf(inputs);
@@ -377,28 +378,14 @@ PYBIND11_MODULE(_xgrad, m) {
           };
         std::map<std::string, Tensor> data = fromDict(inputs);
         // The progress callback takes the GIL back for itself (pybind11's function wrapper).
-        llvm::Expected<std::vector<double>> losses = [&] {
-          py::gil_scoped_release release;
-          return model.fit(target, data, options);
-        }();
-        return orRaise(std::move(losses));
+        return orRaise(withoutGIL([&] { return model.fit(target, data, options); }));
       }, py::arg("target"), py::arg("inputs"), py::arg("batch_size") = 32, py::arg("epochs") = 1,
          py::arg("shuffle") = false, py::arg("seed") = 0, py::arg("progress") = nullptr)
       .def("save", [](Model &model, const std::string &path) {
-        llvm::Error error = [&] {
-          py::gil_scoped_release release;
-          return model.save(path);
-        }();
-        if (error)
-          raise(std::move(error));
+        raiseIf(withoutGIL([&] { return model.save(path); }));
       })
       .def("load", [](Model &model, const std::string &path) {
-        llvm::Error error = [&] {
-          py::gil_scoped_release release;
-          return model.load(path);
-        }();
-        if (error)
-          raise(std::move(error));
+        raiseIf(withoutGIL([&] { return model.load(path); }));
       })
       .def_property_readonly("targets", &Model::targetNames)
       .def("inputs", [](Model &model, const std::string &target) {

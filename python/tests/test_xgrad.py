@@ -385,3 +385,17 @@ def test_check_finite_names_the_first_kernel_and_keeps_the_state():
     for name, value in model.state.items():
         assert value.tobytes() == before[name].tobytes(), name
         assert np.all(np.isfinite(value)), name
+
+
+def test_empty_inputs_and_outputs_cross_the_boundary():
+    # No element to copy: the arrays' data may be null, which memcpy must not get (UBSan).
+    x = input("x", [None, 3])
+    i, j = Iter(), Iter()
+    doubled = Fun()
+    doubled[i, j] += x[i, j] * 2.0
+    model = xgrad.compile(doubled.target("double"))
+    out = model.call("double", {"x": np.zeros((0, 3), np.float32)})
+    assert out.shape == (0, 3) and out.dtype == np.float32
+    losses = model.fit("double", {"x": np.ones((2, 3), np.float32)}, batch_size=1,
+                       progress=False)
+    assert losses == [6.0]

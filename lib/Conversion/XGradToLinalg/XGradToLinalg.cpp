@@ -118,6 +118,13 @@ Operation *FunctionLowering::emitCheck(OpBuilder &b, Location loc, Value conditi
   return ifOp;
 }
 
+/// "kernel 'name'", as the messages of run-time checks name a kernel.
+static std::string describeKernel(KernelOp kernel) {
+  if (std::optional<StringRef> name = kernel.getKernelName())
+    return ("kernel '" + *name + "'").str();
+  return "a kernel";
+}
+
 Operation *FunctionLowering::checkAllocation(OpBuilder &b, Location loc, KernelOp kernel) {
   auto type = cast<RankedTensorType>(kernel.getType());
   int64_t elementBytes = type.getElementTypeBitWidth() / 8;
@@ -144,10 +151,8 @@ Operation *FunctionLowering::checkAllocation(OpBuilder &b, Location loc, KernelO
   Value limit = memref::LoadOp::create(b, loc, status,
                                        ValueRange{index(b, loc, abi::kAllocationLimit)});
   Value fits = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, bytes, limit);
-  std::string name = kernel.getKernelName() ? ("kernel '" + *kernel.getKernelName() + "'").str()
-                                            : std::string("a kernel");
   return emitCheck(b, loc, fits,
-                   name + ": its result (" + llvm::formatv("{0}", type).str() +
+                   describeKernel(kernel) + ": its result (" + llvm::formatv("{0}", type).str() +
                        ") needs {lhs} bytes, more than the {rhs} bytes one buffer may take "
                        "(this machine's memory)",
                    bytes, limit);
@@ -173,7 +178,7 @@ void FunctionLowering::checkFiniteResult(OpBuilder &b, Location loc, KernelOp ke
             Value infinity = arith::ConstantOp::create(
                 body, at, body.getFloatAttr(type.getElementType(), INFINITY));
             Value magnitude = math::AbsFOp::create(body, at, args[0]);
-            // NaN compares unordered: `ult` holds for it and for infinities.
+            // `olt` is false for NaN (unordered) and for both infinities.
             Value finite = arith::CmpFOp::create(body, at, arith::CmpFPredicate::OLT,
                                                  magnitude, infinity);
             Value one = arith::ExtUIOp::create(
@@ -186,10 +191,8 @@ void FunctionLowering::checkFiniteResult(OpBuilder &b, Location loc, KernelOp ke
           .getResult(0);
   Value nonFinite = tensor::ExtractOp::create(b, loc, counted, ValueRange{});
   Value none = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, nonFinite, zero);
-  std::string name = kernel.getKernelName() ? ("kernel '" + *kernel.getKernelName() + "'").str()
-                                            : std::string("a kernel");
   emitCheck(b, loc, none,
-            name + " of target '" + func.getSymName().str() +
+            describeKernel(kernel) + " of target '" + func.getSymName().str() +
                 "' produced {lhs} non-finite values (NaN or infinity)",
             nonFinite, zero);
   unguarded = true;
