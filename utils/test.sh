@@ -2,8 +2,9 @@
 # Builds xgrad and runs every test suite: lit (FileCheck), C++ unit tests, Python tests.
 # Ends with one line "N passed, N failed" totalling all suites; exits non-zero on any failure.
 #   utils/test.sh             the normal build, in build/
-#   utils/test.sh --sanitize  a build with AddressSanitizer (leaks included) and
-#                             UndefinedBehaviorSanitizer in build-sanitize/; every sanitizer
+#   utils/test.sh --sanitize  a build with AddressSanitizer (leaks included, except under
+#                             Python: see below) and UndefinedBehaviorSanitizer in
+#                             build-sanitize/, and each fuzzer briefly; every sanitizer
 #                             report, in any suite, is one more failure
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
