@@ -279,6 +279,12 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
     if (!inputs.count(spec.name))
       return llvm::createStringError("target '%s' needs input '%s' (%s)", name.str().c_str(),
                                      spec.name.c_str(), shapeString(spec).c_str());
+  // A lazy target's first call compiles it: before the state lock, so that other threads'
+  // calls of compiled targets go on meanwhile.
+  mlir::TimingScope untimed;
+  llvm::Expected<Impl::LinkedTarget> linked = impl->link(target->symbol, untimed);
+  if (!linked)
+    return linked.takeError();
   // A target that stores state runs alone; the others may run together (they only read it).
   std::shared_lock<std::shared_mutex> reading(stateMutex, std::defer_lock);
   std::unique_lock<std::shared_mutex> writing(stateMutex, std::defer_lock);
@@ -316,10 +322,6 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
   for (const ValueSpec &spec : target->stateOut)
     packed.addResult(spec.shape.size());
 
-  mlir::TimingScope untimed;
-  llvm::Expected<Impl::LinkedTarget> linked = impl->link(target->symbol, untimed);
-  if (!linked)
-    return linked.takeError();
   packed.run(linked->function);
 
   // After a failed check the results are placeholders: freed, never read. All or nothing: a

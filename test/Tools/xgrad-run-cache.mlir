@@ -26,7 +26,7 @@
 
 // Spoiled entries: each is rejected with its reason, compiled again and stored again (one
 // entry per model here: --compile-all).
-// RUN: rm -rf %t/c && env XGRAD_CACHE_DIR=%t/c xgrad-run %s --compile-all --target double --input x=2x3:1,2,3,4,5,6 > /dev/null
+// RUN: rm -rf %t/c && env XGRAD_CACHE_DIR=%t/c xgrad-run %s --compile-all --target double --input x=2x3:1,2,3,4,5,6 | FileCheck %s
 // RUN: %python %S/Inputs/spoil_cache_entry.py %t/c flip
 // RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --compile-all --target double --input x=2x3:1,2,3,4,5,6 --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,REJECTED,FLIP
 // RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --compile-all --target double --input x=2x3:1,2,3,4,5,6 --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,HITALL
@@ -34,7 +34,7 @@
 // RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --compile-all --target double --input x=2x3:1,2,3,4,5,6 --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,REJECTED,TRUNCATE
 // RUN: %python %S/Inputs/spoil_cache_entry.py %t/c version
 // RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --compile-all --target double --input x=2x3:1,2,3,4,5,6 --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,REJECTED,VERSION
-// RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --compile-all --target double --input x=2x3:1,2,3,4,5,6 --opt-level 3 > /dev/null
+// RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --compile-all --target double --input x=2x3:1,2,3,4,5,6 --opt-level 3 | FileCheck %s
 // RUN: %python %S/Inputs/spoil_cache_entry.py %t/c swap
 // RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --compile-all --target double --input x=2x3:1,2,3,4,5,6 --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,SWAP
 // HITALL: 1 hits, 0 misses, 0 rejected entries, 0 write errors; 1 entries
