@@ -1,21 +1,23 @@
 //===- fashion_mnist.cpp - train a Fashion-MNIST classifier with xgrad ----===//
 //
 //   fashion-mnist [--model mlp|cnn|FILE.mlir] [--data DIR] [--epochs 5] [--batch 64]
-//                 [--limit N] [--save FILE]
+//                 [--limit N] [--save FILE] [--quiet]
 //
 // Loads the IDX files (gzip) of the Debian package dataset-fashion-mnist, builds the model
 // with the C++ front end (or reads it as xgrad IR), compiles it through xgrad's pipeline and
-// JIT, trains it with mini-batches (a progress bar per epoch) and prints the loss, test
-// accuracy and time of every epoch.
+// JIT, trains it with mini-batches and prints the loss, test accuracy and time of every
+// epoch: on a terminal after a progress bar redrawn in place, in a log one line per epoch.
 //
 //===----------------------------------------------------------------------===//
 #include "xgrad/Frontend/Layers.h"
 #include "xgrad/Runtime/Idx.h"
 #include "xgrad/Runtime/Model.h"
+#include "xgrad/Runtime/Progress.h"
 #include "xgrad/Tools/CommandLine.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/WithColor.h"
 
@@ -47,6 +49,10 @@ static cl::opt<int> limit("limit", cl::desc("Train on the first N images only (0
                           cl::init(0), cl::cat(category));
 static cl::opt<bool> parallel("parallel", cl::desc("Run kernels on OpenMP threads"),
                               cl::cat(category));
+static cl::opt<bool> quiet("quiet",
+                           cl::desc("No progress and no line per epoch: only the final test "
+                                    "accuracy (and errors)"),
+                           cl::cat(category));
 static cl::opt<bool> shuffleSamples("shuffle", cl::desc("Shuffle the samples every epoch"),
                                     cl::init(true), cl::cat(category));
 
@@ -151,8 +157,9 @@ int main(int argc, char **argv) {
 
   auto [trainImages, trainLabels] = load("train", limit);
   auto [testImages, testLabels] = load("t10k", 0);
-  outs() << "Fashion-MNIST: " << trainImages.shape()[0] << " training and "
-         << testImages.shape()[0] << " test images\n";
+  if (!quiet)
+    outs() << "Fashion-MNIST: " << trainImages.shape()[0] << " training and "
+           << testImages.shape()[0] << " test images\n";
 
   std::string source;
   if (modelPath == "mlp" || modelPath == "cnn") {
@@ -177,36 +184,35 @@ int main(int argc, char **argv) {
   for (StringRef target : {"train", "predict"})
     if (Error error = model->prepare(target))
       fail(toString(std::move(error)));
-  outs() << "compiled " << modelPath << " in " << format("%.0f", 1000 * seconds(start))
-         << " ms\n";
+  if (!quiet)
+    outs() << "compiled " << modelPath << " in " << format("%.0f", 1000 * seconds(start))
+           << " ms\n";
 
+  xgrad::TrainingProgress progress(outs(), xgrad::chooseProgressStyle(outs(), quiet), epochs);
+  double acc = 0;
   for (int epoch = 0; epoch < epochs; ++epoch) {
     xgrad::FitOptions fit;
     fit.batchSize = batchSize;
     fit.shuffle = shuffleSamples;
     fit.seed = 42;
     fit.progress = [&](const xgrad::FitProgress &p) {
-      if (p.batch % 20 != 0 && p.batch != p.batches)
-        return;
-      int done = int(30 * p.batch / p.batches);
-      outs() << "\repoch " << epoch + 1 << "/" << epochs << " [" << std::string(done, '=')
-             << std::string(30 - done, ' ') << "] " << p.batch << "/" << p.batches
-             << " loss " << format("%.4f", p.meanLoss);
-      outs().flush();
+      progress.batch({epoch, p.batch, p.batches, p.meanLoss});
     };
     start = Clock::now();
     std::vector<double> loss =
         orFail(model->fit("train", {{"images", trainImages}, {"labels", trainLabels}}, fit));
     double trainTime = seconds(start);
-    double acc = accuracy(*model, testImages, testLabels);
-    outs() << "\repoch " << epoch + 1 << "/" << epochs << ": loss " << format("%.4f", loss[0])
-           << ", test accuracy " << format("%.2f%%", 100 * acc) << ", "
-           << format("%.1f", trainTime) << " s" << std::string(20, ' ') << "\n";
+    acc = accuracy(*model, testImages, testLabels);
+    progress.endEpoch(epoch, loss[0], formatv("test accuracy {0:F2}%", 100 * acc).str(),
+                      trainTime);
   }
+  if (quiet && epochs > 0)
+    outs() << "test accuracy " << format("%.2f%%", 100 * acc) << "\n";
   if (!savePath.empty()) {
     if (Error error = model->save(savePath))
       fail(toString(std::move(error)));
-    outs() << "saved the trained state to " << savePath << "\n";
+    if (!quiet)
+      outs() << "saved the trained state to " << savePath << "\n";
   }
   return 0;
 }

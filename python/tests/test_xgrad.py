@@ -242,7 +242,7 @@ def test_fit_apply_call_save_and_load(tmp_path):
     t = (x @ np.array([[2.0], [-1.0]]) + 0.5).astype(np.float32)
     model = linear_model()
     losses = model.fit("train", {"x": x, "t": t}, batch_size=16, epochs=30, shuffle=True,
-                       progress=False)
+                       verbose=0)
     assert len(losses) == 30 and losses[-1] < losses[0] / 10
     assert model.epoch == 30
     path = tmp_path / "linear.state"
@@ -367,7 +367,7 @@ XOR_Y = np.array([[0], [1], [1], [0]], np.float32)
 def test_a_diverging_fit_warns_once(capfd):
     model = xor_with_rate(1e30)
     losses = model.fit("train", {"x": XOR_X, "y": XOR_Y}, batch_size=4, epochs=5,
-                       progress=False)
+                       verbose=0)
     assert not all(np.isfinite(losses))
     warnings = capfd.readouterr().err.count("fit: the loss of target 'train' became")
     assert warnings == 1
@@ -397,5 +397,5 @@ def test_empty_inputs_and_outputs_cross_the_boundary():
     out = model.call("double", {"x": np.zeros((0, 3), np.float32)})
     assert out.shape == (0, 3) and out.dtype == np.float32
     losses = model.fit("double", {"x": np.ones((2, 3), np.float32)}, batch_size=1,
-                       progress=False)
+                       verbose=0)
     assert losses == [6.0]

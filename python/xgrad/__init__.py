@@ -21,6 +21,7 @@ import sys
 import numpy as np
 
 from . import _xgrad
+from . import progress as _progress
 from ._xgrad import Boolean, Index, Iter, Scalar, epoch, randomize, select_index, step, wrap
 
 __all__ = ["Fun", "Iter", "Index", "Scalar", "Boolean", "Model", "compile", "input", "param",
@@ -337,20 +338,14 @@ class Model:
     def apply(self, target, inputs=None):
         self._model.apply(target, dict(inputs or {}))
 
-    def fit(self, target, inputs, batch_size=32, epochs=1, shuffle=False, seed=0,
-            progress=True):
+    def fit(self, target, inputs, batch_size=32, epochs=1, shuffle=False, seed=0, verbose=1):
         """Trains on mini-batches (the last, smaller batch is kept); returns each epoch's
-        mean loss. ``progress`` draws a bar on the terminal."""
-        def bar(epoch, batch, batches, loss):
-            if batch % 10 and batch != batches:
-                return
-            done = 30 * batch // batches
-            sys.stderr.write(f"\repoch {epoch + 1} [{'=' * done}{' ' * (30 - done)}] "
-                             f"{batch}/{batches} loss {loss:.4f}")
-            if batch == batches:
-                sys.stderr.write("\n")
+        mean loss. ``verbose``: 0 silent, 2 one line per epoch on stderr, 1 (the default)
+        that line after a progress bar on a terminal (tqdm's when installed); nothing per
+        batch goes to a stream that is not a terminal (see ``xgrad.progress``)."""
+        reporter = _progress.FitReporter(epochs, verbose) if verbose else None
         return self._model.fit(target, dict(inputs), batch_size, epochs, shuffle, seed,
-                               bar if progress else None)
+                               reporter)
 
     def save(self, path):
         self._model.save(str(path))
