@@ -75,6 +75,17 @@ if [ -d "$root/python/tests" ] && ls "$build"/python_packages/xgrad/_xgrad*.so >
   n=$(grep -oE '[0-9]+ (failed|error|errors)' "$log/pytest" | awk '{s+=$1} END {print s+0}'); failed=$((failed + n))
 fi
 
+# Installed and used as another project would (the normal build only: a sanitized build's
+# archives need the sanitizer runtime in whatever links them).
+if [ $sanitize = 0 ]; then
+  echo "== install and embed (utils/test-embedding.sh)"
+  "$root/utils/test-embedding.sh" "$build" > "$log/embedding" 2>&1
+  n=$(grep -c '^PASS: ' "$log/embedding"); passed=$((passed + n)); echo "$n checks passed"
+  n=$(grep -c '^FAIL: ' "$log/embedding"); failed=$((failed + n))
+  [ "$n" -eq 0 ] || cat "$log/embedding"
+  grep -qE '^(PASS|FAIL): ' "$log/embedding" || { echo "the embedding test did not run"; failed=$((failed + 1)); }
+fi
+
 # The fuzzers, briefly, over their corpora (utils/fuzz.sh runs them long): their harnesses
 # must build and run, and no seed may crash.
 if [ $sanitize = 1 ]; then

@@ -8,6 +8,8 @@
 #ifndef XGRAD_C_XGRAD_H
 #define XGRAD_C_XGRAD_H
 
+#include "xgrad/Version.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +18,10 @@ extern "C" {
 #endif
 
 typedef struct XGradModel XGradModel;
+
+/* The version of the library linked at run time, e.g. "0.1.0"; XGRAD_VERSION (and
+ * XGRAD_VERSION_MAJOR/MINOR/PATCH) are the version of the header compiled against. */
+const char *xgradVersion(void);
 
 typedef enum { XGRAD_F32 = 0, XGRAD_F64 = 1 } XGradElementType;
 

@@ -21,6 +21,8 @@ static int fail(char **error, llvm::Error failure) {
   return fail(error, llvm::toString(std::move(failure)));
 }
 
+const char *xgradVersion(void) { return XGRAD_VERSION; }
+
 void xgradCompileOptionsInit(XGradCompileOptions *options) {
   if (!options)
     return;

@@ -25,14 +25,33 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <dlfcn.h>
 #include <unistd.h>
 
 using namespace xgrad;
 using llvm::StringRef;
 
-static const char kRunnerUtils[] = XGRAD_MLIR_LIB_DIR "/libmlir_c_runner_utils.so";
+/// MLIR's C runner utilities (memrefCopy and the like), which compiled code calls: the copy
+/// next to the MLIR libraries this process has loaded, so that an installed xgrad finds them
+/// wherever LLVM is; the directory LLVM had when xgrad was built only if that has none.
+static const std::string &runnerUtilsLibrary() {
+  static const std::string path = [] {
+    const char *name = "libmlir_c_runner_utils.so";
+    Dl_info info;
+    if (dladdr(reinterpret_cast<void *>(&mlir::ExecutionEngine::create), &info) &&
+        info.dli_fname) {
+      llvm::SmallString<256> candidate(llvm::sys::path::parent_path(info.dli_fname));
+      llvm::sys::path::append(candidate, name);
+      if (llvm::sys::fs::exists(candidate))
+        return std::string(candidate);
+    }
+    return (llvm::Twine(XGRAD_MLIR_LIB_DIR) + "/" + name).str();
+  }();
+  return path;
+}
 
 static void initializeNativeTarget() {
   static bool initialized = [] {
@@ -78,7 +97,7 @@ llvm::Expected<std::string> xgrad::generateObjectCode(mlir::ModuleOp module,
   engineOptions.jitCodeGenOptLevel = codeGenOptLevel(options.optLevel);
   engineOptions.enableObjectDump = true;
   // The engine links what it compiles, so it needs the same libraries as the loader.
-  llvm::SmallVector<StringRef> libraries{kRunnerUtils};
+  llvm::SmallVector<StringRef> libraries{runnerUtilsLibrary()};
   if (options.parallel())
     libraries.push_back(XGRAD_OPENMP_LIBRARY);
   engineOptions.sharedLibPaths = libraries;
@@ -181,7 +200,7 @@ llvm::Expected<std::unique_ptr<LoadedCode>> LoadedCode::create(bool usesOpenMP) 
   if (!process)
     return process.takeError();
   main.addGenerator(std::move(*process));
-  llvm::SmallVector<const char *> libraries{kRunnerUtils};
+  llvm::SmallVector<const char *> libraries{runnerUtilsLibrary().c_str()};
   if (usesOpenMP)
     libraries.push_back(XGRAD_OPENMP_LIBRARY);
   for (const char *library : libraries) {
