@@ -134,3 +134,12 @@ TEST(CAPI, CompileCacheCanBeDirectedAndTurnedOff) {
 }
 
 } // namespace
+
+TEST(CAPI, ReportsItsVersion) {
+  // The library's version at run time is the header's, and the header's parts compose it.
+  EXPECT_STREQ(xgradVersion(), XGRAD_VERSION);
+  std::string parts = std::to_string(XGRAD_VERSION_MAJOR) + "." +
+                      std::to_string(XGRAD_VERSION_MINOR) + "." +
+                      std::to_string(XGRAD_VERSION_PATCH);
+  EXPECT_EQ(parts, XGRAD_VERSION);
+}
