@@ -65,6 +65,11 @@
 // CHECK-BOUNDS-OK-NEXT: [2, 3, 4, 5]
 // A stride-2 pool over an image smaller than its window: its range (solved through a
 // division) is checked again by the second shape inference, instead of reading past the end.
+// A read before the start of an input (o[y] ++= a[y - 1]) is an error naming the tensor,
+// the dimension and the iterator, never a read outside `a`; also with threads.
+// RUN: not xgrad-run %t/previous.mlir --target prev --input a=5:1,2,3,4,5 2>&1 | FileCheck %s --check-prefix=CHECK-PREVIOUS
+// RUN: not xgrad-run %t/previous.mlir --target prev --input a=5:1,2,3,4,5 --parallel 2>&1 | FileCheck %s --check-prefix=CHECK-PREVIOUS
+// CHECK-PREVIOUS: previous.mlir:{{[0-9]+}}:{{[0-9]+}}: error: kernel 'prev': the read of input 'a' at dimension 0 has the negative index -1 when iterator `y` is 0
 // RUN: not xgrad-run %S/layers.mlir --target maxpool2d --input images=1x1x1x1:0.5 2>&1 | FileCheck %s --check-prefix=CHECK-POOL
 // CHECK-POOL: xgrad-run: error: run-time check failed: kernel 'maxpool2d': the read of input 'images' at dimension 1 can index past its extent (2 vs 1)
 
@@ -152,4 +157,17 @@ xgrad.graph @b {
     xgrad.accumulate %s at [%i] : f32
   }
   xgrad.target "out" %k : tensor<?xf32>
+}
+
+//--- previous.mlir
+xgrad.graph @m {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %o = xgrad.kernel "prev" -> tensor<*xf32> {
+  ^bb0(%y: index loc("y")):
+    %c1 = arith.constant 1 : index
+    %before = arith.subi %y, %c1 : index
+    %v = xgrad.read %a[%before] : tensor<?xf32>
+    xgrad.accumulate %v at [%y] : f32
+  }
+  xgrad.target "prev" %o : tensor<*xf32>
 }

@@ -118,13 +118,6 @@ Operation *FunctionLowering::emitCheck(OpBuilder &b, Location loc, Value conditi
   return ifOp;
 }
 
-/// "kernel 'name'", as the messages of run-time checks name a kernel.
-static std::string describeKernel(KernelOp kernel) {
-  if (std::optional<StringRef> name = kernel.getKernelName())
-    return ("kernel '" + *name + "'").str();
-  return "a kernel";
-}
-
 Operation *FunctionLowering::checkAllocation(OpBuilder &b, Location loc, KernelOp kernel) {
   auto type = cast<RankedTensorType>(kernel.getType());
   int64_t elementBytes = type.getElementTypeBitWidth() / 8;

@@ -157,6 +157,19 @@ std::string mlir::xgrad::describeTensor(Value tensor) {
   return text;
 }
 
+std::string mlir::xgrad::describeKernel(KernelOp kernel) {
+  if (std::optional<StringRef> name = kernel.getKernelName())
+    return ("kernel '" + *name + "'").str();
+  return "the kernel";
+}
+
+std::string mlir::xgrad::describeIterator(Block &body, unsigned index) {
+  if (index < body.getNumArguments())
+    if (auto name = dyn_cast<NameLoc>(body.getArgument(index).getLoc()))
+      return ("iterator `" + name.getName().strref() + "`").str();
+  return "iterator #" + std::to_string(index);
+}
+
 //===----------------------------------------------------------------------===//
 // IndexPolynomial
 //===----------------------------------------------------------------------===//
@@ -295,19 +308,24 @@ std::optional<AccessRange> mlir::xgrad::accessRange(KernelOp kernel, Operation *
   return range;
 }
 
-/// Where an index reaches its extreme: "when iterator #0 reaches its bound", "when
+/// Where an index reaches its extreme: "when iterator `x` reaches its bound", "when
 /// iterators #0 and #2 reach their bounds", or, when only the other iterators move it,
 /// "when iterator #1 is 0".
-static std::string describeIterators(ArrayRef<unsigned> toBound, ArrayRef<unsigned> toZero) {
+static std::string describeIterators(Block &body, ArrayRef<unsigned> toBound,
+                                     ArrayRef<unsigned> toZero) {
   ArrayRef<unsigned> iterators = toBound.empty() ? toZero : toBound;
   if (iterators.empty())
     return "at a constant index";
-  std::string text = iterators.size() == 1 ? "when iterator " : "when iterators ";
+  std::string text = "when ";
   for (auto [position, iterator] : llvm::enumerate(iterators)) {
     if (position)
       text += position + 1 == iterators.size() ? " and " : ", ";
-    text += "#" + std::to_string(iterator);
+    std::string name = describeIterator(body, iterator);
+    // "iterators #0 and #1": the word once.
+    text += position ? name.substr(strlen("iterator ")) : name;
   }
+  if (iterators.size() > 1)
+    text.insert(strlen("when iterator"), "s");
   if (toBound.empty())
     return text + (iterators.size() == 1 ? " is 0" : " are 0");
   return text + (iterators.size() == 1 ? " reaches its bound" : " reach their bounds");
@@ -318,8 +336,8 @@ LogicalResult mlir::xgrad::verifyKernelBounds(KernelOp kernel) {
   for (Value bound : kernel.getBounds())
     if (std::optional<int64_t> value = evaluateIndex(bound); value && *value <= 0)
       return success();
-  std::string name = kernel.getKernelName() ? ("kernel '" + *kernel.getKernelName() + "'").str()
-                                            : std::string("the kernel");
+  std::string name = describeKernel(kernel);
+  Block &body = kernel.getBody().front();
   auto check = [&](Operation *access, ValueRange indices, const std::string &what) -> LogicalResult {
     for (unsigned dim = 0; dim < indices.size(); ++dim) {
       std::optional<AccessRange> range = accessRange(kernel, access, dim);
@@ -330,7 +348,7 @@ LogicalResult mlir::xgrad::verifyKernelBounds(KernelOp kernel) {
       if (past && *past > 0) {
         InFlightDiagnostic diag = access->emitError()
                                   << name << ": " << where << " leaves its extent by " << *past
-                                  << " " << describeIterators(range->highIterators, range->lowIterators);
+                                  << " " << describeIterators(body, range->highIterators, range->lowIterators);
         std::optional<int64_t> high = range->high.asConstant();
         std::optional<int64_t> extent = range->extent.asConstant();
         if (high && extent)
@@ -341,7 +359,7 @@ LogicalResult mlir::xgrad::verifyKernelBounds(KernelOp kernel) {
       if (low && *low < 0)
         return LogicalResult(access->emitError()
                              << name << ": " << where << " has the negative index " << *low
-                             << " " << describeIterators(range->lowIterators, range->highIterators));
+                             << " " << describeIterators(body, range->lowIterators, range->highIterators));
     }
     return success();
   };

@@ -62,18 +62,8 @@ public:
   LogicalResult recheck();
 
 private:
-  std::string kernelName() {
-    if (std::optional<StringRef> name = kernel.getKernelName())
-      return ("kernel '" + *name + "'").str();
-    return "the kernel";
-  }
-  /// An iterator by the name a front end gave it (a NameLoc on the block argument: Python's
-  /// `Iter("y")`), else by its position.
-  std::string iteratorName(unsigned index) {
-    if (auto name = dyn_cast<NameLoc>(body.getArgument(index).getLoc()))
-      return ("iterator `" + name.getName().strref() + "`").str();
-    return "iterator #" + std::to_string(index);
-  }
+  std::string kernelName() { return describeKernel(kernel); }
+  std::string iteratorName(unsigned index) { return describeIterator(body, index); }
   /// Where a named iterator was declared, for a note; null when the IR does not say.
   std::optional<Location> iteratorDeclaration(unsigned index) {
     auto name = dyn_cast<NameLoc>(body.getArgument(index).getLoc());

@@ -18,6 +18,8 @@
 
 namespace mlir::xgrad {
 
+class KernelOp;
+
 /// How many indices an access of `tensorType` needs (`[]`: its rank, `{}`: one), or
 /// nothing when the rank is not known yet.
 std::optional<int64_t> expectedIndexCount(Type tensorType, bool flat);
@@ -45,6 +47,11 @@ std::optional<int64_t> evaluateIndex(Value index);
 
 /// A name for a tensor in diagnostics: "input 'x'", "parameter 'w'", "kernel 'dense'".
 std::string describeTensor(Value tensor);
+/// "kernel 'dense'", or "the kernel" for one without a name: how every message names one.
+std::string describeKernel(KernelOp kernel);
+/// "iterator `y`" for an iterator a front end named (a NameLoc on the block argument:
+/// Python's `Iter("y")`), else "iterator #0" by position.
+std::string describeIterator(Block &body, unsigned index);
 
 /// A graph-level index computation as a polynomial over what the rules cannot look through
 /// (a dynamic extent, a function argument, a division), so that `n + 1` and `n` compare
