@@ -291,6 +291,12 @@ LogicalResult KernelOp::canonicalize(KernelOp op, PatternRewriter &rewriter) {
     auto other = dyn_cast<KernelOp>(prev);
     if (!other || !sameComputation(op, other))
       continue;
+    // The run-time checks of the kernel that goes guard the one that stays (they compare
+    // the same extents), so that every target computing it still runs them.
+    if (StringAttr name = op.getKernelNameAttr())
+      for (CheckOp check : op->getBlock()->getOps<CheckOp>())
+        if (check.getKernelAttr() == name)
+          rewriter.modifyOpInPlace(check, [&] { check.setKernelAttr(other.getKernelNameAttr()); });
     rewriter.replaceOp(op, other.getResult());
     return success();
   }
@@ -381,6 +387,7 @@ LogicalResult CheckOp::canonicalize(CheckOp op, PatternRewriter &rewriter) {
   for (Operation *prev = op->getPrevNode(); prev && !holds; prev = prev->getPrevNode()) {
     auto other = dyn_cast<CheckOp>(prev);
     holds = other && other.getPredicate() == op.getPredicate() &&
+            other.getKernel() == op.getKernel() &&
             ((other.getLhs() == op.getLhs() && other.getRhs() == op.getRhs()) ||
              (op.getPredicate() == CheckPredicate::eq && other.getLhs() == op.getRhs() &&
               other.getRhs() == op.getLhs()));

@@ -222,7 +222,7 @@ LogicalResult KernelInference::rangesFromPlainIndices() {
                             " has one extent from " +
                             range->source + " and another from " + source;
       CheckOp::create(builder, access.op->getLoc(), CheckPredicate::eq, range->extent, extent,
-                      builder.getStringAttr(message));
+                      builder.getStringAttr(message), kernel.getKernelNameAttr());
     }
   }
   return success();
@@ -410,7 +410,8 @@ LogicalResult KernelInference::checkAtMost(Value lhs, Value rhs, Operation *acce
     return access->emitError() << kernelName() << ": " << what << " (by " << *difference << ")";
   }
   CheckOp::create(builder, access->getLoc(), CheckPredicate::le, lhs, rhs,
-                  builder.getStringAttr(kernelName() + ": " + what.str()));
+                  builder.getStringAttr(kernelName() + ": " + what.str()),
+                  kernel.getKernelNameAttr());
   return success();
 }
 
@@ -467,10 +468,12 @@ LogicalResult KernelInference::recheck() {
   resultShape.assign(kernel.getShape().begin(), kernel.getShape().end());
   if (failed(collectAccesses()))
     return failure();
-  // The checks before the kernel in the graph hold whenever the kernel runs.
+  // The checks before the kernel in the graph that run whenever it does: its own, and those
+  // of no kernel (which run in every target that computes what they compare).
   SmallVector<std::pair<IndexPolynomial, bool>> facts;
   for (Operation *op = kernel->getPrevNode(); op; op = op->getPrevNode())
-    if (auto check = dyn_cast<CheckOp>(op))
+    if (auto check = dyn_cast<CheckOp>(op);
+        check && (!check.getKernel() || check.getKernelAttr() == kernel.getKernelNameAttr()))
       facts.push_back({IndexPolynomial::of(check.getLhs()) - IndexPolynomial::of(check.getRhs()),
                        check.getPredicate() == CheckPredicate::eq});
   for (Access &access : accesses) {
@@ -573,6 +576,8 @@ struct XGradInferShapesPass
   using Base::Base;
   void runOnOperation() override {
     GraphOp graph = getOperation();
+    // Named first, so that messages and checks name every kernel.
+    graph.nameKernels();
     for (Operation &op : llvm::make_early_inc_range(graph.getBody().front())) {
       if (auto input = dyn_cast<InputOp>(op); input && !isa<RankedTensorType>(input.getType())) {
         input.emitOpError() << "needs a ranked type for shape inference, got " << input.getType();
@@ -588,7 +593,6 @@ struct XGradInferShapesPass
       if (failed(complete ? inference.recheck() : inference.run()))
         return signalPassFailure();
     }
-    graph.nameKernels();
     // Ops whose result type follows an operand's.
     graph.walk([](Operation *op) {
       if (auto backprop = dyn_cast<BackpropOp>(op))

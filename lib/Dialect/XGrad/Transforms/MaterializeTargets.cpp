@@ -59,8 +59,17 @@ static SmallVector<abi::StateDeclaration> stateDeclarations(GraphOp graph) {
 static LogicalResult materialize(GraphOp graph, TargetOp target, OpBuilder &builder) {
   Block &body = graph.getBody().front();
   llvm::SmallPtrSet<Operation *, 32> needed = backwardSlice({target.getValue()}, body);
-  // Caches of computed values are stored whenever the target computes the value; run-time
-  // checks run whenever the target computes everything they compare.
+  // Caches of computed values are stored whenever the target computes the value; a
+  // run-time check of a kernel runs whenever the target computes the kernel, and one of no
+  // kernel whenever the target computes everything it compares.
+  llvm::StringMap<Operation *> kernels;
+  for (KernelOp kernel : body.getOps<KernelOp>())
+    if (std::optional<StringRef> name = kernel.getKernelName())
+      kernels[*name] = kernel;
+  for (CheckOp check : body.getOps<CheckOp>())
+    if (check.getKernel() && !kernels.count(*check.getKernel()))
+      return check.emitOpError() << "is for kernel '" << *check.getKernel()
+                                 << "', which the graph does not have";
   bool grew = true;
   while (grew) {
     grew = false;
@@ -69,11 +78,13 @@ static LogicalResult materialize(GraphOp graph, TargetOp target, OpBuilder &buil
         continue;
       llvm::SmallPtrSet<Operation *, 32> slice =
           backwardSlice(SmallVector<Value>(op.getOperands()), body);
-      bool covered = isa<CacheOp>(op) ? needed.contains(op.getOperand(0).getDefiningOp())
-                                      : llvm::all_of(slice, [&](Operation *dep) {
-                                          return needed.contains(dep) ||
-                                                 !isa<KernelOp, InputOp, CachedOp>(dep);
-                                        });
+      auto check = dyn_cast<CheckOp>(op);
+      bool covered = !check ? needed.contains(op.getOperand(0).getDefiningOp())
+                     : check.getKernel() ? needed.contains(kernels.lookup(*check.getKernel()))
+                                         : llvm::all_of(slice, [&](Operation *dep) {
+                                             return needed.contains(dep) ||
+                                                    !isa<KernelOp, InputOp, CachedOp>(dep);
+                                           });
       if (!covered)
         continue;
       needed.insert(&op);

@@ -223,14 +223,19 @@ def XGrad_CheckOp : XGrad_Op<"check", [MemoryEffects<[MemWrite<XGrad_RunStatus>]
     extent) are not known statically. When the check fails, the run stops with the message
     followed by both values; nothing after it reads or writes memory.
 
+    `for "name"` names the kernel the check guards: `--xgrad-materialize-targets` puts it
+    in exactly the targets that compute that kernel (a target never fails on a check of a
+    kernel it does not run). A check without a kernel goes into every target that computes
+    everything it compares.
+
     It writes the run's status (a memory effect on its own resource), so it is never
     removed as dead. Canonicalization drops a check that holds statically and one that
-    repeats an earlier check of the same block (same predicate and operands): the first one
-    fails first.
+    repeats an earlier check of the same block (same predicate, operands and kernel): the
+    first one fails first.
   }];
   let arguments = (ins XGrad_CheckPredicate:$predicate, Index:$lhs, Index:$rhs,
-                       StrAttr:$message);
-  let assemblyFormat = "$predicate $lhs `,` $rhs `,` $message attr-dict";
+                       StrAttr:$message, OptionalAttr<StrAttr>:$kernel);
+  let assemblyFormat = "$predicate $lhs `,` $rhs `,` $message (`for` $kernel^)? attr-dict";
   let hasCanonicalizeMethod = 1;
 }
 
