@@ -172,6 +172,8 @@ PYBIND11_MODULE(_xgrad, m) {
   m.def("sq", &sq);
   m.def("min", py::overload_cast<Scalar, Scalar>(&min));
   m.def("max", py::overload_cast<Scalar, Scalar>(&max));
+  m.def("min_index", py::overload_cast<Index, Index>(&min));
+  m.def("max_index", py::overload_cast<Index, Index>(&max));
   m.def("sin", &xgrad::sin);
   m.def("cos", &xgrad::cos);
   m.def("exp", &xgrad::exp);

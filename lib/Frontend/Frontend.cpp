@@ -86,6 +86,8 @@ Index xgrad::operator*(Index a, Index b) { return indexOp("arith.muli", a, b); }
 Index xgrad::div(Index a, Index b) { return indexOp("arith.divsi", a, b); }
 Index xgrad::mod(Index a, Index b) { return indexOp("arith.remsi", a, b); }
 Index xgrad::wrap(Index a, Index b) { return indexOp("xgrad.wrap", a, b); }
+Index xgrad::min(Index a, Index b) { return indexOp("arith.minsi", a, b); }
+Index xgrad::max(Index a, Index b) { return indexOp("arith.maxsi", a, b); }
 
 Scalar xgrad::operator+(Scalar a, Scalar b) { return scalarOp("arith.addf", {a, b}); }
 Scalar xgrad::operator-(Scalar a, Scalar b) { return scalarOp("arith.subf", {a, b}); }

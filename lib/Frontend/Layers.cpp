@@ -126,9 +126,15 @@ Fun maxPool2d(const Fun &images) {
   result.named("maxPool2d");
   Fun forward = result;
   result.customGrad([&](GradientSink &grads) {
+    // Each input pixel gets its window's gradient where it is the window's maximum. An odd
+    // height or width leaves a last row or column in no window (the forward pass floors, as
+    // PyTorch does): its gradient is 0, and the read of its (clamped) window stays inside.
     Iter i("i"), gy("gy"), gx("gx"), c("c");
-    grads.of(in)[i, gy, gx, c] += select(in[i, gy, gx, c] == forward[i, div(gy, 2), div(gx, 2), c],
-                                         grads.result()[i, div(gy, 2), div(gx, 2), c], 0.0);
+    Index height = forward.shape(1), width = forward.shape(2);
+    Index wy = min(div(gy, 2), height - 1), wx = min(div(gx, 2), width - 1);
+    Boolean pooled = gy < height * 2 && gx < width * 2;
+    grads.of(in)[i, gy, gx, c] += select(pooled && in[i, gy, gx, c] == forward[i, wy, wx, c],
+                                         grads.result()[i, wy, wx, c], 0.0);
     grads.of(in).copyShape(in).named("maxPool2d.grad");
   });
   return result;

@@ -80,7 +80,22 @@ def _scalar_function(name):
 select = _scalar_function("select")
 sq, sin, cos, exp, sqrt, tanh = (_scalar_function(n) for n in ("sq", "sin", "cos", "exp", "sqrt", "tanh"))
 ln, log2, log10, pow = (_scalar_function(n) for n in ("ln", "log2", "log10", "pow"))
-min, max, to_index = (_scalar_function(n) for n in ("min", "max", "to_index"))
+to_index = _scalar_function("to_index")
+_scalar_min, _scalar_max = _scalar_function("min"), _scalar_function("max")
+
+
+def min(a, b):
+    """Exprgrad's min: of two Scalars, or of two Indexes when either is one (``min(y, n - 1)``)."""
+    if isinstance(a, Index) or isinstance(b, Index):
+        return _xgrad.min_index(_index(a), _index(b))
+    return _scalar_min(a, b)
+
+
+def max(a, b):
+    """Exprgrad's max: of two Scalars, or of two Indexes when either is one."""
+    if isinstance(a, Index) or isinstance(b, Index):
+        return _xgrad.max_index(_index(a), _index(b))
+    return _scalar_max(a, b)
 
 
 def to_scalar(value):

@@ -100,6 +100,10 @@ Index div(Index a, Index b);
 Index mod(Index a, Index b);
 /// `(a mod b + b) mod b`, always in [0, b).
 Index wrap(Index a, Index b);
+/// The smaller and the larger of two indices (shape inference bounds them: a read at
+/// `min(i, n - 1)` stays below `n`).
+Index min(Index a, Index b);
+Index max(Index a, Index b);
 
 Scalar operator+(Scalar a, Scalar b);
 Scalar operator-(Scalar a, Scalar b);

@@ -380,6 +380,14 @@ std::optional<std::pair<Value, Value>> KernelInference::interval(Value index) {
     } else if (lhs && factor && *factor > 0 && isa<arith::DivSIOp>(op)) {
       // Division truncating towards zero is monotonic for a positive divisor.
       result = {div(lhs->first, rhs->first), div(lhs->second, rhs->first)};
+    } else if (lhs && rhs && isa<arith::MinSIOp, arith::MaxSIOp>(op)) {
+      // Both are monotonic in each operand.
+      auto pick = [&](Value a, Value b) -> Value {
+        if (isa<arith::MinSIOp>(op))
+          return builder.createOrFold<arith::MinSIOp>(kernel.getLoc(), a, b);
+        return builder.createOrFold<arith::MaxSIOp>(kernel.getLoc(), a, b);
+      };
+      result = {pick(lhs->first, rhs->first), pick(lhs->second, rhs->second)};
     } else if (lhs && factor && *factor > 0 && isa<arith::RemSIOp>(op)) {
       std::optional<int64_t> low = constantOf(lhs->first);
       result = {constant(low && *low >= 0 ? 0 : 1 - *factor), constant(*factor - 1)};
