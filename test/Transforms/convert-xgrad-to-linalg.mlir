@@ -6,7 +6,7 @@
 // CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[B:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
 // CHECK-DAG: #[[C:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
-// CHECK: module attributes {xgrad.messages = ["kernel 'matmul': its result (tensor<?x?xf32>) needs {lhs} bytes, more than the {rhs} bytes one buffer may take (this machine's memory)", "kernel 'matmul': iterator #2 has one extent", "kernel 'gather': its result (tensor<?xf32>) needs {lhs} bytes{{[^"]*}}", "the read of input 'table' at dimension 0 is out of bounds: index {lhs}, extent {rhs}", "kernel 'scatter': its result (tensor<?xf32>) needs {lhs} bytes{{[^"]*}}", "the write of kernel 'histogram' at dimension 0 is out of bounds: index {lhs}, extent {rhs}", "kernel 'exp': its result (tensor<?x?xf32>) needs {lhs} bytes{{[^"]*}}"]
+// CHECK: module attributes {xgrad.messages = ["kernel 'matmul': its result (tensor<?x?xf32>) needs {lhs} bytes, more than the {rhs} bytes one buffer may take (this machine's memory)", "kernel 'matmul': iterator #2 has one extent", "kernel 'gather': its result (tensor<?xf32>) needs {lhs} bytes{{[^"]*}}", "the read of input 'table' at dimension 0 is out of bounds: index {lhs}, extent {rhs}", "kernel 'scatter': its result (tensor<?xf32>) needs {lhs} bytes{{[^"]*}}", "the write of kernel 'histogram' at dimension 0 is out of bounds: index {lhs}, extent {rhs}", "kernel 'exp': its result (tensor<?x?xf32>) needs {lhs} bytes{{[^"]*}}", "kernel 'diff': its result (tensor<?xf32>) needs {lhs} bytes{{[^"]*}}"]
 // CHECK-NOT: xgrad_check_failed
 
 // A projection kernel is a linalg.generic: written iterators parallel, the rest reductions.
@@ -114,6 +114,17 @@
 // CHECK: math.exp
 // CHECK: tensor.reshape %{{.*}}(%{{.*}}) : (tensor<?xf32>, tensor<2xindex>) -> tensor<?x?xf32>
 
+// linalg.generic takes each loop's range from the operands' shapes: a kernel whose bounds
+// are shorter than an extent it reads at a plain index (v[i] for i < len(v) - 1) is lowered
+// to loops over its bounds, which read inside `v`.
+// CHECK-LABEL: func.func @g.diff(
+// CHECK: %[[N:.*]] = tensor.dim %{{.*}}, %c0 : tensor<?xf32>
+// CHECK: %[[LAST:.*]] = arith.subi %[[N]], %c1 : index
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for %{{.*}} = %c0 to %[[LAST]] step %c1
+// CHECK-NOT: linalg.generic
+// CHECK: return
+
 xgrad.graph @g {
   %a = xgrad.input "a" : tensor<?x?xf32>
   %b = xgrad.input "b" : tensor<?x?xf32>
@@ -176,4 +187,17 @@ xgrad.graph @g {
     xgrad.accumulate %x at flat [%i] : f32
   }
   xgrad.target "flat" %e : tensor<?x?xf32>
+  %v = xgrad.input "v" : tensor<?xf32>
+  %nv = xgrad.dim %v[0] : tensor<?xf32>
+  %c1_diff = arith.constant 1 : index
+  %nv1 = arith.subi %nv, %c1_diff : index
+  %diff = xgrad.kernel "diff" shape(%nv1) bounds(%nv1) -> tensor<?xf32> {
+  ^bb0(%i: index):
+    %i1 = arith.addi %i, %c1_diff : index
+    %next = xgrad.read %v[%i1] : tensor<?xf32>
+    %this = xgrad.read %v[%i] : tensor<?xf32>
+    %d = arith.subf %next, %this : f32
+    xgrad.accumulate %d at [%i] : f32
+  }
+  xgrad.target "diff" %diff : tensor<?xf32>
 }

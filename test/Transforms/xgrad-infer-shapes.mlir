@@ -270,3 +270,27 @@ xgrad.graph @explicit_bounds_unproven {
   }
   xgrad.target "out" %k : tensor<?xf32>
 }
+
+// A given shape sets the range of the iterator the kernel writes at a plain index, also
+// when it is shorter than a read's extent (Exprgrad's `d[y] ++= a[y + 1] - a[y]` with
+// `withShape(a.shape[0] - 1)`): the reads only have to stay inside, here provably.
+// CHECK-LABEL: xgrad.graph @differences
+// CHECK: %[[N:.*]] = xgrad.dim %[[A:.*]][0]
+// CHECK: %[[M:.*]] = arith.subi %[[N]], %c1
+// CHECK-NOT: xgrad.check
+// CHECK: xgrad.kernel "diff" shape(%[[M]]) bounds(%[[M]]) -> tensor<?xf32>
+xgrad.graph @differences {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %c1 = arith.constant 1 : index
+  %n = xgrad.dim %a[0] : tensor<?xf32>
+  %m = arith.subi %n, %c1 : index
+  %d = xgrad.kernel "diff" shape(%m) -> tensor<*xf32> {
+  ^bb0(%y: index):
+    %y1 = arith.addi %y, %c1 : index
+    %next = xgrad.read %a[%y1] : tensor<?xf32>
+    %this = xgrad.read %a[%y] : tensor<?xf32>
+    %v = arith.subf %next, %this : f32
+    xgrad.accumulate %v at [%y] : f32
+  }
+  xgrad.target "diff" %d : tensor<*xf32>
+}

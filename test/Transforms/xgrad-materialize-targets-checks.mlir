@@ -44,3 +44,15 @@ xgrad.graph @model {
   xgrad.target "double" %e : tensor<*xf32>
   xgrad.target "both" %s : tensor<*xf32>
 }
+
+// The check of a kernel that is gone (dead, removed by canonicalization) guards nothing.
+// CHECK-LABEL: func.func @gone.t(
+// CHECK-NOT: xgrad.check
+// CHECK: return
+xgrad.graph @gone {
+  %x = xgrad.input "x" : tensor<?xf32>
+  %n = xgrad.dim %x[0] : tensor<?xf32>
+  %c2 = arith.constant 2 : index
+  xgrad.check eq %n, %c2, "kernel 'dead': ..." for "dead"
+  xgrad.target "t" %x : tensor<?xf32>
+}

@@ -23,13 +23,3 @@ xgrad.graph @not_differentiated {
   xgrad.target "train" %t : tensor<?xf32>
 }
 
-// -----
-
-xgrad.graph @check_of_no_kernel {
-  %x = xgrad.input "x" : tensor<?xf32>
-  %n = xgrad.dim %x[0] : tensor<?xf32>
-  %c2 = arith.constant 2 : index
-  // expected-error @below {{is for kernel 'gone', which the graph does not have}}
-  xgrad.check eq %n, %c2, "kernel 'gone': ..." for "gone"
-  xgrad.target "t" %x : tensor<?xf32>
-}

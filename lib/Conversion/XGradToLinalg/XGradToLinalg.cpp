@@ -397,6 +397,53 @@ FailureOr<Value> FunctionLowering::lowerKernelToLoops(KernelOp kernel, OpBuilder
   return expanded(b, loc, cast<RankedTensorType>(init.getType()), loops, kernel.getShape());
 }
 
+/// Whether a linalg.generic of `kernel` iterates exactly the kernel's bounds. linalg takes
+/// each loop's range from the operand dimensions its iterator indexes plainly, so each of
+/// them must have that iterator's bound as its extent: provably, or by an equality that a
+/// check before the kernel (`facts`: lhs - rhs of each) established. A given result shape
+/// can make a range shorter than a read's extent (`d[y] ++= a[y + 1] - a[y]` over `len(a) -
+/// 1`); such a kernel is lowered to loops over its bounds instead.
+static bool operandsSpanBounds(KernelOp kernel, ArrayRef<IndexPolynomial> facts) {
+  Block &body = kernel.getBody().front();
+  auto spans = [&](unsigned iterator, const IndexPolynomial &extent) {
+    IndexPolynomial difference = IndexPolynomial::of(kernel.getBounds()[iterator]) - extent;
+    auto zero = [](const IndexPolynomial &p) { return p.asConstant() == 0; };
+    return zero(difference) || llvm::any_of(facts, [&](const IndexPolynomial &fact) {
+             return zero(difference - fact) || zero(difference + fact);
+           });
+  };
+  auto plainIterator = [&](Value index) -> std::optional<unsigned> {
+    std::optional<AffineIndex> affine = decomposeAffineIndex(index, body);
+    return affine ? affine->plainIterator() : std::nullopt;
+  };
+  for (ReadOp read : body.getOps<ReadOp>())
+    for (auto [dim, index] : llvm::enumerate(read.getIndices()))
+      if (std::optional<unsigned> iterator = plainIterator(index))
+        if (!spans(*iterator,
+                   IndexPolynomial::extent(read.getTensor(), read.getFlat() ? -1 : int64_t(dim))))
+          return false;
+  AccumulateOp write = kernel.getAccumulate();
+  auto type = cast<RankedTensorType>(kernel.getType());
+  auto resultExtent = [&](int64_t dim) -> IndexPolynomial {
+    return type.isDynamicDim(dim) ? IndexPolynomial::of(kernel.getShape()[dim])
+                                  : IndexPolynomial(type.getDimSize(dim));
+  };
+  for (auto [dim, index] : llvm::enumerate(write.getIndices())) {
+    std::optional<unsigned> iterator = plainIterator(index);
+    if (!iterator)
+      continue;
+    IndexPolynomial extent(1);
+    if (!write.getFlat())
+      extent = resultExtent(dim);
+    else
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        extent = extent * resultExtent(d);
+    if (!spans(*iterator, extent))
+      return false;
+  }
+  return true;
+}
+
 FailureOr<Value> FunctionLowering::lowerKernelToGeneric(KernelOp kernel, OpBuilder &b,
                                                         Value init) {
   Location loc = kernel.getLoc();
@@ -516,6 +563,17 @@ LogicalResult FunctionLowering::run() {
                       llvm::any_of(kernel.getBody().getOps<ReadOp>(),
                                    [](ReadOp read) { return read.getChecked(); }));
   });
+  // Decided while the function is still xgrad IR, whose extents the polynomials follow.
+  llvm::SmallPtrSet<Operation *, 8> genericKernels;
+  SmallVector<IndexPolynomial> facts;
+  for (Operation *op : ops) {
+    if (auto check = dyn_cast<CheckOp>(op); check && check.getPredicate() == CheckPredicate::eq)
+      facts.push_back(IndexPolynomial::of(check.getLhs()) - IndexPolynomial::of(check.getRhs()));
+    auto kernel = dyn_cast<KernelOp>(op);
+    if (useLinalg && kernel && !kernel.getBounds().empty() &&
+        isa<RankedTensorType>(kernel.getType()) && operandsSpanBounds(kernel, facts))
+      genericKernels.insert(kernel);
+  }
   if (hasChecks && !status)
     return func.emitOpError("has run-time checks but no {") << abi::kStatusAttr
            << "} argument to report them in (run --xgrad-materialize-targets)";
@@ -576,7 +634,7 @@ LogicalResult FunctionLowering::run() {
       init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
     }
     FailureOr<Value> lowered = failure();
-    if (useLinalg)
+    if (genericKernels.contains(kernel))
       lowered = lowerKernelToGeneric(kernel, b, init);
     if (failed(lowered))
       lowered = lowerKernelToLoops(kernel, b, init);

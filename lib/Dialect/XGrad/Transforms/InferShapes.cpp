@@ -169,11 +169,20 @@ LogicalResult KernelInference::collectAccesses() {
 }
 
 LogicalResult KernelInference::rangesFromPlainIndices() {
-  // The write counts as a source only when the result's shape is given.
-  for (Access &access : accesses) {
+  // The write counts as a source only when the result's shape is given, and then it comes
+  // first: like explicit bounds, a given shape sets the range of each iterator written at a
+  // plain index, and a read of a longer extent at that iterator only has to stay inside
+  // (`d[y] ++= a[y + 1] - a[y]` over `shape(len(a) - 1)`; its gradient writes `a`'s shape
+  // over those bounds). Otherwise plain-index extents must agree (a matmul's inner one).
+  SmallVector<Access *> ordered;
+  for (Access &access : accesses)
+    if (isa<AccumulateOp>(access.op) && !resultShape.empty())
+      ordered.insert(ordered.begin(), &access);
+    else if (!isa<AccumulateOp>(access.op))
+      ordered.push_back(&access);
+  for (Access *accessPtr : ordered) {
+    Access &access = *accessPtr;
     bool isWrite = isa<AccumulateOp>(access.op);
-    if (isWrite && resultShape.empty())
-      continue;
     for (auto [dim, index] : llvm::enumerate(access.indices)) {
       auto iterator = dyn_cast<BlockArgument>(index);
       if (!iterator || iterator.getOwner() != &body)
@@ -187,6 +196,11 @@ LogicalResult KernelInference::rangesFromPlainIndices() {
       std::string source = access.flat ? "the length of " + tensorName
                                        : "dimension " + std::to_string(dim) + " of " + tensorName;
       std::optional<Range> &range = ranges[iterator.getArgNumber()];
+      // A range the kernel was given (its bounds, or its shape at the write) holds; the
+      // access at a plain index only has to stay inside its extent (checkBounds).
+      if (range && range->access != access.op &&
+          (range->access == kernel.getOperation() || isa<AccumulateOp>(range->access)))
+        continue;
       provenDims.insert({access.op, unsigned(dim)});
       if (!range) {
         range = Range{extent, source, access.op,

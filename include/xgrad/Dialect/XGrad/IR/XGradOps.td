@@ -225,8 +225,8 @@ def XGrad_CheckOp : XGrad_Op<"check", [MemoryEffects<[MemWrite<XGrad_RunStatus>]
 
     `for "name"` names the kernel the check guards: `--xgrad-materialize-targets` puts it
     in exactly the targets that compute that kernel (a target never fails on a check of a
-    kernel it does not run). A check without a kernel goes into every target that computes
-    everything it compares.
+    kernel it does not run; a check of a kernel removed as dead goes nowhere). A check
+    without a kernel goes into every target that computes everything it compares.
 
     It writes the run's status (a memory effect on its own resource), so it is never
     removed as dead. Canonicalization drops a check that holds statically and one that
