@@ -40,8 +40,9 @@ template <typename T> T orRaise(llvm::Expected<T> value) {
   return std::move(*value);
 }
 
-/// Inputs read in place: C-contiguous float32/float64 arrays are not copied; others are
-/// converted once into `keepAlive`.
+/// The inputs a target takes, read in place when they are C-contiguous arrays of the element
+/// type it expects; other numbers (another float type, integers, nested lists) are converted
+/// once into `keepAlive`. Entries the target does not take are ignored, as by Model::call.
 struct Inputs {
   std::map<std::string, TensorView> views;
   std::vector<py::array> keepAlive;
@@ -66,27 +67,38 @@ static llvm::Expected<Tensor> callWithoutGIL(Model &model, const std::string &ta
   return withoutGIL([&] { return model.callOnViews(target, inputs.views); });
 }
 
-Inputs viewsOf(const py::dict &dict) {
+Inputs viewsOf(const Model &model, const std::string &target, const py::dict &dict) {
   Inputs inputs;
+  const TargetSignature *signature = model.findTarget(target);
+  if (!signature)
+    return inputs; // the call reports the unknown target
   inputs.keepAlive.reserve(dict.size());
   inputs.shapes.reserve(dict.size());
   for (auto [key, value] : dict) {
     std::string name = py::str(key);
+    auto spec = llvm::find_if(signature->inputs,
+                              [&](const ValueSpec &input) { return input.name == name; });
+    if (spec == signature->inputs.end())
+      continue;
+    bool isDouble = spec->elementType == ElementType::f64;
+    std::string expected = std::string("numbers (target '") + target + "' computes in " +
+                           (isDouble ? "float64" : "float32") + ")";
     auto array = py::array::ensure(value);
     if (!array)
-      throw std::invalid_argument("input '" + name + "' is not an array");
-    bool isDouble = array.dtype().is(py::dtype::of<double>());
-    if (!isDouble && !array.dtype().is(py::dtype::of<float>()))
-      throw std::invalid_argument("input '" + name + "' has dtype " +
-                                  std::string(py::str(array.dtype())) +
-                                  "; xgrad takes float32 and float64");
-    // A no-op for arrays that already are C-contiguous.
-    py::array contiguous = isDouble ? py::array(py::array_t<double, py::array::c_style>(array))
-                                    : py::array(py::array_t<float, py::array::c_style>(array));
+      throw py::type_error("input '" + name + "' is a " +
+                           std::string(py::str(py::type::of(value).attr("__name__"))) +
+                           ", not an array; expected " + expected);
+    char kind = array.dtype().kind();
+    if (kind != 'f' && kind != 'i' && kind != 'u')
+      throw py::type_error("input '" + name + "' has dtype " +
+                           std::string(py::str(array.dtype())) + "; expected " + expected);
+    // A no-op for C-contiguous arrays of the model's type; a conversion otherwise.
+    constexpr int flags = py::array::c_style | py::array::forcecast;
+    py::array contiguous = isDouble ? py::array(py::array_t<double, flags>(array))
+                                    : py::array(py::array_t<float, flags>(array));
     inputs.keepAlive.push_back(contiguous);
     inputs.shapes.emplace_back(contiguous.shape(), contiguous.shape() + contiguous.ndim());
-    inputs.views[name] = {isDouble ? ElementType::f64 : ElementType::f32, inputs.shapes.back(),
-                          contiguous.data()};
+    inputs.views[name] = {spec->elementType, inputs.shapes.back(), contiguous.data()};
   }
   return inputs;
 }
@@ -103,9 +115,10 @@ py::array toNumpy(const Tensor &tensor) {
 }
 
 /// Owning copies, for `fit`, which slices the inputs into batches anyway.
-std::map<std::string, Tensor> fromDict(const py::dict &dict) {
+std::map<std::string, Tensor> fromDict(const Model &model, const std::string &target,
+                                       const py::dict &dict) {
   std::map<std::string, Tensor> tensors;
-  for (auto &[name, view] : viewsOf(dict).views) {
+  for (auto &[name, view] : viewsOf(model, target, dict).views) {
     Tensor tensor(view.elementType, view.shape.vec());
     if (tensor.sizeInBytes())
       std::memcpy(tensor.data(), view.data, tensor.sizeInBytes());
@@ -359,11 +372,11 @@ PYBIND11_MODULE(_xgrad, m) {
         raiseIf(withoutGIL([&] { return model.prepare(target); }));
       }, py::arg("target"))
       .def("call", [](Model &model, const std::string &target, py::dict inputs) {
-        Inputs views = viewsOf(inputs);
+        Inputs views = viewsOf(model, target, inputs);
         return toNumpy(orRaise(callWithoutGIL(model, target, views)));
       }, py::arg("target"), py::arg("inputs") = py::dict())
       .def("apply", [](Model &model, const std::string &target, py::dict inputs) {
-        Inputs views = viewsOf(inputs);
+        Inputs views = viewsOf(model, target, inputs);
         orRaise(callWithoutGIL(model, target, views));
       }, py::arg("target"), py::arg("inputs") = py::dict())
       .def("fit", [](Model &model, const std::string &target, py::dict inputs, int64_t batchSize,
@@ -378,7 +391,7 @@ PYBIND11_MODULE(_xgrad, m) {
           options.progress = [&](const FitProgress &p) {
             progress(p.epoch, p.batch, p.batches, p.meanLoss);
           };
-        std::map<std::string, Tensor> data = fromDict(inputs);
+        std::map<std::string, Tensor> data = fromDict(model, target, inputs);
         // The progress callback takes the GIL back for itself (pybind11's function wrapper).
         return orRaise(withoutGIL([&] { return model.fit(target, data, options); }));
       }, py::arg("target"), py::arg("inputs"), py::arg("batch_size") = 32, py::arg("epochs") = 1,

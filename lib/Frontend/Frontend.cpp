@@ -207,6 +207,10 @@ Fun &Fun::copyShape(const Fun &other) {
   lastKernel(*this, "copyShape").like = other.node;
   return *this;
 }
+Fun &Fun::requireEqual(Index lhs, Index rhs, const std::string &message) {
+  lastKernel(*this, "requireEqual").requirements.push_back({std::move(lhs), std::move(rhs), message});
+  return *this;
+}
 Fun &Fun::named(const std::string &name) {
   node->name = name;
   return *this;

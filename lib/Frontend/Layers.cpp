@@ -1,5 +1,8 @@
 //===- Layers.cpp - Exprgrad's layers, written in the front end -----------===//
 #include "xgrad/Frontend/Layers.h"
+#include "Nodes.h"
+
+#include <stdexcept>
 
 using namespace xgrad;
 
@@ -149,16 +152,37 @@ Fun upsample2(const Fun &images) {
   return result;
 }
 
+/// "input 'x'", "kernel 'dense'", or "a tensor", as messages name what a layer reads.
+static std::string describe(const Fun &fun) {
+  if (fun.node->kind == FunNode::Kind::Input)
+    return "input '" + fun.node->name + "'";
+  if (fun.node->kind == FunNode::Kind::Param)
+    return "parameter '" + fun.node->name + "'";
+  if (fun.node->kind == FunNode::Kind::Kernel && !fun.node->name.empty())
+    return "kernel '" + fun.node->name + "'";
+  return "a tensor";
+}
+
 Fun reshape(const Fun &input, std::vector<int64_t> shape) {
   Fun in = input, result;
   std::vector<Index> sizes;
   int64_t known = 1, unknown = -1;
+  std::string spelled;
   for (size_t dim = 0; dim < shape.size(); ++dim) {
-    if (shape[dim] < 0)
+    spelled += (dim ? ", " : "") + std::to_string(shape[dim]);
+    if (shape[dim] < -1)
+      throw std::invalid_argument("reshape: extent " + std::to_string(shape[dim]) +
+                                  " is neither -1 (inferred) nor a size");
+    if (shape[dim] == -1 && unknown >= 0)
+      throw std::invalid_argument("reshape: only one extent can be -1 (inferred), in [" +
+                                  spelled + "]");
+    if (shape[dim] == -1)
       unknown = dim;
     else
       known *= shape[dim];
   }
+  if (unknown >= 0 && known == 0)
+    throw std::invalid_argument("reshape: an extent of 0 next to -1 leaves -1 undetermined");
   for (size_t dim = 0; dim < shape.size(); ++dim)
     sizes.push_back(int64_t(dim) == unknown ? div(in.len(), Index(known)) : Index(shape[dim]));
   Iter it("it");
@@ -166,6 +190,13 @@ Fun reshape(const Fun &input, std::vector<int64_t> shape) {
   // shape inference checks it, statically or at run time.
   result(it) += in(it);
   result.withShape(sizes).named("reshape");
+  // Every element is kept: the new shape's length is the input's.
+  std::string what = "reshape of " + describe(in) + " to [" + spelled + "]: ";
+  if (unknown >= 0)
+    result.requireEqual(in.len(), div(in.len(), Index(known)) * Index(known),
+                        what + "{lhs} elements is not a multiple of " + std::to_string(known));
+  else
+    result.requireEqual(in.len(), Index(known), what + "{lhs} elements, not {rhs}");
   return result;
 }
 

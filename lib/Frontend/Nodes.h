@@ -48,6 +48,11 @@ struct FunNode {
   bool maxWrite = false;
   std::shared_ptr<ExprNode> value;
   std::vector<Index> explicitShape;
+  struct Requirement {
+    Index lhs, rhs;
+    std::string message;
+  };
+  std::vector<Requirement> requirements;
   std::shared_ptr<FunNode> like;
   std::shared_ptr<GradientSink> customGradient;
   // Target, Backprop, Gradient, Cache: the value (loss); Gradient: wrt.

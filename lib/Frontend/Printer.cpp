@@ -82,6 +82,15 @@ private:
       clean = "v" + clean;
     return "%" + clean + "_" + std::to_string(counter++);
   }
+  /// `base`, or `base.1`, `base.2`, ... if a kernel took it: the names --xgrad-infer-shapes
+  /// would give, known here so that a check can name its kernel.
+  std::string uniqueKernelName(const std::string &base) {
+    std::string name = base;
+    for (unsigned suffix = 1; !kernelNames.insert(name).second; ++suffix)
+      name = base + "." + std::to_string(suffix);
+    return name;
+  }
+  std::set<std::string> kernelNames;
   std::string tensorType(const FunNode &node) const;
   std::string scalarType(ValueKind kind) const {
     return kind == ValueKind::Index ? "index" : kind == ValueKind::Boolean ? "i1" : element;
@@ -395,9 +404,19 @@ void Printer::emitKernel(FunNode &kernel, const std::string &name, const std::st
   if (iterators.empty())
     throw std::logic_error("a kernel without iterators: write at least one Iter");
 
+  std::string kernelName = kernel.name.empty() && !kernel.requirements.empty() ? "kernel"
+                                                                              : kernel.name;
+  if (!kernelName.empty())
+    kernelName = uniqueKernelName(kernelName);
+  for (FunNode::Requirement &requirement : kernel.requirements) {
+    std::string lhs = emitGraphIndex(requirement.lhs.node, indent, kernel.location);
+    std::string rhs = emitGraphIndex(requirement.rhs.node, indent, kernel.location);
+    os << indent << "xgrad.check eq " << lhs << ", " << rhs << ", " << quoted(requirement.message)
+       << " for " << quoted(kernelName) << locations.of(kernel.location) << "\n";
+  }
   os << indent << name << " = xgrad.kernel";
-  if (!kernel.name.empty())
-    os << " " << quoted(kernel.name);
+  if (!kernelName.empty())
+    os << " " << quoted(kernelName);
   if (kernel.init)
     os << " init(" << init << " : " << tensorType(*kernel.init) << ")";
   if (!shape.empty()) {

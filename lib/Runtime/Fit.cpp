@@ -26,8 +26,16 @@ llvm::Expected<std::vector<double>> Model::fit(llvm::StringRef target,
   if (options.batchSize <= 0)
     return llvm::createStringError("fit: the batch size must be positive, got %lld",
                                    (long long)options.batchSize);
+  // Only the inputs the target takes are batched (the others are ignored, as by `call`).
+  const TargetSignature *signature = findTarget(target);
+  auto taken = [&](const std::string &name) {
+    return !signature || llvm::any_of(signature->inputs,
+                                      [&](const ValueSpec &spec) { return spec.name == name; });
+  };
   int64_t samples = -1;
   for (auto &[name, tensor] : inputs) {
+    if (!taken(name))
+      continue;
     if (tensor.shape().empty())
       return llvm::createStringError("fit: input '%s' has no sample dimension", name.c_str());
     if (samples >= 0 && tensor.shape()[0] != samples)
@@ -54,7 +62,8 @@ llvm::Expected<std::vector<double>> Model::fit(llvm::StringRef target,
       llvm::ArrayRef<int64_t> rows(order.data() + begin, end - begin);
       std::map<std::string, Tensor> slice;
       for (auto &[name, tensor] : inputs)
-        slice[name] = tensor.gatherRows(rows);
+        if (taken(name))
+          slice[name] = tensor.gatherRows(rows);
       llvm::Expected<Tensor> loss = call(target, slice);
       if (!loss)
         return loss.takeError();

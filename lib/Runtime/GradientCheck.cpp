@@ -6,6 +6,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
 
 #include <cmath>
 
@@ -14,7 +16,24 @@ using llvm::StringRef;
 
 static constexpr llvm::StringLiteral kGradientPrefix = "__gradient.";
 
-/// Adds `xgrad.gradient` targets of `target` for every parameter and input of its graph;
+/// The ops `value` depends on in its block, through operands and the values kernel bodies
+/// read from above.
+static llvm::SmallPtrSet<mlir::Operation *, 32> dependencies(mlir::Value value) {
+  llvm::SmallPtrSet<mlir::Operation *, 32> seen;
+  llvm::SmallVector<mlir::Value> worklist{value};
+  while (!worklist.empty()) {
+    mlir::Operation *op = worklist.pop_back_val().getDefiningOp();
+    if (!op || !seen.insert(op).second)
+      continue;
+    llvm::append_range(worklist, op->getOperands());
+    llvm::SetVector<mlir::Value> captured;
+    mlir::getUsedValuesDefinedAbove(op->getRegions(), captured);
+    llvm::append_range(worklist, captured);
+  }
+  return seen;
+}
+
+/// Adds `xgrad.gradient` targets of `target` for every parameter and input it depends on;
 /// returns the printed module and the gradients' names.
 static llvm::Expected<std::string> withGradientTargets(StringRef source, StringRef target,
                                                        std::vector<std::string> &names) {
@@ -41,7 +60,10 @@ static llvm::Expected<std::string> withGradientTargets(StringRef source, StringR
     return llvm::createStringError("no target '%s' to check", target.str().c_str());
   auto graph = found->getParentOfType<mlir::xgrad::GraphOp>();
   mlir::OpBuilder builder = mlir::OpBuilder::atBlockEnd(&graph.getBody().front());
+  llvm::SmallPtrSet<mlir::Operation *, 32> needed = dependencies(found.getValue());
   for (mlir::Operation &op : llvm::make_early_inc_range(graph.getBody().front())) {
+    if (!needed.contains(&op))
+      continue;
     std::string name;
     if (auto param = mlir::dyn_cast<mlir::xgrad::ParamOp>(op))
       name = "parameter '" + param.getParamName().str() + "'";

@@ -5,6 +5,7 @@
 #include "xgrad/Runtime/CompileCache.h"
 #include "xgrad/Runtime/Initializers.h"
 
+#include "xgrad/Dialect/XGrad/IR/ShapeRules.h"
 #include "xgrad/Dialect/XGrad/IR/XGradABI.h"
 
 #include "mlir/Support/Timing.h"
@@ -30,15 +31,7 @@ static llvm::Error checkFailure(const int64_t (&status)[mlir::xgrad::abi::kStatu
   int64_t id = status[kCheckId];
   std::string message =
       id >= 0 && size_t(id) < messages.size() ? messages[id] : "unknown check";
-  // A message names its operands with {lhs} and {rhs}, or gets them appended.
-  std::string lhs = std::to_string(status[kLhs]), rhs = std::to_string(status[kRhs]);
-  size_t at = message.find("{lhs}");
-  if (at == std::string::npos)
-    message += " (" + lhs + " vs " + rhs + ")";
-  for (; at != std::string::npos; at = message.find("{lhs}"))
-    message.replace(at, 5, lhs);
-  for (at = message.find("{rhs}"); at != std::string::npos; at = message.find("{rhs}"))
-    message.replace(at, 5, rhs);
+  message = mlir::xgrad::formatCheckMessage(message, status[kLhs], status[kRhs]);
   return llvm::createStringError("run-time check failed: %s", message.c_str());
 }
 
@@ -270,11 +263,8 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
     return llvm::createStringError("unknown or ambiguous target '%s' (targets: %s)",
                                    name.str().c_str(), known.c_str());
   }
-  for (auto &[inputName, tensor] : inputs)
-    if (llvm::none_of(target->inputs, [&, n = inputName](const ValueSpec &s) { return s.name == n; }))
-      return llvm::createStringError("target '%s' has no input '%s'", name.str().c_str(),
-                                     inputName.c_str());
-
+  // Inputs the target does not take are ignored: one dictionary serves every target of a
+  // model (`fit` on "train" and `call` of "predict" with the same batch).
   for (const ValueSpec &spec : target->inputs)
     if (!inputs.count(spec.name))
       return llvm::createStringError("target '%s' needs input '%s' (%s)", name.str().c_str(),

@@ -24,6 +24,15 @@
 // ACCESS: gradient of input 'k': 3 elements, {{.*}}: ok
 // RUN: xgrad-run %t/second.mlir --target loss --input x=3:0.3,-0.7,1.1 --check-gradients | FileCheck %s --check-prefix=SECOND
 // SECOND: gradient of input 'x': 3 elements, {{.*}}: ok
+// A target of a graph with an input it does not read: only what it depends on is checked,
+// and the other input need not (but may) be given.
+// RUN: xgrad-run %t/unrelated.mlir --target sa --input a=3:1,2,3 --check-gradients | FileCheck %s --check-prefix=UNRELATED
+// RUN: xgrad-run %t/unrelated.mlir --target sa --input a=3:1,2,3 --input b=2:1,2 --check-gradients | FileCheck %s --check-prefix=UNRELATED
+// UNRELATED: gradient of input 'a': 3 elements, max relative error {{.*}}: ok
+// UNRELATED-NOT: gradient of
+// The tolerance a failure names is the one given, not rounded.
+// RUN: not xgrad-run %t/unrelated.mlir --target sa --input a=3:1,2,3 --check-gradients --tolerance 1e-30 2>&1 | FileCheck %s --check-prefix=TOLERANCE
+// TOLERANCE: xgrad-run: error: derived gradients differ from finite differences by more than 1e-30
 // RUN: xgrad-run %t/second.mlir --target hessian_row --input x=3:0.3,-0.7,1.1 | FileCheck %s --check-prefix=HESSIAN
 // d/dx sum(sin(x)^2) = sin(2x); its derivative is 2 cos(2x).
 // HESSIAN: hessian_row: 3xf64
@@ -356,4 +365,23 @@ xgrad.graph @second {
   }
   %h = xgrad.gradient %gsum wrt %x : tensor<*xf64>, tensor<?xf64>
   xgrad.target "hessian_row" %h : tensor<?xf64>
+}
+
+//--- unrelated.mlir
+xgrad.graph @m {
+  %a = xgrad.input "a" : tensor<?xf64>
+  %b = xgrad.input "b" : tensor<?xf64>
+  %sa = xgrad.kernel "sa" -> tensor<*xf64> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf64>
+    %w = arith.mulf %v, %v : f64
+    xgrad.accumulate %w at [%i] : f64
+  }
+  %sb = xgrad.kernel "sb" -> tensor<*xf64> {
+  ^bb0(%i: index):
+    %v = xgrad.read %b[%i] : tensor<?xf64>
+    xgrad.accumulate %v at [%i] : f64
+  }
+  xgrad.target "sa" %sa : tensor<*xf64>
+  xgrad.target "sb" %sb : tensor<*xf64>
 }

@@ -219,3 +219,20 @@ xgrad.graph @count_overflow {
     xgrad.accumulate %v at [%c, %c] : f32
   }
 }
+
+// -----
+
+// A check that fails whatever the inputs (a front end's requirement on static extents) is
+// an error at compile time, in its own words.
+xgrad.graph @failing_check {
+  %x = xgrad.input "x" : tensor<36xf32>
+  %n = xgrad.len %x : tensor<36xf32>
+  %c42 = arith.constant 42 : index
+  // expected-error @below {{reshape of input 'x' to [6, 7]: 36 elements, not 42}}
+  xgrad.check eq %n, %c42, "reshape of input 'x' to [6, 7]: {lhs} elements, not {rhs}" for "reshape"
+  %r = xgrad.kernel "reshape" shape(%c42) -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read flat %x[%i] : tensor<36xf32>
+    xgrad.accumulate %v at flat [%i] : f32
+  }
+}

@@ -22,6 +22,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/WithColor.h"
 
+#include <set>
+
 using namespace llvm;
 
 static cl::OptionCategory category("xgrad-run options");
@@ -195,14 +197,24 @@ int main(int argc, char **argv) {
   };
   const xgrad::TargetSignature *target = findTarget(targetName);
   const xgrad::TargetSignature *training = trainTarget.empty() ? nullptr : findTarget(trainTarget);
+  // Any input of the model may be given (a gradient check's target takes inputs the checked
+  // target may not); each target gets the ones it takes. A name no target takes is a typo.
+  std::vector<const xgrad::TargetSignature *> signatures;
+  for (const std::string &name : (*model)->targetNames())
+    signatures.push_back((*model)->findTarget(name));
   auto specOf = [&](StringRef name) -> const xgrad::ValueSpec * {
-    // The specs live in the signatures: a pointer into a temporary vector would dangle.
-    for (const xgrad::TargetSignature *signature : {target, training})
-      if (signature)
-        for (const xgrad::ValueSpec &spec : signature->inputs)
-          if (spec.name == name)
-            return &spec;
+    for (const xgrad::TargetSignature *signature : signatures)
+      for (const xgrad::ValueSpec &spec : signature->inputs)
+        if (spec.name == name)
+          return &spec;
     return nullptr;
+  };
+  auto modelInputs = [&] {
+    std::set<std::string> names;
+    for (const xgrad::TargetSignature *signature : signatures)
+      for (const xgrad::ValueSpec &spec : signature->inputs)
+        names.insert(spec.name);
+    return llvm::join(names, ", ");
   };
 
   std::map<std::string, xgrad::Tensor> values;
@@ -213,7 +225,7 @@ int main(int argc, char **argv) {
       fail("--input expects name=file.npy or name=SHAPE:values, got '" + input + "'");
     const xgrad::ValueSpec *spec = specOf(name);
     if (!spec)
-      fail("target '" + targetName + "' has no input '" + name + "'");
+      fail("the model has no input '" + name + "' (inputs: " + modelInputs() + ")");
     Expected<xgrad::Tensor> tensor = value.ends_with(".npy")
                                          ? xgrad::readNpy(value)
                                          : parseLiteral(name, value, spec->elementType);
@@ -247,7 +259,7 @@ int main(int argc, char **argv) {
     }
     if (!passed)
       fail("derived gradients differ from finite differences by more than " +
-           formatv("{0}", double(tolerance)).str());
+           formatv("{0}", format("%g", double(tolerance))).str());
     return 0;
   }
 

@@ -242,6 +242,11 @@ public:
   Fun &copyShape(const Fun &other);
   /// The name kernels are given (what schedules match on).
   Fun &named(const std::string &name);
+  /// The last kernel written runs only when `lhs == rhs` (graph-level indices: extents,
+  /// lengths and arithmetic on them); otherwise the run fails with `message`, in which
+  /// "{lhs}" and "{rhs}" stand for the two values. Shape inference checks what it can see
+  /// itself; this says what a layer means (a reshape keeps every element).
+  Fun &requireEqual(Index lhs, Index rhs, const std::string &message);
   /// Replaces the derived gradient of the last kernel written.
   Fun &customGrad(std::function<void(GradientSink &)> gradient);
 

@@ -15,7 +15,7 @@ struct GradientCheckResult {
 };
 
 /// Compares the gradients autodiff derives for the sum of `target`'s elements with central
-/// finite differences, for every parameter and float input of the target's graph. The
+/// finite differences, for every parameter and input the target depends on. The
 /// gradients are added to the graph as `xgrad.gradient` targets, so the comparison runs
 /// through the whole pipeline. Use f64 graphs: finite differences in f32 are too coarse.
 llvm::Expected<std::vector<GradientCheckResult>>

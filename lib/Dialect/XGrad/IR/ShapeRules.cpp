@@ -157,6 +157,16 @@ std::string mlir::xgrad::describeTensor(Value tensor) {
   return text;
 }
 
+std::string mlir::xgrad::formatCheckMessage(StringRef message, int64_t lhs, int64_t rhs) {
+  std::string text = message.str();
+  if (!message.contains("{lhs}") && !message.contains("{rhs}"))
+    return text + " (" + std::to_string(lhs) + " vs " + std::to_string(rhs) + ")";
+  for (auto [placeholder, value] : {std::pair{"{lhs}", lhs}, std::pair{"{rhs}", rhs}})
+    for (size_t at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder))
+      text.replace(at, 5, std::to_string(value));
+  return text;
+}
+
 std::string mlir::xgrad::describeKernel(KernelOp kernel) {
   if (std::optional<StringRef> name = kernel.getKernelName())
     return ("kernel '" + *name + "'").str();

@@ -605,6 +605,17 @@ struct XGradInferShapesPass
         input.emitOpError() << "needs a ranked type for shape inference, got " << input.getType();
         return signalPassFailure();
       }
+      // A check that fails whatever the inputs is an error now, in its own words.
+      if (auto check = dyn_cast<CheckOp>(op)) {
+        std::optional<int64_t> lhs = evaluateIndex(check.getLhs());
+        std::optional<int64_t> rhs = evaluateIndex(check.getRhs());
+        if (lhs && rhs &&
+            !(check.getPredicate() == CheckPredicate::eq ? *lhs == *rhs : *lhs <= *rhs)) {
+          check.emitError(formatCheckMessage(check.getMessage(), *lhs, *rhs));
+          return signalPassFailure();
+        }
+        continue;
+      }
       auto kernel = dyn_cast<KernelOp>(op);
       if (!kernel)
         continue;

@@ -47,6 +47,9 @@ std::optional<int64_t> evaluateIndex(Value index);
 
 /// A name for a tensor in diagnostics: "input 'x'", "parameter 'w'", "kernel 'dense'".
 std::string describeTensor(Value tensor);
+/// The message of a failed `xgrad.check` with its operands' values: "{lhs}" and "{rhs}"
+/// replaced, or " (lhs vs rhs)" appended when the message names neither.
+std::string formatCheckMessage(llvm::StringRef message, int64_t lhs, int64_t rhs);
 /// "kernel 'dense'", or "the kernel" for one without a name: how every message names one.
 std::string describeKernel(KernelOp kernel);
 /// "iterator `y`" for an iterator a front end named (a NameLoc on the block argument:
