@@ -40,7 +40,8 @@ TEST(Layers, Dense) {
   randomize(100);
   Tensor x = values({3, 2});
   auto [out, state] = run(dense(input("x", {-1, 2}), 2, 4), {{"x", x}});
-  const Tensor &w = state["param100"], &b = state["param101"];
+  // Named after the layer, not the seed.
+  const Tensor &w = state["dense0.w"], &b = state["dense0.b"];
   std::vector<double> expected;
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 4; ++c)

@@ -8,13 +8,24 @@ using namespace xgrad;
 
 namespace xgrad::layers {
 
+/// A parameter of one instance of a layer (`instance` tells instances apart): printed as
+/// `<kind><n>.<role>`, e.g. `dense0.w`, unless it is given a name.
+static Fun layerParam(std::vector<int64_t> shape, const char *kind, const char *role,
+                      const void *instance) {
+  Fun created = param(std::move(shape), -0.1, 0.1, "");
+  created.node->layerKind = kind;
+  created.node->layerRole = role;
+  created.node->layerInstance = instance ? instance : created.node.get();
+  return created;
+}
+
 Fun dense(const Fun &values, int64_t in, int64_t out, bool bias) {
-  Fun input = values, weights = param({in, out}, -0.1, 0.1, ""), result;
+  Fun input = values, weights = layerParam({in, out}, "dense", "w", nullptr), result;
   Iter y("y"), x("x"), it("it");
   result[y, x] += input[y, it] * weights[it, x];
   result.named("dense");
   if (bias) {
-    Fun b = param({out}, -0.1, 0.1, "");
+    Fun b = layerParam({out}, "dense", "b", weights.node.get());
     result[y, x] += b[x];
     result.named("dense.bias");
   }
@@ -116,8 +127,9 @@ Fun conv2d(const Fun &images, const Fun &filters, int64_t stride, int64_t paddin
 
 Fun conv2d(const Fun &images, int64_t channels, int64_t width, int64_t height, int64_t filters,
            int64_t stride, int64_t padding) {
-  return conv2d(images, param({filters, height, width, channels}, -0.1, 0.1, ""), stride,
-                padding);
+  return conv2d(images, layerParam({filters, height, width, channels}, "conv2d", "filters",
+                                    nullptr),
+                stride, padding);
 }
 
 Fun maxPool2d(const Fun &images) {

@@ -40,6 +40,10 @@ struct FunNode {
   std::string initializer;
   std::vector<double> initArgs;
   int64_t seed = 0;
+  /// A layer's parameter without a name of the user's: named after the layer, e.g.
+  /// `dense0.w` (the kind, its number among the graph's layers of that kind, the role).
+  std::string layerKind, layerRole;
+  const void *layerInstance = nullptr;
   // Kernel.
   std::shared_ptr<FunNode> init;
   std::vector<Index> writeIndices;

@@ -91,6 +91,9 @@ private:
     return name;
   }
   std::set<std::string> kernelNames;
+  /// Layers' parameters: each layer instance's number among its kind's, in print order.
+  std::map<const void *, int64_t> layerNumbers;
+  std::map<std::string, int64_t> layerCounts;
   std::string tensorType(const FunNode &node) const;
   std::string scalarType(ValueKind kind) const {
     return kind == ValueKind::Index ? "index" : kind == ValueKind::Boolean ? "i1" : element;
@@ -323,13 +326,22 @@ std::string Printer::emit(const std::shared_ptr<FunNode> &node, const std::strin
        << locations.of(fun.location) << "\n";
     break;
   case FunNode::Kind::Param: {
-    name = fresh(fun.name.empty() ? "param" : fun.name);
-    if (fun.name.empty())
-      fun.name = "param" + std::to_string(fun.seed);
+    // A layer's parameters are numbered per graph (not stored on the node: another graph
+    // may hold other layers of the kind first).
+    std::string stateName = fun.name;
+    if (stateName.empty() && !fun.layerKind.empty()) {
+      auto [at, added] = layerNumbers.try_emplace(fun.layerInstance, 0);
+      if (added)
+        at->second = layerCounts[fun.layerKind]++;
+      stateName = fun.layerKind + std::to_string(at->second) + "." + fun.layerRole;
+    }
+    if (stateName.empty())
+      stateName = fun.name = "param" + std::to_string(fun.seed);
+    name = fresh(stateName);
     std::string args;
     for (double arg : fun.initArgs)
       args += (args.empty() ? "" : ", ") + literal(arg);
-    os << indent << name << " = xgrad.param " << quoted(fun.name) << " " << fun.initializer
+    os << indent << name << " = xgrad.param " << quoted(stateName) << " " << fun.initializer
        << " [" << args << "] seed " << fun.seed << " : " << tensorType(fun)
        << locations.of(fun.location) << "\n";
     break;

@@ -222,7 +222,8 @@ def test_dense_matches_torch_with_its_parameters():
     loss[0] += sq(out.flat[it])
     model = xgrad.compile(out.target("out"), loss.grad(x).target("grad"))
     state = model.state
-    weights, bias = state["param3"], state["param4"]
+    # A layer's parameters are named after it: the first dense layer's are dense0.w, dense0.b.
+    weights, bias = state["dense0.w"], state["dense0.b"]
     result = model.call("out", {"x": MATRIX})
     np.testing.assert_allclose(result, MATRIX @ weights + bias, atol=1e-5)
     np.testing.assert_allclose(model.call("grad", {"x": MATRIX}), 2 * result @ weights.T,
