@@ -248,9 +248,9 @@ PYBIND11_MODULE(_xgrad, m) {
 
   // Lambdas: the C++ functions take a defaulted std::source_location, which the location
   // provider (below) overrides with the Python caller's.
-  m.def("input", [](const std::string &name, std::vector<int64_t> shape) {
-    return input(name, shape);
-  }, py::arg("name"), py::arg("shape"));
+  m.def("input", [](const std::string &name, std::optional<std::vector<int64_t>> shape) {
+    return shape ? input(name, *shape) : input(name);
+  }, py::arg("name"), py::arg("shape") = py::none());
   m.def("param", [](std::vector<int64_t> shape, double low, double high, const std::string &name,
                     int64_t seed) { return param(shape, low, high, name, seed); },
         py::arg("shape"), py::arg("low") = -0.1, py::arg("high") = 0.1, py::arg("name") = "",

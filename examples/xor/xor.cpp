@@ -52,32 +52,39 @@ static bool train(const char *title, const std::vector<Fun> &targets) {
 }
 
 int main() {
-  // The README's first program.
+  // The README's first program, as Exprgrad writes it: layers as methods, inputs without
+  // shapes (their rank comes from how the layers index them), and `net` alone compiled:
+  // every target it reaches ("predict", "loss", "train") is in the model.
   randomize(21);
-  Fun predict = sigmoid(dense(leakyRelu(dense(input("x", {-1, 2}), 2, 4)), 4, 1)).target("predict");
-  Fun loss = mse(predict, input("y", {-1, 1})).target("loss");
-  Fun net = loss.backprop(gradientDescent(0.1)).target("train");
-  bool layersOk = train("layers", {predict, loss, net});
+  Fun net = input("x")
+                .dense(2, 4)
+                .leakyRelu()
+                .dense(4, 1)
+                .sigmoid()
+                .target("predict")
+                .mse(input("y"))
+                .target("loss")
+                .backprop(gradientDescent(0.1))
+                .target("train");
+  bool layersOk = train("layers", {net});
 
-  // The README's second program, in kernels.
+  // The README's second program, in kernels with a hand-written optimizer.
   randomize(21);
   Iter y, x, it;
-  Fun hidden, hiddenRelu, output, outputSigmoid, lossKernel;
-  Fun inputX = input("x", {-1, 2}), inputY = input("y", {-1, 1});
-  Fun w1 = param({2, 4}), b1 = param({4}), w2 = param({4, 1}), b2 = param({1});
-  hidden[y, x] += inputX[y, it] * w1[it, x];
-  hidden[y, x] += b1[x];
+  Fun hidden, hiddenRelu, output, outputSigmoid, loss;
+  hidden[y, x] += input("x")[y, it] * param({2, 4})[it, x];
+  hidden[y, x] += param({4})[x];
   hiddenRelu(it) += select(hidden(it) <= 0.0, 0.1 * hidden(it), hidden(it));
-  output[y, x] += hiddenRelu[y, it] * w2[it, x];
-  output[y, x] += b2[x];
+  output[y, x] += hiddenRelu[y, it] * param({4, 1})[it, x];
+  output[y, x] += param({1})[x];
   outputSigmoid(it) += 1.0 / (1.0 + exp(-output(it)));
   Fun pred = outputSigmoid.target("predict");
-  lossKernel[Index(0)] += sq(pred(it) - inputY(it));
+  loss[Index(0)] += sq(pred(it) - input("y")(it));
   Optimizer optim = [](Fun &param, Fun grad, OptimizerState &) {
     Iter i;
     param(i) += -0.1 * grad(i);
   };
-  Fun kernelNet = lossKernel.target("loss").backprop(optim).target("train");
-  bool kernelsOk = train("kernels", {pred, kernelNet});
+  Fun kernelNet = loss.target("loss").backprop(optim).target("train");
+  bool kernelsOk = train("kernels", {kernelNet});
   return layersOk && kernelsOk ? 0 : 1;
 }

@@ -2,6 +2,7 @@
 #include "Nodes.h"
 
 #include <atomic>
+#include <functional>
 #include <set>
 #include <stdexcept>
 
@@ -342,6 +343,51 @@ Fun xgrad::input(const std::string &name, std::vector<int64_t> shape,
   node->name = name;
   node->shape = std::move(shape);
   return Fun(node);
+}
+
+Fun xgrad::input(const std::string &name, std::source_location where) {
+  Fun fun = input(name, std::vector<int64_t>{}, where);
+  fun.node->rankFromUse = true;
+  return fun;
+}
+
+std::optional<size_t> xgrad::knownRank(const FunNode &node) {
+  switch (node.kind) {
+  case FunNode::Kind::Input:
+  case FunNode::Kind::Param:
+  case FunNode::Kind::Cached:
+    return node.rankFromUse ? std::nullopt : std::optional<size_t>(node.shape.size());
+  case FunNode::Kind::Target:
+  case FunNode::Kind::Cache:
+    return node.source ? knownRank(*node.source) : std::nullopt;
+  case FunNode::Kind::Kernel: {
+    if (!node.explicitShape.empty())
+      return node.explicitShape.size();
+    if (node.like)
+      return knownRank(*node.like);
+    if (node.init)
+      return knownRank(*node.init);
+    if (!node.flatWrite)
+      return node.writeIndices.size();
+    // A flat write copies the shape of a flat read at its iterator (`r{it} ++= f(a{it})`).
+    std::function<std::optional<size_t>(const std::shared_ptr<ExprNode> &)> find =
+        [&](const std::shared_ptr<ExprNode> &expr) -> std::optional<size_t> {
+      if (!expr)
+        return std::nullopt;
+      if (expr->kind == ExprNode::Kind::Read && expr->flat && expr->fun &&
+          expr->operands.size() == 1 && node.writeIndices.size() == 1 &&
+          expr->operands[0] == node.writeIndices[0].node)
+        return knownRank(*expr->fun);
+      for (auto &operand : expr->operands)
+        if (std::optional<size_t> rank = find(operand))
+          return rank;
+      return std::nullopt;
+    };
+    return find(node.value);
+  }
+  default:
+    return std::nullopt;
+  }
 }
 
 Fun xgrad::param(std::vector<int64_t> shape, const std::string &initializer,

@@ -99,8 +99,18 @@ Fun softmaxCrossEntropy(const Fun &logits, const Fun &labels) {
 
 Fun mse(const Fun &a, const Fun &b) {
   Fun pred = a, truth = b, result;
-  Iter it("it");
-  result[Index(0)] += sq(pred(it) - truth(it)) / toScalar(pred.shape(0));
+  // Labels given as `input("y")` without a shape are indexed like the predictions, which
+  // gives them their rank; otherwise both are read flat (any shapes of one length).
+  std::optional<size_t> rank = knownRank(*pred.node);
+  if (truth.node->rankFromUse && rank && *rank > 0) {
+    std::vector<Index> at;
+    for (size_t d = 0; d < *rank; ++d)
+      at.push_back(Iter("i" + std::to_string(d)));
+    result[Index(0)] += sq(pred.at(at) - truth.at(at)) / toScalar(pred.shape(0));
+  } else {
+    Iter it("it");
+    result[Index(0)] += sq(pred(it) - truth(it)) / toScalar(pred.shape(0));
+  }
   result.named("mse");
   return result;
 }
@@ -278,3 +288,34 @@ Optimizer adam(double eta, double beta1, double beta2, double epsilon) {
 }
 
 } // namespace xgrad::layers
+
+// The layers as methods of Fun (declared in Frontend.h).
+namespace xgrad {
+Fun Fun::dense(int64_t in, int64_t out, bool bias) const {
+  return layers::dense(*this, in, out, bias);
+}
+Fun Fun::relu() const { return layers::relu(*this); }
+Fun Fun::leakyRelu(double leak) const { return layers::leakyRelu(*this, leak); }
+Fun Fun::sigmoid() const { return layers::sigmoid(*this); }
+Fun Fun::tanh() const { return layers::tanh(*this); }
+Fun Fun::softmax() const { return layers::softmax(*this); }
+Fun Fun::crossEntropy(const Fun &labels) const { return layers::crossEntropy(*this, labels); }
+Fun Fun::softmaxCrossEntropy(const Fun &labels) const {
+  return layers::softmaxCrossEntropy(*this, labels);
+}
+Fun Fun::mse(const Fun &labels) const { return layers::mse(*this, labels); }
+Fun Fun::conv2d(const Fun &filters, int64_t stride, int64_t padding) const {
+  return layers::conv2d(*this, filters, stride, padding);
+}
+Fun Fun::conv2d(int64_t channels, int64_t width, int64_t height, int64_t filters,
+                int64_t stride, int64_t padding) const {
+  return layers::conv2d(*this, channels, width, height, filters, stride, padding);
+}
+Fun Fun::pad2d(int64_t padding) const { return layers::pad2d(*this, padding); }
+Fun Fun::maxPool2d() const { return layers::maxPool2d(*this); }
+Fun Fun::upsample2() const { return layers::upsample2(*this); }
+Fun Fun::reshape(std::vector<int64_t> shape) const {
+  return layers::reshape(*this, std::move(shape));
+}
+Fun Fun::flatten(int64_t features) const { return layers::flatten(*this, features); }
+} // namespace xgrad

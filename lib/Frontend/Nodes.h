@@ -36,6 +36,8 @@ struct FunNode {
   /// Where the user created it (for a kernel: the write).
   SourceLocation location;
   std::vector<int64_t> shape;
+  /// Input: `shape` is unknown; the printer takes the rank from the reads.
+  bool rankFromUse = false;
   // Param.
   std::string initializer;
   std::vector<double> initArgs;
@@ -65,6 +67,11 @@ struct FunNode {
   Optimizer optimizer;
   std::vector<std::string> stateNames;
 };
+
+/// The rank the front end can tell without printing: a shaped input's or parameter's, a
+/// kernel's from its write, its given shape or the tensor a flat write copies; none for an
+/// input whose rank comes from its reads.
+std::optional<size_t> knownRank(const FunNode &node);
 
 /// Where a node created at `where` is attributed to: the location provider's answer if it
 /// has one (Python), `where` otherwise.

@@ -91,6 +91,9 @@ private:
     return name;
   }
   std::set<std::string> kernelNames;
+  /// The ranks of `input("x")`s without a shape, from how kernels index them.
+  std::map<const FunNode *, size_t> inferredRanks;
+  void inferInputRanks(const std::vector<Fun> &targets);
   /// Layers' parameters: each layer instance's number among its kind's, in print order.
   std::map<const void *, int64_t> layerNumbers;
   std::map<std::string, int64_t> layerCounts;
@@ -238,6 +241,11 @@ std::string Printer::tensorType(const FunNode &node) const {
   case FunNode::Kind::Param:
   case FunNode::Kind::Cached: {
     std::string type = "tensor<";
+    if (node.rankFromUse) {
+      for (size_t d = 0, rank = inferredRanks.at(&node); d < rank; ++d)
+        type += "?x";
+      return type + element + ">";
+    }
     for (int64_t size : node.shape)
       type += (size < 0 ? std::string("?") : std::to_string(size)) + "x";
     return type + element + ">";
@@ -539,7 +547,80 @@ void Printer::emitBackprop(FunNode &backprop, const std::string &name,
   names = outer;
 }
 
+void Printer::inferInputRanks(const std::vector<Fun> &targets) {
+  std::map<const FunNode *, std::set<size_t>> ranks;
+  std::set<const FunNode *> unshaped, seenFuns;
+  std::set<const ExprNode *> seenExprs;
+  std::function<void(const std::shared_ptr<FunNode> &)> visitFun;
+  std::function<void(const std::shared_ptr<ExprNode> &)> visitExpr =
+      [&](const std::shared_ptr<ExprNode> &expr) {
+        if (!expr || !seenExprs.insert(expr.get()).second)
+          return;
+        if (expr->kind == ExprNode::Kind::Read && !expr->flat && expr->fun)
+          ranks[expr->fun.get()].insert(expr->operands.size());
+        visitFun(expr->fun);
+        for (auto &operand : expr->operands)
+          visitExpr(operand);
+      };
+  // Each kernel's flat reads (tensor, index): an unshaped input read flat at the index of a
+  // tensor of known rank (`sq(pred{it} - input("y"){it})`) takes that rank.
+  std::vector<std::vector<std::pair<const FunNode *, const ExprNode *>>> flatReads;
+  std::function<void(const std::shared_ptr<ExprNode> &,
+                     std::vector<std::pair<const FunNode *, const ExprNode *>> &)>
+      collectFlat = [&](const std::shared_ptr<ExprNode> &expr, auto &out) {
+        if (!expr)
+          return;
+        if (expr->kind == ExprNode::Kind::Read && expr->flat && expr->fun &&
+            expr->operands.size() == 1)
+          out.push_back({expr->fun.get(), expr->operands[0].get()});
+        for (auto &operand : expr->operands)
+          collectFlat(operand, out);
+      };
+  visitFun = [&](const std::shared_ptr<FunNode> &fun) {
+    if (!fun || !seenFuns.insert(fun.get()).second)
+      return;
+    if (fun->kind == FunNode::Kind::Kernel)
+      collectFlat(fun->value, flatReads.emplace_back());
+    if (fun->kind == FunNode::Kind::Input && fun->rankFromUse)
+      unshaped.insert(fun.get());
+    for (auto *next : {&fun->source, &fun->wrt, &fun->init, &fun->like})
+      visitFun(*next);
+    visitExpr(fun->value);
+    for (Index &index : fun->writeIndices)
+      visitExpr(index.node);
+    for (Index &size : fun->explicitShape)
+      visitExpr(size.node);
+    for (FunNode::Requirement &requirement : fun->requirements) {
+      visitExpr(requirement.lhs.node);
+      visitExpr(requirement.rhs.node);
+    }
+  };
+  for (const Fun &target : targets)
+    visitFun(target.node);
+  for (const FunNode *input : unshaped) {
+    std::set<size_t> &seen = ranks[input];
+    if (seen.empty())
+      for (auto &reads : flatReads)
+        for (auto [fun, index] : reads)
+          if (fun == input)
+            for (auto [other, otherIndex] : reads)
+              if (otherIndex == index && other != input)
+                if (std::optional<size_t> rank = knownRank(*other))
+                  seen.insert(*rank);
+    if (seen.empty())
+      throw std::logic_error("input '" + input->name + "' has no shape and no kernel indexes "
+                             "it (flat reads say nothing of its rank): give its shape, e.g. "
+                             "input(\"" + input->name + "\", {-1, 1})");
+    if (seen.size() > 1)
+      throw std::logic_error("input '" + input->name + "' has no shape and kernels index it "
+                             "with " + std::to_string(*seen.begin()) + " and " +
+                             std::to_string(*seen.rbegin()) + " indices");
+    inferredRanks[input] = *seen.begin();
+  }
+}
+
 std::string Printer::print(const std::vector<Fun> &targets, const std::string &graphName) {
+  inferInputRanks(targets);
   os << "xgrad.graph " << symbol(graphName) << " {\n";
   for (const Fun &target : targets)
     emit(target.node, "  ");

@@ -224,6 +224,19 @@ class Fun:
     def target(self, name):
         return Fun(self._fun.target(name))
 
+    # Layers and losses as methods, as in Exprgrad:
+    # ``input("x").dense(2, 4).leaky_relu().dense(4, 1).sigmoid().target("predict")``.
+    _LAYER_METHODS = frozenset({
+        "dense", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "cross_entropy",
+        "softmax_cross_entropy", "mse", "conv2d", "conv2d_layer", "pad2d", "max_pool2d",
+        "upsample2", "reshape", "flatten"})
+
+    def __getattr__(self, name):
+        if name in Fun._LAYER_METHODS:
+            layer = getattr(layers, name)
+            return lambda *args, **kwargs: layer(self, *args, **kwargs)
+        raise AttributeError(f"'Fun' object has no attribute '{name}'")
+
     def backprop(self, optimizer, state=()):
         """Trains every parameter this loss depends on with ``optimizer(param, grad)`` (or
         ``optimizer(param, grad, state)``, where ``state["name"]`` is persistent)."""
@@ -262,8 +275,13 @@ class _GradientSink:
         return Fun(self._sink.of(value._fun))
 
 
-def input(name, shape):
-    """``input("x")``; -1 (or None) marks an extent known only at run time."""
+def input(name, shape=None):
+    """``input("x", [None, 2])``; -1 (or None) marks an extent known only at run time.
+    Without a shape, as in Exprgrad, every extent is dynamic and the rank comes from how
+    kernels index the input (``x[y, it]``: rank 2; read only flat, next to a tensor of known
+    rank, that rank)."""
+    if shape is None:
+        return Fun(_xgrad.input(name))
     return Fun(_xgrad.input(name, [-1 if s is None else int(s) for s in shape]))
 
 

@@ -252,6 +252,27 @@ public:
 
   /// `.target(name)`: computed on request by `Model::call`.
   Fun target(const std::string &name) const;
+
+  /// Layers and losses as methods, so that a model reads as in Exprgrad:
+  /// `input("x").dense(2, 4).leakyRelu().dense(4, 1).sigmoid().target("predict")`. Each is
+  /// the function of that name in xgrad/Frontend/Layers.h with this tensor first.
+  Fun dense(int64_t in, int64_t out, bool bias = true) const;
+  Fun relu() const;
+  Fun leakyRelu(double leak = 0.01) const;
+  Fun sigmoid() const;
+  Fun tanh() const;
+  Fun softmax() const;
+  Fun crossEntropy(const Fun &labels) const;
+  Fun softmaxCrossEntropy(const Fun &labels) const;
+  Fun mse(const Fun &labels) const;
+  Fun conv2d(const Fun &filters, int64_t stride = 1, int64_t padding = 0) const;
+  Fun conv2d(int64_t channels, int64_t width, int64_t height, int64_t filters,
+             int64_t stride = 1, int64_t padding = 0) const;
+  Fun pad2d(int64_t padding) const;
+  Fun maxPool2d() const;
+  Fun upsample2() const;
+  Fun reshape(std::vector<int64_t> shape) const;
+  Fun flatten(int64_t features) const;
   /// `.backprop(optim)`: the loss, training every parameter it depends on.
   Fun backprop(Optimizer optimizer, std::vector<std::string> stateNames = {}) const;
   /// `loss.grad(x)`.
@@ -269,6 +290,9 @@ void randomize(int64_t seed);
 /// `input("x")`; -1 marks a dimension known only at run time (the batch size).
 Fun input(const std::string &name, std::vector<int64_t> shape,
           std::source_location where = std::source_location::current());
+/// `input("x")` as in Exprgrad: every extent dynamic, the rank taken from how kernels index
+/// it (`x[y, it]`: rank 2). An input read only flat (`x{i}`) or not at all needs a shape.
+Fun input(const std::string &name, std::source_location where = std::source_location::current());
 /// `param([2, 4])`: trained, initialised uniformly in [low, high] from `seed`.
 Fun param(std::vector<int64_t> shape, double low = -0.1, double high = 0.1,
           const std::string &name = "", int64_t seed = -1,

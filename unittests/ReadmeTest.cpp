@@ -1,0 +1,111 @@
+//===- ReadmeTest.cpp - Exprgrad's README programs, as Exprgrad writes them -===//
+//
+// Layers as methods, `input("x")` without a shape, and one node compiled: the model has
+// every target the node reaches.
+//
+//===----------------------------------------------------------------------===//
+#include "xgrad/Frontend/Layers.h"
+#include "xgrad/Runtime/Model.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+
+using namespace xgrad;
+using namespace xgrad::layers;
+
+namespace {
+
+/// Trains `net` ("train") on XOR for 5000 epochs and returns its "predict" of the inputs.
+std::vector<double> trainXor(const Fun &net) {
+  auto model = Model::compile(toMLIR({net}));
+  EXPECT_TRUE(bool(model)) << llvm::toString(model.takeError());
+  if (!model)
+    return {};
+  std::vector<std::string> targets = (*model)->targetNames();
+  for (const char *target : {"predict", "loss", "train"})
+    EXPECT_NE(std::find(targets.begin(), targets.end(), std::string("model.") + target),
+              targets.end())
+        << target;
+  Tensor x(ElementType::f32, {4, 2}), y(ElementType::f32, {4, 1});
+  const float xs[] = {0, 0, 0, 1, 1, 0, 1, 1}, ys[] = {0, 1, 1, 0};
+  for (int i = 0; i < 8; ++i)
+    x.set(i, xs[i]);
+  for (int i = 0; i < 4; ++i)
+    y.set(i, ys[i]);
+  for (int epoch = 0; epoch < 5000; ++epoch)
+    if (llvm::Error error = (*model)->apply("train", {{"x", x}, {"y", y}})) {
+      ADD_FAILURE() << llvm::toString(std::move(error));
+      return {};
+    }
+  auto predictions = (*model)->call("predict", {{"x", x}});
+  EXPECT_TRUE(bool(predictions)) << llvm::toString(predictions.takeError());
+  std::vector<double> values;
+  for (int i = 0; predictions && i < 4; ++i)
+    values.push_back(predictions->at(i));
+  return values;
+}
+
+void expectXor(const std::vector<double> &predictions) {
+  ASSERT_EQ(predictions.size(), 4u);
+  const double targets[] = {0, 1, 1, 0};
+  for (int i = 0; i < 4; ++i)
+    EXPECT_LT(std::fabs(predictions[i] - targets[i]), 0.1) << "sample " << i;
+}
+
+TEST(Readme, LayersInTheChainedForm) {
+  randomize(21);
+  Fun net = input("x")
+                .dense(2, 4)
+                .leakyRelu()
+                .dense(4, 1)
+                .sigmoid()
+                .target("predict")
+                .mse(input("y"))
+                .target("loss")
+                .backprop(gradientDescent(0.1))
+                .target("train");
+  expectXor(trainXor(net));
+}
+
+TEST(Readme, KernelsWithAHandWrittenOptimizer) {
+  randomize(21);
+  Iter y, x, it;
+  Fun hidden, hiddenRelu, output, outputSigmoid, loss;
+  hidden[y, x] += input("x")[y, it] * param({2, 4})[it, x];
+  hidden[y, x] += param({4})[x];
+  hiddenRelu(it) += select(hidden(it) <= 0.0, 0.1 * hidden(it), hidden(it));
+  output[y, x] += hiddenRelu[y, it] * param({4, 1})[it, x];
+  output[y, x] += param({1})[x];
+  outputSigmoid(it) += 1.0 / (1.0 + exp(-output(it)));
+  Fun pred = outputSigmoid.target("predict");
+  loss[Index(0)] += sq(pred(it) - input("y")(it));
+  Optimizer optim = [](Fun &param, Fun grad, OptimizerState &) {
+    Iter i;
+    param(i) += -0.1 * grad(i);
+  };
+  expectXor(trainXor(loss.target("loss").backprop(optim).target("train")));
+}
+
+TEST(Readme, AnInputWithoutAShapeTakesItsRankFromItsReads) {
+  Fun x = input("x");
+  std::string ir = toMLIR({x.dense(3, 2).target("out")});
+  EXPECT_NE(ir.find("xgrad.input \"x\" : tensor<?x?xf32>"), std::string::npos) << ir;
+  // Read only flat, next to nothing of known rank: the rank cannot be told.
+  Iter i;
+  Fun flat;
+  flat(i) += input("v")(i) * 2.0;
+  EXPECT_THROW(toMLIR({flat.target("t")}), std::logic_error);
+  // Indexed with two ranks.
+  Fun w = input("w"), mixed;
+  Iter a, b;
+  mixed[a, b] += w[a, b] + w[a, b, Index(0)];
+  try {
+    toMLIR({mixed.target("t")});
+    ADD_FAILURE() << "no error";
+  } catch (const std::logic_error &error) {
+    EXPECT_STREQ(error.what(), "input 'w' has no shape and kernels index it with 2 and 3 indices");
+  }
+}
+
+} // namespace
