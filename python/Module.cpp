@@ -180,6 +180,14 @@ PYBIND11_MODULE(_xgrad, m) {
       .def("__or__", [](Boolean a, Boolean b) { return a || b; }, py::is_operator())
       .def("__invert__", [](Boolean a) { return !a; }, py::is_operator());
 
+  py::class_<Array<Scalar>>(m, "ScalarArray")
+      .def("__getitem__", [](const Array<Scalar> &a, Index k) { return a[k]; })
+      .def_property_readonly("len", &Array<Scalar>::len);
+  py::class_<Array<Index>>(m, "IndexArray")
+      .def("__getitem__", [](const Array<Index> &a, Index k) { return a[k]; })
+      .def_property_readonly("len", &Array<Index>::len);
+  m.def("scalar_array", [](std::vector<Scalar> elements) { return array(std::move(elements)); });
+  m.def("index_array", [](std::vector<Index> elements) { return array(std::move(elements)); });
   m.def("select", [](Boolean c, Scalar a, Scalar b) { return select(c, a, b); });
   m.def("select_index", [](Boolean c, Index a, Index b) { return select(c, a, b); });
   m.def("sq", &sq);

@@ -214,3 +214,37 @@ TEST(Frontend, XorFromTheReadmeConvergesInBothForms) {
 }
 
 } // namespace
+
+TEST(Frontend, ArraysAreReadAtAnIndexAndDifferentiated) {
+  // out[i] = [a[i] * a[i], 3 a[i], 0.5][wrap(i, len)]; d(sum out)/da.
+  Iter i("i");
+  Fun a = input("a", {-1}), out;
+  Array<Scalar> table = array({a[i] * a[i], 3.0 * a[i], 0.5});
+  out[i] += table[wrap(i, table.len())];
+  std::string ir = toMLIR({out.target("out"), out.grad(a).target("da")}, FloatType::f64);
+  EXPECT_NE(ir.find("!xgrad.array<3, f64>"), std::string::npos) << ir;
+  auto model = Model::compile(ir);
+  ASSERT_TRUE(bool(model)) << llvm::toString(model.takeError());
+  Tensor values(ElementType::f64, {4});
+  const double as[] = {2.0, -1.0, 4.0, 0.5};
+  for (int k = 0; k < 4; ++k)
+    values.set(k, as[k]);
+  auto got = (*model)->call("out", {{"a", values}});
+  ASSERT_TRUE(bool(got)) << llvm::toString(got.takeError());
+  const double expected[] = {4.0, -3.0, 0.5, 0.25};
+  for (int k = 0; k < 4; ++k)
+    EXPECT_DOUBLE_EQ(got->at(k), expected[k]) << k;
+  auto gradient = (*model)->call("da", {{"a", values}});
+  ASSERT_TRUE(bool(gradient)) << llvm::toString(gradient.takeError());
+  const double slopes[] = {4.0, 3.0, 0.0, 1.0};
+  for (int k = 0; k < 4; ++k)
+    EXPECT_DOUBLE_EQ(gradient->at(k), slopes[k]) << k;
+  // Index arrays hold Indexes; an empty one is an error.
+  Array<Index> offsets = array({Index(0), Index(2)});
+  Fun picked;
+  picked[i] += a[offsets[wrap(i, offsets.len())]];
+  std::string picking = toMLIR({picked.target("picked")});
+  EXPECT_NE(picking.find(": index, index -> !xgrad.array<2, index>"), std::string::npos)
+      << picking;
+  EXPECT_THROW(array(std::vector<Scalar>{}), std::invalid_argument);
+}

@@ -143,6 +143,34 @@ Scalar xgrad::toScalar(Boolean b) {
   return Scalar(op("xgrad.to_scalar", ValueKind::Scalar, {b.node}));
 }
 Index xgrad::toIndex(Scalar x) { return Index(op("xgrad.to_index", ValueKind::Index, {x.node})); }
+template <typename T>
+static Array<T> makeArray(const std::vector<T> &elements, ValueKind kind) {
+  if (elements.empty())
+    throw std::invalid_argument("an array needs at least one element");
+  auto node = makeNode(ExprNode::Kind::Array, kind);
+  for (const T &element : elements)
+    node->operands.push_back(element.node);
+  return Array<T>(node);
+}
+Array<Scalar> xgrad::array(std::vector<Scalar> elements) {
+  return makeArray(elements, ValueKind::Scalar);
+}
+Array<Index> xgrad::array(std::vector<Index> elements) {
+  return makeArray(elements, ValueKind::Index);
+}
+template <typename T> T Array<T>::operator[](Index index) const {
+  auto read = makeNode(ExprNode::Kind::ArrayRead, node->type);
+  read->operands = {node, index.node};
+  return T(read);
+}
+template <typename T> Index Array<T>::len() const {
+  auto length = makeNode(ExprNode::Kind::ArrayLen, ValueKind::Index);
+  length->operands = {node};
+  return Index(length);
+}
+template class xgrad::Array<Scalar>;
+template class xgrad::Array<Index>;
+
 Index xgrad::epoch() { return Index(makeNode(ExprNode::Kind::Epoch, ValueKind::Index)); }
 Index xgrad::step() { return Index(makeNode(ExprNode::Kind::Step, ValueKind::Index)); }
 

@@ -10,7 +10,12 @@ enum class ValueKind { Index, Scalar, Boolean };
 
 /// One scalar or index expression inside a kernel (or, for shapes, in the graph).
 struct ExprNode {
-  enum class Kind { IndexLiteral, ScalarLiteral, Iterator, Op, Read, Dim, Len, Rank, Epoch, Step };
+  enum class Kind {
+    IndexLiteral, ScalarLiteral, Iterator, Op, Read, Dim, Len, Rank, Epoch, Step,
+    /// Exprgrad's arrays: the literal (operands: the elements; `type` theirs), a read
+    /// (operands: the array, the index) and the length (operand: the array).
+    Array, ArrayRead, ArrayLen
+  };
   Kind kind;
   ValueKind type;
   /// The MLIR op of Kind::Op (`arith.addf`, `math.exp`, `xgrad.wrap`, ...), with the

@@ -183,6 +183,24 @@ public:
            "[" + indices + "] : " + tensorType(*expr->fun));
       break;
     }
+    case ExprNode::Kind::Array: {
+      std::string elements, types;
+      for (auto &operand : expr->operands) {
+        elements += (elements.empty() ? "" : ", ") + emit(operand);
+        types += (types.empty() ? "" : ", ") + scalarType(expr->type);
+      }
+      line("xgrad.array [" + elements + "] : " + types + " -> " + arrayType(*expr));
+      break;
+    }
+    case ExprNode::Kind::ArrayRead: {
+      std::string array = emit(expr->operands[0]), at = emit(expr->operands[1]);
+      line("xgrad.array_read " + array + "[" + at + "] : " + arrayType(*expr->operands[0]));
+      break;
+    }
+    case ExprNode::Kind::ArrayLen:
+      line("xgrad.array_len " + emit(expr->operands[0]) + " : " +
+           arrayType(*expr->operands[0]));
+      break;
     case ExprNode::Kind::Op: {
       std::vector<std::string> operands;
       for (auto &operand : expr->operands)
@@ -218,6 +236,10 @@ public:
   }
 
 private:
+  std::string arrayType(const ExprNode &array) {
+    return "!xgrad.array<" + std::to_string(array.operands.size()) + ", " +
+           scalarType(array.type) + ">";
+  }
   std::string funName(const FunNode &fun) {
     auto found = funs.find(&fun);
     if (found == funs.end())

@@ -27,7 +27,7 @@ from ._xgrad import Boolean, Index, Iter, Scalar, epoch, randomize, select_index
 __all__ = ["Fun", "Iter", "Index", "Scalar", "Boolean", "Model", "compile", "input", "param",
            "cached", "select", "select_index", "sq", "min", "max", "sin", "cos", "exp", "pow",
            "sqrt", "ln", "log2", "log10", "tanh", "wrap", "to_scalar", "to_index", "epoch", "step",
-           "randomize", "layers", "optimizers", "compile_cache_stats"]
+           "randomize", "layers", "optimizers", "compile_cache_stats", "array"]
 
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -96,6 +96,37 @@ def max(a, b):
     if isinstance(a, Index) or isinstance(b, Index):
         return _xgrad.max_index(_index(a), _index(b))
     return _scalar_max(a, b)
+
+
+def array(elements):
+    """Exprgrad's ``Array[T]``: ``array([0.25, 0.5, 1.0])[k]``, ``array([a[i], b[i]])[k]``,
+    ``.len``. All Indexes (ints, iterators, index arithmetic) make an Index array; otherwise
+    every element must be a Scalar (numbers, reads, Scalar arithmetic). A read outside the
+    array fails the run (at a constant index, the compile); its gradient goes to the element
+    the read selected."""
+    elements = list(elements)
+    if not elements:
+        raise ValueError("an array needs at least one element")
+    if all(isinstance(e, (int, np.integer, Index)) and not isinstance(e, bool) for e in elements):
+        return _Array(_xgrad.index_array([_index(e) for e in elements]))
+    scalars = [_scalar(e) for e in elements]
+    for position, e in enumerate(scalars):
+        if not isinstance(e, Scalar):
+            raise TypeError(f"an array holds values of one type: element {position} is "
+                            f"{type(elements[position]).__name__}, the others Scalars")
+    return _Array(_xgrad.scalar_array(scalars))
+
+
+class _Array:
+    def __init__(self, native):
+        self._native = native
+
+    def __getitem__(self, index):
+        return self._native[_index(index)]
+
+    @property
+    def len(self):
+        return self._native.len
 
 
 def to_scalar(value):

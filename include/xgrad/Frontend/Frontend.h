@@ -132,6 +132,20 @@ Scalar min(Scalar a, Scalar b);
 Scalar max(Scalar a, Scalar b);
 Scalar select(Boolean condition, Scalar a, Scalar b);
 Index select(Boolean condition, Index a, Index b);
+
+/// Exprgrad's `Array[T]`: a literal list of Scalars (or of Indexes) written in a kernel and
+/// read at an Index: `array({0.25, 0.5, 1.0})[k]`, `array({a[i], b[i]})[k]`; `len()` is its
+/// length. A read outside it fails the run (at a constant index, the compile). Its gradient
+/// goes to the element a read selected.
+template <typename T> class Array {
+public:
+  explicit Array(std::shared_ptr<ExprNode> node) : node(std::move(node)) {}
+  T operator[](Index index) const;
+  Index len() const;
+  std::shared_ptr<ExprNode> node;
+};
+Array<Scalar> array(std::vector<Scalar> elements);
+Array<Index> array(std::vector<Index> elements);
 Scalar sin(Scalar x);
 Scalar cos(Scalar x);
 Scalar exp(Scalar x);

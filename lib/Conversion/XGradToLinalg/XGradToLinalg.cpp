@@ -58,9 +58,16 @@ private:
   /// lowered to tensor.extract.
   LogicalResult lowerBodyOp(Operation &op, OpBuilder &b, IRMapping &mapping,
                             DenseMap<Value, Value> &flatViews);
-  /// `inBounds()` if every index is inside `tensor`; otherwise records which is not
+  /// The extents of `tensor`, one per index.
+  SmallVector<Value> extentsOf(OpBuilder &b, Location loc, Value tensor, size_t count) {
+    SmallVector<Value> extents;
+    for (size_t dim = 0; dim < count; ++dim)
+      extents.push_back(tensor::DimOp::create(b, loc, tensor, dim));
+    return extents;
+  }
+  /// `inBounds()` if every index is inside `extents`; otherwise records which is not
   /// (`what` names the access) and yields `outOfBounds()`, so the access never happens.
-  Value guardIndices(OpBuilder &b, Location loc, Value tensor, ValueRange indices,
+  Value guardIndices(OpBuilder &b, Location loc, ValueRange extents, ValueRange indices,
                      const std::string &what, Type type,
                      function_ref<Value(OpBuilder &)> inBounds,
                      function_ref<Value(OpBuilder &)> outOfBounds);
@@ -71,6 +78,8 @@ private:
   func::FuncOp func;
   SmallVector<Attribute> &messages;
   bool useLinalg, checkFinite;
+  /// The elements of each `xgrad.array` of the kernel body being lowered.
+  DenseMap<Value, SmallVector<Value>> arrays;
   Value epoch, step, status;
   /// A check ran since the last guard: the next kernel needs one.
   bool unguarded = false;
@@ -251,18 +260,17 @@ static Value expanded(OpBuilder &b, Location loc, RankedTensorType type, Value f
   return tensor::ReshapeOp::create(b, loc, type, flat, shapeTensor).getResult();
 }
 
-Value FunctionLowering::guardIndices(OpBuilder &b, Location loc, Value tensor,
+Value FunctionLowering::guardIndices(OpBuilder &b, Location loc, ValueRange extents,
                                      ValueRange indices, const std::string &what, Type type,
                                      function_ref<Value(OpBuilder &)> inBounds,
                                      function_ref<Value(OpBuilder &)> outOfBounds) {
   kernelChecks = true;
-  SmallVector<Value> extents, valid;
+  SmallVector<Value> valid;
   Value all = arith::ConstantIntOp::create(b, loc, 1, 1);
   for (auto [dim, idx] : llvm::enumerate(indices)) {
-    extents.push_back(tensor::DimOp::create(b, loc, tensor, dim));
     Value nonNegative =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, idx, index(b, loc, 0));
-    Value below = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, extents.back());
+    Value below = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, extents[dim]);
     valid.push_back(arith::AndIOp::create(b, loc, nonNegative, below));
     all = arith::AndIOp::create(b, loc, all, valid.back());
   }
@@ -286,7 +294,8 @@ Value FunctionLowering::extractChecked(OpBuilder &b, ReadOp read, Value tensor,
     return tensor::ExtractOp::create(b, loc, tensor, indices);
   Type element = cast<RankedTensorType>(tensor.getType()).getElementType();
   return guardIndices(
-      b, loc, tensor, indices, "the read of " + describeTensor(read.getTensor()), element,
+      b, loc, extentsOf(b, loc, tensor, indices.size()), indices,
+      "the read of " + describeTensor(read.getTensor()), element,
       [&](OpBuilder &at) { return tensor::ExtractOp::create(at, loc, tensor, indices); },
       [&](OpBuilder &at) {
         return arith::ConstantOp::create(at, loc, at.getZeroAttr(element));
@@ -341,8 +350,43 @@ LogicalResult FunctionLowering::lowerBodyOp(Operation &op, OpBuilder &b, IRMappi
     result = arith::IndexCastOp::create(
         b, loc, b.getIndexType(),
         arith::FPToSIOp::create(b, loc, b.getI64Type(), map(toIndex.getValue())));
-  } else if (op.getDialect() && isa<XGradDialect>(op.getDialect())) {
-    return op.emitOpError("cannot be lowered inside a kernel body");
+  } else if (auto array = dyn_cast<ArrayOp>(op)) {
+    // An array is its elements; reads select among them.
+    SmallVector<Value> &elements = arrays[array.getResult()];
+    elements.clear();
+    for (Value element : array.getElements())
+      elements.push_back(map(element));
+    return success();
+  } else if (auto len = dyn_cast<ArrayLenOp>(op)) {
+    result = index(b, loc, cast<ArrayType>(len.getArray().getType()).getLength());
+  } else if (auto read = dyn_cast<ArrayReadOp>(op)) {
+    auto found = arrays.find(read.getArray());
+    if (found == arrays.end())
+      return op.emitOpError("reads an array that no 'xgrad.array' in the kernel built");
+    ArrayRef<Value> elements = found->second;
+    Value at = map(read.getIndex());
+    auto select = [&](OpBuilder &in) {
+      Value chosen = elements.back();
+      for (int64_t j = int64_t(elements.size()) - 2; j >= 0; --j) {
+        Value here = arith::CmpIOp::create(in, loc, arith::CmpIPredicate::eq, at, index(in, loc, j));
+        chosen = arith::SelectOp::create(in, loc, here, elements[j], chosen);
+      }
+      return chosen;
+    };
+    APInt constant;
+    if (matchPattern(at, m_ConstantInt(&constant))) {
+      result = select(b); // in range: the verifier saw the constant
+    } else {
+      Type type = read.getType();
+      Value length = index(b, loc, int64_t(elements.size()));
+      std::string what = "the read of an array";
+      if (auto kernel = op.getParentOfType<KernelOp>())
+        what = describeKernel(kernel) + ": " + what;
+      result = guardIndices(b, loc, ValueRange{length}, ValueRange{at}, what, type, select,
+                            [&](OpBuilder &in) -> Value {
+                              return arith::ConstantOp::create(in, loc, in.getZeroAttr(type));
+                            });
+    }
   } else {
     b.clone(op, mapping);
     return success();
@@ -379,7 +423,8 @@ FailureOr<Value> FunctionLowering::lowerKernelToLoops(KernelOp kernel, OpBuilder
         };
         if (!write.getChecked())
           return {update(inner)};
-        return {guardIndices(inner, loc, carried[0], indices,
+        return {guardIndices(inner, loc, extentsOf(inner, loc, carried[0], indices.size()),
+                             indices,
                              "the write of " +
                                  (kernel.getKernelName()
                                       ? "kernel '" + kernel.getKernelName()->str() + "'"

@@ -517,3 +517,56 @@ xgrad.graph @explicit_bounds_write {
     xgrad.accumulate %v at [%i] : f32
   }
 }
+
+// -----
+
+xgrad.graph @array_of_mixed_types {
+  %k = xgrad.kernel "k" -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %a = arith.constant 1.0 : f32
+    %b = arith.constant 2.0 : f64
+    // expected-error @below {{'xgrad.array' op expects elements of one type, 'f32', but element #1 is 'f64'}}
+    %t = xgrad.array [%a, %b] : f32, f64 -> !xgrad.array<2, f32>
+    %c0 = arith.constant 0 : index
+    %e = xgrad.array_read %t[%c0] : !xgrad.array<2, f32>
+    xgrad.accumulate %e at [%i] : f32
+  }
+}
+
+// -----
+
+xgrad.graph @array_of_the_wrong_length {
+  %k = xgrad.kernel "k" -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %a = arith.constant 1.0 : f32
+    // expected-error @below {{'xgrad.array' op builds an array of 2 from 1 elements}}
+    %t = xgrad.array [%a] : f32 -> !xgrad.array<2, f32>
+    %c0 = arith.constant 0 : index
+    %e = xgrad.array_read %t[%c0] : !xgrad.array<2, f32>
+    xgrad.accumulate %e at [%i] : f32
+  }
+}
+
+// -----
+
+xgrad.graph @array_read_past_the_end {
+  %k = xgrad.kernel "k" -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %a = arith.constant 1.0 : f32
+    %t = xgrad.array [%a, %a] : f32, f32 -> !xgrad.array<2, f32>
+    %c2 = arith.constant 2 : index
+    // expected-error @below {{'xgrad.array_read' op reads element 2 of an array of 2}}
+    %e = xgrad.array_read %t[%c2] : !xgrad.array<2, f32>
+    xgrad.accumulate %e at [%i] : f32
+  }
+}
+
+// -----
+
+// expected-error @below {{an array holds at least one element, not 0}}
+func.func private @empty_array() -> !xgrad.array<0, f32>
+
+// -----
+
+// expected-error @below {{an array holds Scalars (a float type) or Indexes, not 'i1'}}
+func.func private @array_of_booleans() -> !xgrad.array<2, i1>

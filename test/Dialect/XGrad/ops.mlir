@@ -186,3 +186,30 @@ xgrad.graph @scalar_ops {
   }
   xgrad.target "all" %all : tensor<?xf64>
 }
+
+// Exprgrad's Array[T]: a literal list, its length, a read at an index.
+// CHECK-LABEL: xgrad.graph @arrays
+// CHECK: %[[T:.*]] = xgrad.array[%{{.*}}, %{{.*}}, %{{.*}}] : f32, f32, f32 -> !xgrad.array<3, f32>
+// CHECK: xgrad.array_len %[[T]] : !xgrad.array<3, f32>
+// CHECK: xgrad.array_read %[[T]][%{{.*}}] : !xgrad.array<3, f32>
+// CHECK: xgrad.array[%{{.*}}, %{{.*}}] : index, index -> !xgrad.array<2, index>
+// GENERIC-LABEL: "xgrad.graph"() <{sym_name = "arrays"}>
+// GENERIC: "xgrad.array"(%{{.*}}, %{{.*}}, %{{.*}}) : (f32, f32, f32) -> !xgrad.array<3, f32>
+// GENERIC: "xgrad.array_read"(%{{.*}}, %{{.*}}) : (!xgrad.array<3, f32>, index) -> f32
+xgrad.graph @arrays {
+  %a = xgrad.input "a" : tensor<?xf32>
+  %k = xgrad.kernel "lookup" -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %a[%i] : tensor<?xf32>
+    %c0 = arith.constant 0.25 : f32
+    %c1 = arith.constant 0.5 : f32
+    %table = xgrad.array [%c0, %c1, %v] : f32, f32, f32 -> !xgrad.array<3, f32>
+    %n = xgrad.array_len %table : !xgrad.array<3, f32>
+    %at = xgrad.wrap %i, %n
+    %e = xgrad.array_read %table[%at] : !xgrad.array<3, f32>
+    %one = arith.constant 1 : index
+    %two = arith.constant 2 : index
+    %indices = xgrad.array [%one, %two] : index, index -> !xgrad.array<2, index>
+    xgrad.accumulate %e at [%i] : f32
+  }
+}

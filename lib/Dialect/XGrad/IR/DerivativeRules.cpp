@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "xgrad/Dialect/XGrad/IR/DerivativeRules.h"
+#include "xgrad/Dialect/XGrad/IR/XGradOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -132,6 +133,31 @@ SmallVector<Value> rule(math::PowFOp op, Emit e, Value d) {
   return {da, db};
 }
 
+// Arrays: a read passes its adjoint to the element it selected (an array of adjoints, zero
+// but at the index); an array passes each element of its adjoint to that element.
+template <>
+SmallVector<Value> rule(ArrayReadOp op, Emit e, Value d) {
+  auto type = cast<ArrayType>(op.getArray().getType());
+  if (!isa<FloatType>(type.getElementType()))
+    return {Value(), Value()};
+  SmallVector<Value> elements;
+  for (int64_t j = 0; j < type.getLength(); ++j) {
+    Value position = arith::ConstantIndexOp::create(e.b, e.loc, j);
+    Value selected =
+        arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::eq, op.getIndex(), position);
+    elements.push_back(e.only(selected, d));
+  }
+  return {ArrayOp::create(e.b, e.loc, type, elements), Value()};
+}
+template <>
+SmallVector<Value> rule(ArrayOp op, Emit e, Value d) {
+  SmallVector<Value> adjoints;
+  for (int64_t j = 0, n = op.getElements().size(); j < n; ++j)
+    adjoints.push_back(
+        ArrayReadOp::create(e.b, e.loc, d, arith::ConstantIndexOp::create(e.b, e.loc, j)));
+  return adjoints;
+}
+
 template <typename Op>
 struct Rule : public DifferentiableOpInterface::ExternalModel<Rule<Op>, Op> {
   SmallVector<Value> backpropagate(Operation *op, OpBuilder &builder, Value adjoint) const {
@@ -150,6 +176,9 @@ void mlir::xgrad::registerDerivativeRules(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *context, arith::ArithDialect *) {
     attach<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp, arith::NegFOp,
            arith::MaximumFOp, arith::MinimumFOp, arith::SelectOp>(context);
+  });
+  registry.addExtension(+[](MLIRContext *context, XGradDialect *) {
+    attach<ArrayOp, ArrayReadOp>(context);
   });
   registry.addExtension(+[](MLIRContext *context, math::MathDialect *) {
     attach<math::ExpOp, math::LogOp, math::Log2Op, math::Log10Op, math::SqrtOp, math::SinOp,

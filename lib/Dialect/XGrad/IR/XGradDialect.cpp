@@ -5,9 +5,28 @@
 using namespace mlir;
 using namespace mlir::xgrad;
 
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
 #include "xgrad/Dialect/XGrad/IR/XGradOpsDialect.cpp.inc"
+#define GET_TYPEDEF_CLASSES
+#include "xgrad/Dialect/XGrad/IR/XGradOpsTypes.cpp.inc"
+
+LogicalResult ArrayType::verify(function_ref<InFlightDiagnostic()> emitError, int64_t length,
+                                Type elementType) {
+  if (length < 1)
+    return emitError() << "an array holds at least one element, not " << length;
+  if (!isa<FloatType, IndexType>(elementType))
+    return emitError() << "an array holds Scalars (a float type) or Indexes, not "
+                       << elementType;
+  return success();
+}
 
 void XGradDialect::initialize() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "xgrad/Dialect/XGrad/IR/XGradOpsTypes.cpp.inc"
+      >();
   addOperations<
 #define GET_OP_LIST
 #include "xgrad/Dialect/XGrad/IR/XGradOps.cpp.inc"

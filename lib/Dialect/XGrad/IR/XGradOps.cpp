@@ -4,6 +4,7 @@
 #include "xgrad/Dialect/XGrad/IR/XGradABI.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -412,3 +413,43 @@ LogicalResult GuardOp::verify() {
 
 #define GET_OP_CLASSES
 #include "xgrad/Dialect/XGrad/IR/XGradOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Arrays
+//===----------------------------------------------------------------------===//
+
+LogicalResult ArrayOp::verify() {
+  auto type = cast<ArrayType>(getType());
+  if (int64_t(getElements().size()) != type.getLength())
+    return emitOpError() << "builds an array of " << type.getLength() << " from "
+                         << getElements().size() << " elements";
+  for (auto [position, element] : llvm::enumerate(getElements()))
+    if (element.getType() != type.getElementType())
+      return emitOpError() << "expects elements of one type, " << type.getElementType()
+                           << ", but element #" << position << " is " << element.getType();
+  return success();
+}
+
+OpFoldResult ArrayLenOp::fold(FoldAdaptor) {
+  return IntegerAttr::get(IndexType::get(getContext()),
+                          cast<ArrayType>(getArray().getType()).getLength());
+}
+
+LogicalResult ArrayReadOp::verify() {
+  APInt index;
+  int64_t length = cast<ArrayType>(getArray().getType()).getLength();
+  if (matchPattern(getIndex(), m_ConstantInt(&index)) &&
+      (index.getSExtValue() < 0 || index.getSExtValue() >= length))
+    return emitOpError() << "reads element " << index.getSExtValue() << " of an array of "
+                         << length;
+  return success();
+}
+
+OpFoldResult ArrayReadOp::fold(FoldAdaptor adaptor) {
+  auto array = getArray().getDefiningOp<ArrayOp>();
+  auto index = dyn_cast_or_null<IntegerAttr>(adaptor.getIndex());
+  if (!array || !index || index.getInt() < 0 ||
+      index.getInt() >= int64_t(array.getElements().size()))
+    return {};
+  return array.getElements()[index.getInt()];
+}

@@ -24,6 +24,27 @@ namespace mlir::xgrad {
 using namespace mlir;
 using namespace mlir::xgrad;
 
+/// Values gradients flow through: Scalars and arrays of Scalars.
+static bool isDifferentiable(Type type) {
+  if (auto array = dyn_cast<ArrayType>(type))
+    return isa<FloatType>(array.getElementType());
+  return isa<FloatType>(type);
+}
+
+/// The sum of two adjoints of one value (elementwise for an array; the reads fold).
+static Value addAdjoints(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  auto array = dyn_cast<ArrayType>(lhs.getType());
+  if (!array)
+    return arith::AddFOp::create(b, loc, lhs, rhs);
+  SmallVector<Value> sums;
+  for (int64_t j = 0; j < array.getLength(); ++j) {
+    Value position = arith::ConstantIndexOp::create(b, loc, j);
+    sums.push_back(arith::AddFOp::create(b, loc, ArrayReadOp::create(b, loc, lhs, position),
+                                         ArrayReadOp::create(b, loc, rhs, position)));
+  }
+  return ArrayOp::create(b, loc, array, sums);
+}
+
 namespace {
 
 class Differentiator {
@@ -164,7 +185,7 @@ FailureOr<bool> Differentiator::differentiateRead(KernelOp kernel, ReadOp read,
       continue;
     auto rule = dyn_cast<DifferentiableOpInterface>(op);
     if (!rule) {
-      if (llvm::none_of(op->getOperandTypes(), [](Type t) { return isa<FloatType>(t); }))
+      if (llvm::none_of(op->getOperandTypes(), isDifferentiable))
         continue; // Nothing differentiable flows through it (to_scalar, constants).
       InFlightDiagnostic diag = kernel.emitOpError()
                                 << "cannot be differentiated: '" << op->getName()
@@ -175,11 +196,10 @@ FailureOr<bool> Differentiator::differentiateRead(KernelOp kernel, ReadOp read,
     }
     SmallVector<Value> contributions = rule.backpropagate(inner, adjoint);
     for (auto [operand, contribution] : llvm::zip(op->getOperands(), contributions)) {
-      if (!contribution || !isa<FloatType>(operand.getType()))
+      if (!contribution || !isDifferentiable(operand.getType()))
         continue;
       Value &total = adjoints[operand];
-      total = total ? arith::AddFOp::create(inner, loc, total, contribution).getResult()
-                    : contribution;
+      total = total ? addAdjoints(inner, loc, total, contribution) : contribution;
     }
   }
 

@@ -7,6 +7,7 @@ include "mlir/IR/OpBase.td"
 def XGrad_Dialect : Dialect {
   let name = "xgrad";
   let cppNamespace = "::mlir::xgrad";
+  let useDefaultTypePrinterParser = 1;
   let summary = "A differentiable array language of index-loop kernels and computation graphs";
   let description = [{
     xgrad re-implements Exprgrad's language as an MLIR dialect. A `xgrad.graph` holds named
@@ -17,8 +18,9 @@ def XGrad_Dialect : Dialect {
     `xgrad.accumulate` (the `++=`).
 
     Types stay upstream: ranked or unranked `tensor` at the graph level, `index` for Exprgrad's
-    Index, `i1` for Boolean and the model's float type for Scalar. There are no implicit
-    conversions: `xgrad.to_scalar` and `xgrad.to_index` convert explicitly.
+    Index, `i1` for Boolean and the model's float type for Scalar; Exprgrad's fourth type,
+    `Array[T]`, is `!xgrad.array<length, T>`. There are no implicit conversions:
+    `xgrad.to_scalar` and `xgrad.to_index` convert explicitly.
 
     The dialect also declares the runtime ABI of materialized target functions
     (`XGradABI.h`) and verifies it: arguments carry `xgrad.input = "name"`,

@@ -31,6 +31,9 @@ inline constexpr llvm::StringLiteral kKernelNameAttr = "xgrad.kernel";
 
 } // namespace mlir::xgrad
 
+#define GET_TYPEDEF_CLASSES
+#include "xgrad/Dialect/XGrad/IR/XGradOpsTypes.h.inc"
+
 #define GET_OP_CLASSES
 #include "xgrad/Dialect/XGrad/IR/XGradOps.h.inc"
 

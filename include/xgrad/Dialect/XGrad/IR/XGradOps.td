@@ -3,6 +3,7 @@
 #define XGRAD_DIALECT_XGRAD_IR_XGRADOPS_TD
 
 include "xgrad/Dialect/XGrad/IR/XGradDialect.td"
+include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/EnumAttr.td"
 include "mlir/IR/OpAsmInterface.td"
 include "mlir/IR/SymbolInterfaces.td"
@@ -421,6 +422,62 @@ def XGrad_StepOp : XGrad_Op<"step", [HasParent<"KernelOp">,
   }];
   let results = (outs Index:$result);
   let assemblyFormat = "attr-dict";
+}
+
+//===----------------------------------------------------------------------===//
+// Exprgrad's Array[T]
+//===----------------------------------------------------------------------===//
+
+def XGrad_ArrayType : TypeDef<XGrad_Dialect, "Array"> {
+  let mnemonic = "array";
+  let summary = "Exprgrad's `Array[T]`: a list of Scalars or Indexes of a fixed length";
+  let description = [{
+    `!xgrad.array<3, f32>`: built in a kernel body from a literal list of values of one type
+    (`xgrad.array`), its length known statically (`xgrad.array_len`), read at an Index
+    (`xgrad.array_read`): Exprgrad's `[a, b][k]` (a choice between two reads), or a
+    table of coefficients.
+  }];
+  let parameters = (ins "int64_t":$length, "::mlir::Type":$elementType);
+  let assemblyFormat = "`<` $length `,` $elementType `>`";
+  let genVerifyDecl = 1;
+}
+
+def XGrad_ArrayOp : XGrad_Op<"array", [Pure]> {
+  let summary = "`[a, b, c]`: an array of values of one type";
+  let description = [{
+    `%t = xgrad.array [%a, %b, %c] : f32, f32, f32 -> !xgrad.array<3, f32>`. Every element
+    has the array's element type; the verifier rejects a mixed list.
+  }];
+  let arguments = (ins Variadic<AnyTypeOf<[AnyFloat, Index]>>:$elements);
+  let results = (outs XGrad_ArrayType:$result);
+  let assemblyFormat =
+      "`[` $elements `]` attr-dict `:` type($elements) `->` qualified(type($result))";
+  let hasVerifier = 1;
+}
+
+def XGrad_ArrayLenOp : XGrad_Op<"array_len", [Pure]> {
+  let summary = "`arr.len`: an array's length (a constant)";
+  let arguments = (ins XGrad_ArrayType:$array);
+  let results = (outs Index:$result);
+  let assemblyFormat = "$array attr-dict `:` qualified(type($array))";
+  let hasFolder = 1;
+}
+
+def XGrad_ArrayReadOp : XGrad_Op<"array_read", [Pure,
+    TypesMatchWith<"result is the array's element type", "array", "result",
+                   "::llvm::cast<::mlir::xgrad::ArrayType>($_self).getElementType()">]> {
+  let summary = "`arr[index]`: one element of an array";
+  let description = [{
+    A constant index outside `[0, length)` is a verifier error; any other index is checked
+    when the kernel runs (the run fails naming the index and the length, instead of reading
+    outside the array). A read at a constant index of a `xgrad.array` folds to the element.
+    Its gradient goes to the element it selected.
+  }];
+  let arguments = (ins XGrad_ArrayType:$array, Index:$index);
+  let results = (outs AnyTypeOf<[AnyFloat, Index]>:$result);
+  let assemblyFormat = "$array `[` $index `]` attr-dict `:` qualified(type($array))";
+  let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def XGrad_WrapOp : XGrad_Op<"wrap", [Pure, SameOperandsAndResultType]> {
