@@ -570,3 +570,8 @@ func.func private @empty_array() -> !xgrad.array<0, f32>
 
 // expected-error @below {{an array holds Scalars (a float type) or Indexes, not 'i1'}}
 func.func private @array_of_booleans() -> !xgrad.array<2, i1>
+
+// -----
+
+// expected-error @below {{an array literal holds at most 65536 elements, not 1000000000000}}
+func.func private @huge_array() -> !xgrad.array<1000000000000, f32>

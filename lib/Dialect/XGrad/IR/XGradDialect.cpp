@@ -12,10 +12,16 @@ using namespace mlir::xgrad;
 #define GET_TYPEDEF_CLASSES
 #include "xgrad/Dialect/XGrad/IR/XGradOpsTypes.cpp.inc"
 
+static constexpr int64_t kMaxArrayLength = 1 << 16;
+
 LogicalResult ArrayType::verify(function_ref<InFlightDiagnostic()> emitError, int64_t length,
                                 Type elementType) {
   if (length < 1)
     return emitError() << "an array holds at least one element, not " << length;
+  // A literal list: reads select among the elements, and gradients build one value each.
+  if (length > kMaxArrayLength)
+    return emitError() << "an array literal holds at most " << kMaxArrayLength
+                       << " elements, not " << length;
   if (!isa<FloatType, IndexType>(elementType))
     return emitError() << "an array holds Scalars (a float type) or Indexes, not "
                        << elementType;
