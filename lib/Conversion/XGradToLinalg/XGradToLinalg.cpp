@@ -387,6 +387,8 @@ LogicalResult FunctionLowering::lowerBodyOp(Operation &op, OpBuilder &b, IRMappi
                               return arith::ConstantOp::create(in, loc, in.getZeroAttr(type));
                             });
     }
+  } else if (op.getDialect() && isa<XGradDialect>(op.getDialect())) {
+    return op.emitOpError("cannot be lowered inside a kernel body");
   } else {
     b.clone(op, mapping);
     return success();
