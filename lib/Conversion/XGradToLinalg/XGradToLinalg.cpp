@@ -427,10 +427,7 @@ FailureOr<Value> FunctionLowering::lowerKernelToLoops(KernelOp kernel, OpBuilder
           return {update(inner)};
         return {guardIndices(inner, loc, extentsOf(inner, loc, carried[0], indices.size()),
                              indices,
-                             "the write of " +
-                                 (kernel.getKernelName()
-                                      ? "kernel '" + kernel.getKernelName()->str() + "'"
-                                      : std::string("a kernel")),
+                             "the write of " + describeKernel(kernel),
                              carried[0].getType(), update,
                              [&](OpBuilder &) { return carried[0]; })};
       });
