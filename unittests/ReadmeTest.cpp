@@ -1,9 +1,10 @@
 //===- ReadmeTest.cpp - Exprgrad's README programs, as Exprgrad writes them -===//
 //
-// Layers as methods, `input("x")` without a shape, and one node compiled: the model has
-// every target the node reaches.
+// The programs of examples/xor/ReadmePrograms.h (layers as methods, `input("x")` without a
+// shape, one node compiled: the model has every target the node reaches) learn XOR.
 //
 //===----------------------------------------------------------------------===//
+#include "ReadmePrograms.h"
 #include "xgrad/Frontend/Layers.h"
 #include "xgrad/Runtime/Model.h"
 
@@ -53,38 +54,10 @@ void expectXor(const std::vector<double> &predictions) {
     EXPECT_LT(std::fabs(predictions[i] - targets[i]), 0.1) << "sample " << i;
 }
 
-TEST(Readme, LayersInTheChainedForm) {
-  randomize(21);
-  Fun net = input("x")
-                .dense(2, 4)
-                .leakyRelu()
-                .dense(4, 1)
-                .sigmoid()
-                .target("predict")
-                .mse(input("y"))
-                .target("loss")
-                .backprop(gradientDescent(0.1))
-                .target("train");
-  expectXor(trainXor(net));
-}
+TEST(Readme, LayersInTheChainedForm) { expectXor(trainXor(readme::layersProgram())); }
 
 TEST(Readme, KernelsWithAHandWrittenOptimizer) {
-  randomize(21);
-  Iter y, x, it;
-  Fun hidden, hiddenRelu, output, outputSigmoid, loss;
-  hidden[y, x] += input("x")[y, it] * param({2, 4})[it, x];
-  hidden[y, x] += param({4})[x];
-  hiddenRelu(it) += select(hidden(it) <= 0.0, 0.1 * hidden(it), hidden(it));
-  output[y, x] += hiddenRelu[y, it] * param({4, 1})[it, x];
-  output[y, x] += param({1})[x];
-  outputSigmoid(it) += 1.0 / (1.0 + exp(-output(it)));
-  Fun pred = outputSigmoid.target("predict");
-  loss[Index(0)] += sq(pred(it) - input("y")(it));
-  Optimizer optim = [](Fun &param, Fun grad, OptimizerState &) {
-    Iter i;
-    param(i) += -0.1 * grad(i);
-  };
-  expectXor(trainXor(loss.target("loss").backprop(optim).target("train")));
+  expectXor(trainXor(readme::kernelsProgram()));
 }
 
 TEST(Readme, AnInputWithoutAShapeTakesItsRankFromItsReads) {

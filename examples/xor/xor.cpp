@@ -5,6 +5,7 @@
 // epochs; the program prints the predictions and fails unless all are within 0.1.
 //
 //===----------------------------------------------------------------------===//
+#include "ReadmePrograms.h"
 #include "xgrad/Frontend/Layers.h"
 #include "xgrad/Runtime/Model.h"
 
@@ -52,39 +53,7 @@ static bool train(const char *title, const std::vector<Fun> &targets) {
 }
 
 int main() {
-  // The README's first program, as Exprgrad writes it: layers as methods, inputs without
-  // shapes (their rank comes from how the layers index them), and `net` alone compiled:
-  // every target it reaches ("predict", "loss", "train") is in the model.
-  randomize(21);
-  Fun net = input("x")
-                .dense(2, 4)
-                .leakyRelu()
-                .dense(4, 1)
-                .sigmoid()
-                .target("predict")
-                .mse(input("y"))
-                .target("loss")
-                .backprop(gradientDescent(0.1))
-                .target("train");
-  bool layersOk = train("layers", {net});
-
-  // The README's second program, in kernels with a hand-written optimizer.
-  randomize(21);
-  Iter y, x, it;
-  Fun hidden, hiddenRelu, output, outputSigmoid, loss;
-  hidden[y, x] += input("x")[y, it] * param({2, 4})[it, x];
-  hidden[y, x] += param({4})[x];
-  hiddenRelu(it) += select(hidden(it) <= 0.0, 0.1 * hidden(it), hidden(it));
-  output[y, x] += hiddenRelu[y, it] * param({4, 1})[it, x];
-  output[y, x] += param({1})[x];
-  outputSigmoid(it) += 1.0 / (1.0 + exp(-output(it)));
-  Fun pred = outputSigmoid.target("predict");
-  loss[Index(0)] += sq(pred(it) - input("y")(it));
-  Optimizer optim = [](Fun &param, Fun grad, OptimizerState &) {
-    Iter i;
-    param(i) += -0.1 * grad(i);
-  };
-  Fun kernelNet = loss.target("loss").backprop(optim).target("train");
-  bool kernelsOk = train("kernels", {kernelNet});
+  bool layersOk = train("layers", {readme::layersProgram()});
+  bool kernelsOk = train("kernels", {readme::kernelsProgram()});
   return layersOk && kernelsOk ? 0 : 1;
 }
