@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22 lld-22 ninja-build
           cmake ccache zlib1g-dev libgtest-dev python3-dev pybind11-dev python3-numpy python3-pytest
           python3-matplotlib python3-torch python3-tqdm libclang-rt-22-dev pkg-config
+          openmpi-bin libopenmpi-dev
           "$@")
 missing=()
 for p in "${packages[@]}"; do

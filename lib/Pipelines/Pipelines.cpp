@@ -84,7 +84,7 @@ unsigned ::xgrad::allThreads() {
 }
 
 /// Shape inference, autodiff and the cleanup after them, on each graph.
-static void addGraphPasses(OpPassManager &pm) {
+static void addGraphPasses(OpPassManager &pm, const ::xgrad::CompileOptions &options) {
   OpPassManager &graph = pm.nest<mlir::xgrad::GraphOp>();
   graph.addPass(mlir::xgrad::createXGradInferShapes());
   graph.addPass(mlir::xgrad::createXGradAutodiff());
@@ -94,6 +94,12 @@ static void addGraphPasses(OpPassManager &pm) {
   graph.addPass(createCSEPass());
   graph.addPass(createCanonicalizerPass());
   graph.addPass(createCSEPass());
+  if (options.distributed) {
+    mlir::xgrad::XGradDataParallelOptions dataParallel;
+    dataParallel.lossReduction =
+        options.lossReduction == ::xgrad::LossReduction::mean ? "mean" : "sum";
+    graph.addPass(mlir::xgrad::createXGradDataParallel(dataParallel));
+  }
 }
 
 static void addKernelLoweringPasses(OpPassManager &pm, const ::xgrad::CompileOptions &options) {
@@ -117,6 +123,11 @@ static void addLLVMPasses(OpPassManager &pm, const ::xgrad::CompileOptions &opti
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addNestedPass<func::FuncOp>(mlir::xgrad::createXGradExpandGuards());
   bufferization::buildBufferDeallocationPipeline(pm);
+  if (options.distributed) {
+    mlir::xgrad::XGradLowerCollectivesOptions collectives;
+    collectives.implementation = XGRAD_MPI_IMPLEMENTATION;
+    pm.addPass(mlir::xgrad::createXGradLowerCollectives(collectives));
+  }
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addNestedPass<func::FuncOp>(mlir::xgrad::createXGradLowerVectors());
   pm.addPass(createConvertVectorToSCFPass(VectorTransferToSCFOptions().enableFullUnroll()));
@@ -155,6 +166,8 @@ static void addLLVMPasses(OpPassManager &pm, const ::xgrad::CompileOptions &opti
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
+  if (options.distributed)
+    pm.addPass(mlir::xgrad::createXGradConvertMPIToLLVM());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }
@@ -163,7 +176,7 @@ void mlir::xgrad::buildXGradPipeline(OpPassManager &pm, const ::xgrad::CompileOp
                                Stage from, Stage until) {
   auto runs = [&](Stage stage) { return from < stage && stage <= until; };
   if (runs(Stage::inferred))
-    addGraphPasses(pm);
+    addGraphPasses(pm, options);
   if (runs(Stage::functions))
     pm.addPass(mlir::xgrad::createXGradMaterializeTargets());
   if (runs(Stage::linalg))
@@ -183,6 +196,8 @@ void mlir::xgrad::buildXGradPipeline(OpPassManager &pm, const ::xgrad::CompileOp
   options.threads = pipeline.threads;
   options.schedule = pipeline.schedule;
   options.checkFinite = pipeline.checkFinite;
+  options.distributed = pipeline.distributed;
+  options.lossReduction = pipeline.lossReduction;
   if (pipeline.parallel && options.threads == 1)
     options.threads = ::xgrad::allThreads();
   return options;
@@ -192,7 +207,8 @@ void mlir::xgrad::registerPipelineDialects(DialectRegistry &registry) {
   registry.insert<mlir::xgrad::XGradDialect, affine::AffineDialect, arith::ArithDialect,
                   bufferization::BufferizationDialect, cf::ControlFlowDialect,
                   func::FuncDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
-                  math::MathDialect, memref::MemRefDialect, omp::OpenMPDialect,
+                  math::MathDialect, memref::MemRefDialect, mpi::MPIDialect,
+                  omp::OpenMPDialect, DLTIDialect,
                   scf::SCFDialect, tensor::TensorDialect>();
   mlir::xgrad::registerDerivativeRules(registry);
   mlir::xgrad::registerScheduleExtensions(registry);

@@ -23,7 +23,7 @@ using namespace xgrad;
 using llvm::StringRef;
 
 static constexpr StringRef kMagic = "XGRADMOD";
-static constexpr uint32_t kFormatVersion = 1;
+static constexpr uint32_t kFormatVersion = 2;
 
 std::string xgrad::hostCPU() {
   std::string cpu = llvm::sys::getHostCPUName().str();
@@ -141,6 +141,7 @@ std::string CompiledModule::serialize() const {
       out.specs(target.stateIn);
       out.spec(target.output);
       out.specs(target.stateOut);
+      out.integer(uint32_t(target.collective));
       out.integer(uint32_t(target.argumentOrder.size()));
       for (auto [isState, index] : target.argumentOrder) {
         out.integer(uint32_t(isState));
@@ -206,6 +207,7 @@ llvm::Expected<CompiledModule> CompiledModule::deserialize(StringRef bytes) {
     target.stateIn = in.specs();
     target.output = in.spec();
     target.stateOut = in.specs();
+    target.collective = in.integer<uint32_t>() != 0;
     for (uint32_t a = 0, arguments = in.count(8); a < arguments; ++a) {
       uint32_t isState = in.integer<uint32_t>(), index = in.integer<uint32_t>();
       size_t bound = isState ? target.stateIn.size() : target.inputs.size();

@@ -90,6 +90,9 @@ static llvm::Expected<TargetSignature> signatureOf(mlir::func::FuncOp func) {
     else
       signature.stateOut.push_back(*spec);
   }
+  signature.collective =
+      func.walk([](mlir::xgrad::AllReduceOp) { return mlir::WalkResult::interrupt(); })
+          .wasInterrupted();
   return signature;
 }
 

@@ -1,5 +1,6 @@
 //===- Fit.cpp - mini-batch training --------------------------------------===//
 #include "xgrad/Runtime/Model.h"
+#include "xgrad/Runtime/Distributed.h"
 
 #include "llvm/Support/WithColor.h"
 
@@ -47,6 +48,7 @@ llvm::Expected<std::vector<double>> Model::fit(llvm::StringRef target,
   if (samples <= 0)
     return llvm::createStringError("fit: no samples to train on");
 
+  bool sharesBatches = signature && signature->collective && distributed::size() > 1;
   std::vector<double> losses;
   bool warned = false;
   std::vector<int64_t> order(samples);
@@ -59,6 +61,13 @@ llvm::Expected<std::vector<double>> Model::fit(llvm::StringRef target,
     for (int64_t batch = 0; batch < batches; ++batch) {
       int64_t begin = batch * options.batchSize;
       int64_t end = std::min(samples, begin + options.batchSize);
+      // Among peers each rank trains on its share of the batch: the step sums their
+      // gradients, so the update is the whole batch's.
+      if (sharesBatches) {
+        auto [first, last] = distributed::shareOf(end - begin);
+        end = begin + last;
+        begin += first;
+      }
       llvm::ArrayRef<int64_t> rows(order.data() + begin, end - begin);
       std::map<std::string, Tensor> slice;
       for (auto &[name, tensor] : inputs)

@@ -3,6 +3,7 @@
 #include "ObjectCode.h"
 #include "PackedCall.h"
 #include "xgrad/Runtime/CompileCache.h"
+#include "xgrad/Runtime/Distributed.h"
 #include "xgrad/Runtime/Initializers.h"
 
 #include "xgrad/Dialect/XGrad/IR/ShapeRules.h"
@@ -62,6 +63,8 @@ struct Model::Impl {
   CompileOptions options;
   /// The whole module compiled for `compiled()`, when the model is lazy.
   std::optional<CompiledModule> whole;
+  /// Some target is a collective training step (compiled with `distributed`).
+  bool distributed = false;
 
   struct LinkedTarget {
     LoadedCode::PackedFunction function;
@@ -150,12 +153,18 @@ llvm::Expected<std::unique_ptr<Model>> Model::compile(StringRef source,
 
 llvm::Expected<std::unique_ptr<Model>>
 Model::compile(StringRef source, const CompileOptions &options, mlir::TimingScope &timing) {
+  // A lazy model's interface has no code yet, so create() cannot tell it trains with peers.
+  if (options.distributed)
+    if (llvm::Error error = distributed::initialize())
+      return std::move(error);
   llvm::Expected<CompiledModule> compiled = compileModuleCached(
       source, options, timing, options.lazy ? CodeSelection::none() : CodeSelection::all());
   if (!compiled)
     return compiled.takeError();
   mlir::TimingScope linkTiming = timing.nest("initial state and linking");
   llvm::Expected<std::unique_ptr<Model>> model = create(std::move(*compiled));
+  if (model)
+    (*model)->impl->distributed |= options.distributed;
   if (model && options.lazy) {
     (*model)->impl->lazy = true;
     (*model)->impl->source = source.str();
@@ -187,6 +196,12 @@ llvm::Expected<std::unique_ptr<Model>> Model::create(CompiledModule compiled) {
       return std::move(error);
     model->stateTensors[spec.name] = std::move(tensor);
   }
+  for (auto &[symbol, signature] : compiled.targets)
+    model->impl->distributed |= signature.collective;
+  // Before linking: the code's MPI calls resolve to the MPI this initialises.
+  if (model->impl->distributed)
+    if (llvm::Error error = distributed::initialize())
+      return std::move(error);
   auto code = LoadedCode::create(compiled.usesOpenMP);
   if (!code)
     return code.takeError();
@@ -253,6 +268,8 @@ llvm::Expected<Tensor> Model::call(StringRef name, const std::map<std::string, T
   return callOnViews(name, views);
 }
 
+bool Model::isDistributed() const { return impl->distributed; }
+
 llvm::Expected<Tensor> Model::callOnViews(StringRef name,
                                           const std::map<std::string, TensorView> &inputs) {
   const TargetSignature *target = findTarget(name);
@@ -263,44 +280,70 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
     return llvm::createStringError("unknown or ambiguous target '%s' (targets: %s)",
                                    name.str().c_str(), known.c_str());
   }
+  // A collective step's ranks agree that every one of them can take it before any starts:
+  // a rank whose inputs are wrong would otherwise leave the others waiting in the step.
+  bool collective = target->collective && distributed::size() > 1;
+  auto agree = [&](llvm::Error problem) -> llvm::Error {
+    if (!collective)
+      return problem;
+    int failures = distributed::countFailures(bool(problem));
+    if (problem || failures == 0)
+      return problem;
+    return llvm::createStringError("%d other rank(s) could not take this step of target '%s' "
+                                   "(their messages say why); every rank stops",
+                                   failures, name.str().c_str());
+  };
   // Inputs the target does not take are ignored: one dictionary serves every target of a
   // model (`fit` on "train" and `call` of "predict" with the same batch).
   for (const ValueSpec &spec : target->inputs)
     if (!inputs.count(spec.name))
-      return llvm::createStringError("target '%s' needs input '%s' (%s)", name.str().c_str(),
-                                     spec.name.c_str(), shapeString(spec).c_str());
+      return agree(llvm::createStringError("target '%s' needs input '%s' (%s)",
+                                           name.str().c_str(), spec.name.c_str(),
+                                           shapeString(spec).c_str()));
   // A lazy target's first call compiles it: before the state lock, so that other threads'
   // calls of compiled targets go on meanwhile.
   mlir::TimingScope untimed;
   llvm::Expected<Impl::LinkedTarget> linked = impl->link(target->symbol, untimed);
   if (!linked)
-    return linked.takeError();
+    return agree(linked.takeError());
   // A target that stores state runs alone; the others may run together (they only read it).
   std::shared_lock<std::shared_mutex> reading(stateMutex, std::defer_lock);
   std::unique_lock<std::shared_mutex> writing(stateMutex, std::defer_lock);
-  if (target->stateOut.empty())
+  if (target->stateOut.empty() && !collective)
     reading.lock();
   else
     writing.lock();
   // The arguments in the order --xgrad-materialize-targets gives them: inputs and state,
   // epoch, step, status; then the target's value and the new state.
   PackedCall packed;
-  for (auto [isState, index] : target->argumentOrder) {
-    const ValueSpec &spec = isState ? target->stateIn[index] : target->inputs[index];
-    TensorView tensor;
-    if (isState) {
-      auto it = stateTensors.find(spec.name);
-      if (it == stateTensors.end())
-        return llvm::createStringError("state '%s' has no value yet (a cache is read before "
-                                       "any target stored it)",
-                                       spec.name.c_str());
-      tensor = it->second.view();
-    } else {
-      tensor = inputs.at(spec.name);
+  auto packArguments = [&]() -> llvm::Error {
+    for (auto [isState, index] : target->argumentOrder) {
+      const ValueSpec &spec = isState ? target->stateIn[index] : target->inputs[index];
+      TensorView tensor;
+      if (isState) {
+        auto it = stateTensors.find(spec.name);
+        if (it == stateTensors.end())
+          return llvm::createStringError("state '%s' has no value yet (a cache is read "
+                                         "before any target stored it)",
+                                         spec.name.c_str());
+        tensor = it->second.view();
+      } else {
+        tensor = inputs.at(spec.name);
+      }
+      if (llvm::Error error = checkTensor(spec, tensor, isState ? "state" : "input"))
+        return error;
+      packed.addTensor(tensor);
     }
-    if (llvm::Error error = checkTensor(spec, tensor, isState ? "state" : "input"))
-      return std::move(error);
-    packed.addTensor(tensor);
+    return llvm::Error::success();
+  };
+  if (llvm::Error error = agree(packArguments()))
+    return std::move(error);
+  // Every rank starts from rank 0's state (the same seeds give the same parameters, but a
+  // state loaded or set on one rank only would not be).
+  if (collective && !stateShared) {
+    for (auto &[stateName, tensor] : stateTensors)
+      distributed::broadcastFromRankZero(tensor.data(), tensor.sizeInBytes());
+    stateShared = true;
   }
   packed.addScalar(epoch);
   packed.addScalar(step);

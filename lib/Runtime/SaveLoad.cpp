@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "xgrad/Runtime/Files.h"
 #include "xgrad/Runtime/Model.h"
+#include "xgrad/Runtime/Distributed.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -53,6 +54,8 @@ public:
 } // namespace
 
 llvm::Error Model::save(StringRef path) const {
+  if (isDistributed() && distributed::rank() != 0)
+    return llvm::Error::success();
   std::shared_lock<std::shared_mutex> reading(stateMutex);
   Writer out;
   out.put(kMagic);
@@ -76,6 +79,8 @@ llvm::Error Model::save(StringRef path) const {
 
 llvm::Error Model::load(StringRef path) {
   std::unique_lock<std::shared_mutex> writing(stateMutex);
+  // Loaded on one rank or all, rank 0's state is what every rank trains from.
+  stateShared = false;
   auto buffer = readFile(path);
   if (!buffer)
     return llvm::createStringError("cannot load: %s",

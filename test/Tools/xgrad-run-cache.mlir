@@ -41,7 +41,7 @@
 // REJECTED: 0 hits, 1 misses, 1 rejected entries, 0 write errors; 1 entries
 // FLIP-NEXT: compile cache: {{.*}}.xgradmod: compiled module is corrupt (checksum mismatch)
 // TRUNCATE-NEXT: compile cache: {{.*}}.xgradmod: {{.*}}
-// VERSION-NEXT: compile cache: {{.*}}.xgradmod: compiled module of format version 99; this xgrad reads version 1
+// VERSION-NEXT: compile cache: {{.*}}.xgradmod: compiled module of format version 99; this xgrad reads version 2
 // SWAP: 0 hits, 1 misses, 1 rejected entries, 0 write errors; 1 entries
 // SWAP-NEXT: compile cache: {{.*}}.xgradmod is not the cache entry of its key
 

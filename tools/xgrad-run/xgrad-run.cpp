@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "xgrad/Runtime/CompileCache.h"
+#include "xgrad/Runtime/Distributed.h"
 #include "xgrad/Runtime/GradientCheck.h"
 #include "xgrad/Runtime/Model.h"
 #include "xgrad/Runtime/Npy.h"
@@ -94,9 +95,22 @@ static cl::opt<double> tolerance("tolerance",
 static cl::opt<int> precision("precision", cl::desc("Significant digits printed"), cl::init(6),
                               cl::cat(category));
 
+static cl::opt<bool> distributedRun(
+    "distributed",
+    cl::desc("Train data-parallel over the ranks of an MPI run (mpirun -np N xgrad-run "
+             "--distributed ...): each rank trains on its share of the rows of --train's "
+             "inputs, and only rank 0 prints and writes files"),
+    cl::cat(category));
+static cl::opt<xgrad::LossReduction> lossReduction(
+    "loss-reduction", cl::desc("How the training loss combines a batch's rows (--distributed)"),
+    cl::init(xgrad::LossReduction::mean),
+    cl::values(clEnumValN(xgrad::LossReduction::mean, "mean", "a mean over the rows"),
+               clEnumValN(xgrad::LossReduction::sum, "sum", "a sum over the rows")),
+    cl::cat(category));
+
 [[noreturn]] static void fail(const Twine &message) {
   WithColor::error(errs(), "xgrad-run") << message << "\n";
-  std::exit(1);
+  xgrad::distributed::exitAfterError(1);
 }
 
 static void failOn(Error error) {
@@ -159,6 +173,8 @@ int main(int argc, char **argv) {
   options.cache = !noCache;
   options.lazy = !compileAll;
   options.checkFinite = checkFinite;
+  options.distributed = distributedRun;
+  options.lossReduction = lossReduction;
   Expected<std::unique_ptr<xgrad::Model>> model = [&]() -> Expected<std::unique_ptr<xgrad::Model>> {
     mlir::DefaultTimingManager timing;
     timing.setEnabled(timeStages);
@@ -265,6 +281,17 @@ int main(int argc, char **argv) {
 
   if (training) {
     std::map<std::string, xgrad::Tensor> trainingInputs = inputsOf(training);
+    // The inputs are the global batch: this rank trains on its share of the rows.
+    if (training->collective && xgrad::distributed::size() > 1)
+      for (auto &[name, tensor] : trainingInputs) {
+        if (tensor.shape().empty())
+          fail("--distributed: input '" + name + "' has no rows to share among the ranks");
+        auto [begin, end] = xgrad::distributed::shareOf(tensor.shape()[0]);
+        std::vector<int64_t> rows;
+        for (int64_t row = begin; row < end; ++row)
+          rows.push_back(row);
+        tensor = tensor.gatherRows(rows);
+      }
     for (unsigned epoch = 0; epoch < epochs; ++epoch) {
       Expected<xgrad::Tensor> loss = (*model)->call(trainTarget, trainingInputs);
       if (!loss)
@@ -283,6 +310,9 @@ int main(int argc, char **argv) {
     ++(*model)->epoch;
   }
 
+  // Every rank holds the same state and result: one of them reports.
+  if (xgrad::distributed::rank() != 0)
+    return 0;
   if (!outputFile.empty()) {
     failOn(xgrad::writeNpy(outputFile, result));
   } else {

@@ -15,6 +15,8 @@
 
 namespace xgrad {
 
+enum class LossReduction { mean, sum };
+
 struct CompileOptions {
   /// The float type front ends print the model in (IR text already names its types).
   ElementType elementType = ElementType::f32;
@@ -35,6 +37,13 @@ struct CompileOptions {
   /// Stop the run at the first kernel whose result holds a NaN or an infinity, naming it
   /// (costs a pass over every result: for debugging).
   bool checkFinite = false;
+  /// Data-parallel training over MPI (docs/Distributed.md): every training step sums its
+  /// gradients over the ranks of the run (--xgrad-data-parallel), and the runtime gives
+  /// each rank its share of every batch.
+  bool distributed = false;
+  /// How the loss combines the rows of a batch, which decides how ranks' gradients
+  /// combine: a mean (every loss of the layers library) or a sum.
+  LossReduction lossReduction = LossReduction::mean;
   // Every option above decides the code: compileCacheKey (CompileCache.cpp) hashes each one,
   // and a new one must be added there. The options below only say where code comes from.
 

@@ -70,6 +70,17 @@ struct XGradPipelineOptions : public PassPipelineOptions<XGradPipelineOptions> {
       *this, "schedule",
       llvm::cl::desc("A file of transform IR whose named sequences schedule the kernels "
                      "they name (docs/Scheduling.md)")};
+  Option<bool> distributed{
+      *this, "distributed",
+      llvm::cl::desc("Sum every training step's gradients over the ranks of an MPI run "
+                     "(docs/Distributed.md)"),
+      llvm::cl::init(false)};
+  Option<::xgrad::LossReduction> lossReduction{
+      *this, "loss-reduction",
+      llvm::cl::desc("How the loss combines a batch's rows, for distributed"),
+      llvm::cl::init(::xgrad::LossReduction::mean),
+      llvm::cl::values(clEnumValN(::xgrad::LossReduction::mean, "mean", "a mean over the rows"),
+                       clEnumValN(::xgrad::LossReduction::sum, "sum", "a sum over the rows"))};
 };
 ::xgrad::CompileOptions toCompileOptions(const XGradPipelineOptions &options);
 

@@ -34,6 +34,9 @@ struct TargetSignature {
   std::vector<ValueSpec> stateOut;
   /// The function's arguments in order: {true, i} is stateIn[i], {false, i} inputs[i].
   std::vector<std::pair<bool, size_t>> argumentOrder;
+  /// The code takes part in a collective over MPI ranks (a data-parallel training step):
+  /// every rank must call it, each with its share of the batch.
+  bool collective = false;
 };
 
 /// A parameter, optimizer state or cache the model keeps between calls.

@@ -87,11 +87,17 @@ public:
 
   /// Saves the state (parameters, optimizer state, caches) and the epoch in xgrad's
   /// versioned, checksummed format, through a temporary file renamed into place, so a crash
-  /// while saving leaves any earlier file intact.
+  /// while saving leaves any earlier file intact. A distributed model saves on rank 0 only
+  /// (every rank holds the same state); the other ranks write nothing.
   llvm::Error save(llvm::StringRef path) const;
   /// Loads state saved by `save`; a file of another model (other names, shapes or types), of
   /// another format version, or corrupt, is an error and leaves the state as it was.
   llvm::Error load(llvm::StringRef path);
+
+  /// Compiled for data-parallel training: its training steps are collective over the
+  /// ranks of an MPI run, `fit` gives each rank its share of every batch, and only rank 0
+  /// saves (docs/Distributed.md).
+  bool isDistributed() const;
 
   std::vector<std::string> targetNames() const;
   const TargetSignature *findTarget(llvm::StringRef name) const;
@@ -117,6 +123,8 @@ private:
   std::map<std::string, Tensor> stateTensors;
   /// Held shared by calls that read the state, exclusively by those that store it.
   mutable std::shared_mutex stateMutex;
+  /// Every rank holds rank 0's state: set by the first collective call, cleared by `load`.
+  bool stateShared = false;
 };
 
 } // namespace xgrad

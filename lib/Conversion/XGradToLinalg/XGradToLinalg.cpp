@@ -1,4 +1,5 @@
 //===- XGradToLinalg.cpp - kernels to linalg.generic or scf loops ---------===//
+#include "AllReduce.h"
 #include "xgrad/Conversion/Passes.h"
 #include "xgrad/Dialect/XGrad/IR/ShapeRules.h"
 #include "xgrad/Dialect/XGrad/IR/XGradABI.h"
@@ -635,6 +636,20 @@ LogicalResult FunctionLowering::run() {
                 check.getMessage(), check.getLhs(), check.getRhs());
       unguarded = true;
       op->erase();
+      continue;
+    }
+    if (auto allReduce = dyn_cast<AllReduceOp>(op)) {
+      if (!status)
+        return op->emitOpError("needs the function's {")
+               << abi::kStatusAttr << "} argument to share verdicts (run "
+               << "--xgrad-materialize-targets)";
+      // Its buffer is packed under the guards before it; the collective and the guard
+      // after it are its own.
+      if (unguarded)
+        GuardOp::create(b, loc, status);
+      if (failed(lowerAllReduce(allReduce, status, b)))
+        return failure();
+      unguarded = false;
       continue;
     }
     if (isa<DimOp, LenOp, RankOp>(op)) {

@@ -201,6 +201,22 @@ LogicalResult UpdateOp::verify() {
                            << " to have its type " << state.getType() << ", got "
                            << value.getType();
   }
+  if (getGradients().empty())
+    return success();
+  SmallVector<Value> params;
+  for (Value state : getState())
+    if (state.getDefiningOp<ParamOp>())
+      params.push_back(state);
+  if (params.size() != getGradients().size())
+    return emitOpError() << "expects one gradient per parameter it updates, got "
+                         << getGradients().size() << " for " << params.size();
+  for (auto [param, gradient] : llvm::zip(params, getGradients()))
+    if (failed(verifyCompatibleShape(param.getType(), gradient.getType())) ||
+        cast<TensorType>(param.getType()).getElementType() !=
+            cast<TensorType>(gradient.getType()).getElementType())
+      return emitOpError() << "expects the gradient of " << describeTensor(param)
+                           << " to have its type " << param.getType() << ", got "
+                           << gradient.getType();
   return success();
 }
 
@@ -401,13 +417,39 @@ LogicalResult CheckOp::canonicalize(CheckOp op, PatternRewriter &rewriter) {
 
 /// A guard nests "the rest of the function": it must be a top-level op of a function that
 /// reports its checks in that status buffer.
-LogicalResult GuardOp::verify() {
-  auto function = dyn_cast_or_null<FunctionOpInterface>((*this)->getParentOp());
+/// Guards and collectives read the run's status: the one the function was given.
+static LogicalResult verifyFunctionStatus(Operation *op, Value statusOperand, StringRef role) {
+  auto function = dyn_cast_or_null<FunctionOpInterface>(op->getParentOp());
   if (!function)
-    return emitOpError("must be directly in the body of a function");
+    return op->emitOpError("must be directly in the body of a function");
   std::optional<unsigned> status = abi::findArg(function, abi::ArgKind::Status);
-  if (!status || function.getArgument(*status) != getStatus())
-    return emitOpError("must guard on the function's {") << abi::kStatusAttr << "} argument";
+  if (!status || function.getArgument(*status) != statusOperand)
+    return op->emitOpError("must ") << role << " the function's {" << abi::kStatusAttr
+                                    << "} argument";
+  return success();
+}
+
+LogicalResult GuardOp::verify() { return verifyFunctionStatus(*this, getStatus(), "guard on"); }
+
+LogicalResult SumOverRanksOp::verify() {
+  if (getBuffer().getType().getDimSize(0) == 0)
+    return emitOpError("needs a buffer with room for the verdict, its last element");
+  return verifyFunctionStatus(*this, getStatus(), "share");
+}
+
+LogicalResult AllReduceOp::verify() {
+  if (getGradients().empty())
+    return emitOpError("expects at least one gradient");
+  for (Value gradient : getGradients())
+    if (!cast<TensorType>(gradient.getType()).getElementType().isF32() &&
+        !cast<TensorType>(gradient.getType()).getElementType().isF64())
+      return emitOpError("reduces f32 and f64 tensors, got ") << gradient.getType();
+  Type element = cast<TensorType>(getGradients().front().getType()).getElementType();
+  for (Value gradient : getGradients())
+    if (cast<TensorType>(gradient.getType()).getElementType() != element)
+      return emitOpError("expects one element type for all gradients (they travel in one "
+                         "buffer), got ")
+             << element << " and " << cast<TensorType>(gradient.getType()).getElementType();
   return success();
 }
 

@@ -313,11 +313,12 @@ static LogicalResult expandBackprop(GraphOp graph, BackpropOp backprop) {
 
   OpBuilder builder(backprop);
   Block &optimizer = backprop.getOptimizer().front();
-  SmallVector<Value> state, newValues;
+  SmallVector<Value> state, newValues, gradients;
   for (Value param : params) {
     Value gradient = differentiator.gradientOf(param);
     if (!gradient)
       continue;
+    gradients.push_back(gradient);
     IRMapping mapping;
     mapping.map(optimizer.getArgument(0), param);
     mapping.map(optimizer.getArgument(1), gradient);
@@ -348,7 +349,7 @@ static LogicalResult expandBackprop(GraphOp graph, BackpropOp backprop) {
     }
   }
   auto update = UpdateOp::create(builder, backprop.getLoc(), backprop.getLoss().getType(),
-                                 backprop.getLoss(), state, newValues);
+                                 backprop.getLoss(), state, newValues, gradients);
   backprop.getResult().replaceAllUsesWith(update.getResult());
   backprop.erase();
   return success();

@@ -183,17 +183,82 @@ def XGrad_UpdateOp : XGrad_Op<"update", [HasParent<"GraphOp">, AttrSizedOperandS
     that computes it also stores each new value into its state (a parameter, or optimizer
     state declared with `xgrad.cached`).
 
+    `gradients` names the gradient each parameter's new value was computed from, one per
+    parameter in `state` (in its order; optimizer state has none): the boundary between
+    the gradient kernels and the optimizer, which `--xgrad-data-parallel` all-reduces.
+    Autodiff always records them; an update written by hand may leave them out.
+
     ```mlir
-    %train = xgrad.update %loss : tensor<1xf32> state(%w : tensor<2x4xf32>) to(%w_new : tensor<2x4xf32>)
+    %train = xgrad.update %loss : tensor<1xf32> state(%w : tensor<2x4xf32>) to(%w_new : tensor<2x4xf32>) gradients(%gw : tensor<2x4xf32>)
     ```
   }];
   let arguments = (ins XGrad_FloatTensor:$value, Variadic<XGrad_FloatTensor>:$state,
-                       Variadic<XGrad_FloatTensor>:$new_values);
+                       Variadic<XGrad_FloatTensor>:$new_values,
+                       Variadic<XGrad_FloatTensor>:$gradients);
   let results = (outs XGrad_FloatTensor:$result);
   let assemblyFormat = [{
     $value `:` type($value) `state` `(` ($state^ `:` type($state))? `)`
-    `to` `(` ($new_values^ `:` type($new_values))? `)` attr-dict
+    `to` `(` ($new_values^ `:` type($new_values))? `)`
+    (`gradients` `(` $gradients^ `:` type($gradients) `)`)? attr-dict
   }];
+  let hasVerifier = 1;
+}
+
+def XGrad_AllReduceOp : XGrad_Op<"all_reduce", [AttrSizedOperandSegments,
+    MemoryEffects<[MemRead<XGrad_RunStatus>, MemWrite<XGrad_RunStatus>]>,
+    RangedTypesMatchWith<"results have the gradients' types", "gradients", "results",
+                         "$_self">]> {
+  let summary = "Gradients summed over every rank of a data-parallel run";
+  let description = [{
+    Inserted by `--xgrad-data-parallel` between a training step's gradient kernels and its
+    optimizer: every rank computes its gradients on its share of the global batch, and each
+    result is the gradient of the global batch, the same on every rank.
+
+    With `mean over %x`, the loss is a mean over the batch rows (every loss of the layers
+    library divides by the batch size): each rank's gradient is weighted by its rows (the
+    first extent of `%x`), the sum divided by the rows of all ranks. Shares may then differ
+    in size, or be empty (a rank with no rows contributes nothing). Without it the loss is
+    a sum over the rows and the gradients are simply added. `loss` is the step's loss,
+    reduced the same way, so that every rank reports the global batch's loss.
+
+    It is collective: every rank must run it, whether or not its checks failed, or the
+    others wait for ever. A rank whose run has failed contributes that verdict, and after
+    it every rank's run has failed if any rank's had; nothing after it runs then.
+
+    ```mlir
+    %gw_all, %loss_all = xgrad.all_reduce %gw, %loss mean over %x : tensor<784x128xf32>, tensor<1xf32>, tensor<?x784xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<XGrad_FloatTensor>:$gradients,
+                       Optional<XGrad_FloatTensor>:$batch);
+  let results = (outs Variadic<XGrad_FloatTensor>:$results);
+  let assemblyFormat = [{
+    $gradients (`mean` `over` $batch^)? attr-dict `:` type($gradients)
+    (`,` type($batch)^)?
+  }];
+  let hasVerifier = 1;
+}
+
+def XGrad_SumOverRanksOp : XGrad_Op<"sum_over_ranks", [
+    MemoryEffects<[MemRead<XGrad_RunStatus>, MemWrite<XGrad_RunStatus>]>]> {
+  let summary = "Sums a buffer element by element over every rank, in place, sharing failures";
+  let description = [{
+    What `xgrad.all_reduce` becomes after bufferization: `%buffer` (one dimension, f32 or
+    f64) is replaced by its sum over the ranks. Its last element is the verdict, which this
+    op writes itself: 1 on a rank whose `%status` says it failed, else 0. After the sum a
+    rank that had not failed fails if any rank had, with a message of its own naming how
+    many did.
+
+    `--xgrad-expand-guards` ends a guarded region before it, so that it runs on every rank
+    in every run, and `--xgrad-lower-collectives` turns it into `mpi.allreduce`.
+
+    ```mlir
+    xgrad.sum_over_ranks %buffer, %status : memref<100354xf32>, memref<5xi64>
+    ```
+  }];
+  let arguments = (ins Arg<MemRefRankOf<[F32, F64], [1]>, "", [MemRead, MemWrite]>:$buffer,
+                       Arg<AnyMemRef, "", [MemRead, MemWrite]>:$status);
+  let assemblyFormat = "$buffer `,` $status attr-dict `:` type($buffer) `,` type($status)";
   let hasVerifier = 1;
 }
 

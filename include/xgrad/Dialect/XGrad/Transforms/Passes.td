@@ -52,6 +52,31 @@ def XGradAutodiff : Pass<"xgrad-autodiff", "GraphOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def XGradDataParallel : Pass<"xgrad-data-parallel", "GraphOp"> {
+  let summary = "All-reduces every training step's gradients over the ranks of an MPI run";
+  let description = [{
+    Data parallelism: every rank runs the same step on its share of the global batch. After
+    `--xgrad-autodiff` each `xgrad.update` names its parameters' gradients; the pass
+    inserts one `xgrad.all_reduce` of all of them (one buffer per step, not one per
+    parameter) right after the last gradient kernel, and the optimizer reads the reduced
+    gradients. Nothing else changes: the gradient kernels and the optimizer are the ones a
+    single process runs.
+
+    The step's loss travels in the same buffer (when its shape is static), so every rank's
+    training target returns the global batch's loss.
+
+    With `loss-reduction=mean` (the default: the layers library's losses all divide by the
+    batch size) the gradients are weighted by each rank's rows, the first extent of the
+    first input the loss depends on, so that N ranks on shares of a batch of B rows compute
+    what one process computes on the whole batch, whatever the shares. `loss-reduction=sum`
+    is for a loss summed over the rows: the gradients are added.
+  }];
+  let options = [
+    Option<"lossReduction", "loss-reduction", "std::string", /*default=*/"\"mean\"",
+           "How the loss combines its batch rows: `mean` or `sum`">
+  ];
+}
+
 def XGradMaterializeTargets : Pass<"xgrad-materialize-targets", "ModuleOp"> {
   let summary = "Turns each target of each graph into a func.func over inputs and model state";
   let description = [{
@@ -135,6 +160,40 @@ def XGradExpandGuards : Pass<"xgrad-expand-guards", "::mlir::func::FuncOp"> {
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect"];
+}
+
+def XGradLowerCollectives : Pass<"xgrad-lower-collectives", "::mlir::ModuleOp"> {
+  let summary = "Turns xgrad.sum_over_ranks into upstream mpi dialect ops";
+  let description = [{
+    After bufferization, guards and buffer deallocation: each `xgrad.sum_over_ranks`
+    becomes the verdict store, one in-place `mpi.allreduce` with `MPI_SUM` over
+    `mpi.comm_world`, and the status update of a rank that learns another rank failed
+    (whose message it adds to the module's check messages). MPI is initialised by the
+    runtime, never by compiled code.
+
+    The module gets the DLTI entry `MPI:Implementation` that upstream's MPI-to-LLVM
+    lowering reads (`implementation`, `OpenMPI` or `MPICH`; xgrad's build passes the MPI it
+    links).
+  }];
+  let dependentDialects = ["::mlir::mpi::MPIDialect", "::mlir::DLTIDialect",
+                           "::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+  let options = [
+    Option<"implementation", "implementation", "std::string", /*default=*/"\"OpenMPI\"",
+           "The MPI ABI to lower to: `OpenMPI` or `MPICH`">
+  ];
+}
+
+def XGradConvertMPIToLLVM : Pass<"xgrad-convert-mpi-to-llvm", "::mlir::ModuleOp"> {
+  let summary = "Upstream's mpi-to-LLVM patterns, with the fixes MLIR 22 needs for OpenMPI";
+  let description = [{
+    MLIR 22 lowers the `mpi` dialect only inside `--convert-to-llvm` (an interface, no pass
+    of its own), and for OpenMPI it names the reduction operations `ompi_mpi_sum` where
+    OpenMPI's library exports `ompi_mpi_op_sum`. This pass applies the upstream patterns to
+    a module already in the LLVM dialect otherwise, then renames those symbols: the one
+    place xgrad works around the upstream lowering.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def XGradOuterParallel : Pass<"xgrad-outer-parallel", "::mlir::func::FuncOp"> {
