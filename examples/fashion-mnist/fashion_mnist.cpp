@@ -1,7 +1,8 @@
 //===- fashion_mnist.cpp - train a Fashion-MNIST classifier with xgrad ----===//
 //
 //   fashion-mnist [--model mlp|cnn|FILE.mlir] [--data DIR] [--epochs 5] [--batch 64]
-//                 [--limit N] [--save FILE] [--quiet]
+//                 [--limit N] [--load FILE] [--save FILE] [--quiet] [--distributed]
+//   mpirun -np 2 fashion-mnist --distributed ...   (data-parallel, docs/Distributed.md)
 //
 // Loads the IDX files (gzip) of the Debian package dataset-fashion-mnist, builds the model
 // with the C++ front end (or reads it as xgrad IR), compiles it through xgrad's pipeline and
@@ -10,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "xgrad/Frontend/Layers.h"
+#include "xgrad/Runtime/Distributed.h"
 #include "xgrad/Runtime/Idx.h"
 #include "xgrad/Runtime/Model.h"
 #include "xgrad/Runtime/Progress.h"
@@ -39,6 +41,15 @@ static cl::list<int> cnnFilters("filters", cl::desc("The CNN's filters per convo
                                 cl::CommaSeparated, cl::cat(category));
 static cl::opt<std::string> savePath("save", cl::desc("Save the trained state to this file"),
                                      cl::cat(category));
+static cl::opt<std::string> loadPath("load",
+                                     cl::desc("Start from the state saved in this file (with "
+                                              "--epochs 0: only measure its test accuracy)"),
+                                     cl::cat(category));
+static cl::opt<bool> distributedRun(
+    "distributed",
+    cl::desc("Train data-parallel over the ranks of an MPI run (mpirun -np N fashion-mnist "
+             "--distributed): each rank trains on its share of every batch of --batch images"),
+    cl::cat(category));
 static cl::opt<std::string> dataDir("data", cl::desc("Directory of the IDX files"),
                                     cl::init("/usr/share/datasets/fashion-mnist"),
                                     cl::cat(category));
@@ -57,8 +68,15 @@ static cl::opt<bool> shuffleSamples("shuffle", cl::desc("Shuffle the samples eve
                                     cl::init(true), cl::cat(category));
 
 [[noreturn]] static void fail(const Twine &message) {
-  WithColor::error(errs(), "fashion-mnist") << message << "\n";
-  std::exit(1);
+  // One write: ranks of a distributed run print to the same terminal at once.
+  std::string line;
+  raw_string_ostream os(line);
+  WithColor::error(os, "fashion-mnist");
+  if (xgrad::distributed::size() > 1)
+    os << "rank " << xgrad::distributed::rank() << ": ";
+  os << message << "\n";
+  errs() << line;
+  xgrad::distributed::exitAfterError(1);
 }
 
 template <typename T> static T orFail(Expected<T> value) {
@@ -128,12 +146,15 @@ static std::pair<xgrad::Tensor, xgrad::Tensor> load(StringRef prefix, int count)
   return {std::move(images), std::move(oneHot)};
 }
 
+/// The share of the test images each rank classifies, the counts summed over the ranks.
 static double accuracy(xgrad::Model &model, const xgrad::Tensor &images,
                        const xgrad::Tensor &labels) {
   int64_t n = images.shape()[0], correct = 0;
-  for (int64_t begin = 0; begin < n; begin += 1000) {
+  auto [first, last] = model.isDistributed() ? xgrad::distributed::shareOf(n)
+                                             : std::pair<int64_t, int64_t>{0, n};
+  for (int64_t begin = first; begin < last; begin += 1000) {
     std::vector<int64_t> rows;
-    for (int64_t i = begin; i < std::min(n, begin + 1000); ++i)
+    for (int64_t i = begin; i < std::min(last, begin + 1000); ++i)
       rows.push_back(i);
     xgrad::Tensor logits = orFail(model.call("predict", {{"images", images.gatherRows(rows)}}));
     for (size_t r = 0; r < rows.size(); ++r) {
@@ -144,7 +165,10 @@ static double accuracy(xgrad::Model &model, const xgrad::Tensor &images,
       correct += labels.at(rows[r] * 10 + best) == 1.0;
     }
   }
-  return double(correct) / n;
+  double counts[] = {double(correct)};
+  if (model.isDistributed())
+    xgrad::distributed::sumOverRanks(counts);
+  return counts[0] / n;
 }
 
 int main(int argc, char **argv) {
@@ -155,9 +179,16 @@ int main(int argc, char **argv) {
     return std::chrono::duration<double>(Clock::now() - since).count();
   };
 
+  // First: every rank knows its rank before it prints anything.
+  if (distributedRun)
+    if (Error error = xgrad::distributed::initialize())
+      fail(toString(std::move(error)));
+  // Only rank 0 reports; the others train silently (errors still say which rank).
+  bool report = xgrad::distributed::rank() == 0;
+  bool silent = quiet || !report;
   auto [trainImages, trainLabels] = load("train", limit);
   auto [testImages, testLabels] = load("t10k", 0);
-  if (!quiet)
+  if (!silent)
     outs() << "Fashion-MNIST: " << trainImages.shape()[0] << " training and "
            << testImages.shape()[0] << " test images\n";
 
@@ -177,6 +208,7 @@ int main(int argc, char **argv) {
   xgrad::CompileOptions options;
   options.threads = parallel ? xgrad::allThreads() : 1;
   options.sourceName = modelPath;
+  options.distributed = distributedRun;
   Clock::time_point start = Clock::now();
   std::unique_ptr<xgrad::Model> model = orFail(xgrad::Model::compile(source, options));
   // Targets compile on their first call: the two this program calls are compiled here, so
@@ -184,11 +216,14 @@ int main(int argc, char **argv) {
   for (StringRef target : {"train", "predict"})
     if (Error error = model->prepare(target))
       fail(toString(std::move(error)));
-  if (!quiet)
+  if (!loadPath.empty())
+    if (Error error = model->load(loadPath))
+      fail(toString(std::move(error)));
+  if (!silent)
     outs() << "compiled " << modelPath << " in " << format("%.0f", 1000 * seconds(start))
            << " ms\n";
 
-  xgrad::TrainingProgress progress(outs(), xgrad::chooseProgressStyle(outs(), quiet), epochs);
+  xgrad::TrainingProgress progress(outs(), xgrad::chooseProgressStyle(outs(), silent), epochs);
   double acc = 0;
   for (int epoch = 0; epoch < epochs; ++epoch) {
     xgrad::FitOptions fit;
@@ -206,12 +241,14 @@ int main(int argc, char **argv) {
     progress.endEpoch(epoch, loss[0], formatv("test accuracy {0:F2}%", 100 * acc).str(),
                       trainTime);
   }
-  if (quiet && epochs > 0)
+  if (epochs == 0 && !loadPath.empty())
+    acc = accuracy(*model, testImages, testLabels);
+  if (report && (quiet || epochs == 0) && (epochs > 0 || !loadPath.empty()))
     outs() << "test accuracy " << format("%.2f%%", 100 * acc) << "\n";
   if (!savePath.empty()) {
     if (Error error = model->save(savePath))
       fail(toString(std::move(error)));
-    if (!quiet)
+    if (!silent)
       outs() << "saved the trained state to " << savePath << "\n";
   }
   return 0;

@@ -1,5 +1,6 @@
 //===- Progress.cpp - training progress for terminals and logs ------------===//
 #include "xgrad/Runtime/Progress.h"
+#include "xgrad/Runtime/Distributed.h"
 
 #include "llvm/Support/Format.h"
 
@@ -8,6 +9,10 @@ using namespace xgrad;
 ProgressStyle xgrad::chooseProgressStyle(llvm::raw_ostream &os, bool quiet) {
   if (quiet)
     return ProgressStyle::Quiet;
+  // mpirun hands every rank a pseudo-terminal whatever its own output is (a log, a pipe):
+  // under it, lines.
+  if (distributed::launchedWithPeers())
+    return ProgressStyle::Lines;
   return os.is_displayed() ? ProgressStyle::Bar : ProgressStyle::Lines;
 }
 
