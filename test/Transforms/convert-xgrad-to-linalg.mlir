@@ -2,6 +2,38 @@
 // RUN: xgrad-opt %s --xgrad-materialize-targets --convert-xgrad-to-linalg=use-linalg=false --canonicalize | FileCheck %s --check-prefix=LOOPS
 // The kernel's name survives what follows the lowering in the pipeline.
 // RUN: xgrad-opt %s --xgrad-materialize-targets --convert-xgrad-to-linalg --canonicalize --cse --xgrad-schedule | FileCheck %s --check-prefix=NAMES
+// xgrad.all_reduce: the gradients packed into one buffer allocated before any guard, the
+// collective, then a guard, then the sums unpacked.
+// RUN: xgrad-opt %S/Inputs/all-reduce-function.mlir --convert-xgrad-to-linalg | FileCheck %s --check-prefix=ALLREDUCE
+// ALLREDUCE-LABEL: func.func @step(
+// ALLREDUCE-SAME:    %[[X:[^:]*]]: tensor<?x3xf32> {xgrad.input = "x"}, %[[G:[^:]*]]: tensor<2x3xf32> {{.*}}, %[[LOSS:[^:]*]]: tensor<1xf32> {{.*}}, %[[STATUS:[^:]*]]: memref<5xi64> {xgrad.status})
+// ALLREDUCE-NEXT:    %[[BUFFER:.*]] = memref.alloc() : memref<9xf32>
+// ALLREDUCE:         %[[FLAT:.*]] = tensor.collapse_shape %[[G]] {{\[\[}}0, 1]] : tensor<2x3xf32> into tensor<6xf32>
+// ALLREDUCE:         tensor.insert_slice %[[FLAT]] into %{{.*}}[0] [6] [1] : tensor<6xf32> into tensor<9xf32>
+// ALLREDUCE:         tensor.insert_slice %[[LOSS]] into %{{.*}}[6] [1] [1] : tensor<1xf32> into tensor<9xf32>
+// ALLREDUCE:         %[[ROWS:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x3xf32>
+// ALLREDUCE:         %[[WEIGHT:.*]] = arith.sitofp
+// ALLREDUCE:         %[[EMPTY:.*]] = arith.cmpf oeq, %[[WEIGHT]]
+// ALLREDUCE:         linalg.generic
+// ALLREDUCE:           arith.mulf %{{.*}}, %[[WEIGHT]] : f32
+// ALLREDUCE:           arith.select %[[EMPTY]]
+// ALLREDUCE:         tensor.insert %[[WEIGHT]] into %{{.*}}[%c7] : tensor<9xf32>
+// ALLREDUCE:         bufferization.materialize_in_destination %{{.*}} in restrict writable %[[BUFFER]]
+// ALLREDUCE-NEXT:    xgrad.sum_over_ranks %[[BUFFER]], %[[STATUS]] : memref<9xf32>, memref<5xi64>
+// ALLREDUCE-NEXT:    xgrad.guard %[[STATUS]]
+// ALLREDUCE-NEXT:    %[[SUMS:.*]] = bufferization.to_tensor %[[BUFFER]] restrict writable
+// ALLREDUCE:         %[[TOTAL:.*]] = tensor.extract %[[SUMS]][%{{.*}}] : tensor<9xf32>
+// ALLREDUCE:         linalg.generic
+// ALLREDUCE:           arith.divf %{{.*}}, %[[TOTAL]] : f32
+// ALLREDUCE:         tensor.extract_slice %{{.*}}[0] [6] [1] : tensor<9xf32> to tensor<6xf32>
+// ALLREDUCE:         tensor.expand_shape %{{.*}} {{\[\[}}0, 1]] output_shape [2, 3] : tensor<6xf32> into tensor<2x3xf32>
+// ALLREDUCE:         tensor.extract_slice %{{.*}}[6] [1] [1] : tensor<9xf32> to tensor<1xf32>
+// ALLREDUCE-LABEL: func.func @summed(
+// ALLREDUCE:         memref.alloc() : memref<6xf32>
+// ALLREDUCE-NOT:     arith.mulf
+// ALLREDUCE:         xgrad.sum_over_ranks
+// ALLREDUCE-NOT:     arith.divf
+// ALLREDUCE:         return
 
 // CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[B:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>

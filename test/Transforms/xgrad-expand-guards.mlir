@@ -35,3 +35,38 @@ func.func @two_guards(%x: memref<?xf32> {xgrad.input = "x"}, %epoch: index {xgra
   %b = memref.alloc() : memref<4xf32>
   return %a, %b : memref<?xf32>, memref<4xf32>
 }
+
+// A guarded region ends at a collective: every rank runs xgrad.sum_over_ranks, failed or
+// not, so it stays outside; what the region defines for later comes out of the scf.if
+// (placeholders when it did not run), and the guard after the collective nests the rest.
+// CHECK-LABEL: func.func @collective(
+// CHECK-SAME:    %[[STATUS:[^:]*]]: memref<5xi64> {xgrad.status})
+// CHECK:         %[[BUFFER:.*]] = memref.alloc() : memref<6xf32>
+// CHECK:         %[[FIRST:.*]]:2 = scf.if %{{.*}} -> (memref<4xf32>, index) {
+// CHECK:           %[[A:.*]] = memref.alloc() : memref<4xf32>
+// CHECK:           memref.store %{{.*}}, %[[BUFFER]]
+// CHECK:           scf.yield %[[A]], %{{.*}} : memref<4xf32>, index
+// CHECK:         } else {
+// CHECK:           memref.reinterpret_cast
+// CHECK:           scf.yield %{{.*}}, %c0{{.*}} : memref<4xf32>, index
+// CHECK:         }
+// CHECK-NEXT:    xgrad.sum_over_ranks %[[BUFFER]], %[[STATUS]]
+// CHECK:         %[[SECOND:.*]] = scf.if %{{.*}} -> (memref<4xf32>) {
+// CHECK:           memref.load %[[FIRST]]#0[%[[FIRST]]#1]
+// CHECK:         return %[[SECOND]]
+func.func @collective(%g: memref<4xf32> {xgrad.state = "g"}, %epoch: index {xgrad.epoch},
+                      %step: index {xgrad.step}, %status: memref<5xi64> {xgrad.status})
+    -> (memref<4xf32> {xgrad.output = "out"}) {
+  %buffer = memref.alloc() : memref<6xf32>
+  xgrad.guard %status : memref<5xi64>
+  %a = memref.alloc() : memref<4xf32>
+  %i = arith.constant 3 : index
+  %v = memref.load %g[%i] : memref<4xf32>
+  memref.store %v, %buffer[%i] : memref<6xf32>
+  xgrad.sum_over_ranks %buffer, %status : memref<6xf32>, memref<5xi64>
+  xgrad.guard %status : memref<5xi64>
+  %b = memref.alloc() : memref<4xf32>
+  %w = memref.load %a[%i] : memref<4xf32>
+  memref.store %w, %b[%i] : memref<4xf32>
+  return %b : memref<4xf32>
+}

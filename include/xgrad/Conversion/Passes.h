@@ -2,6 +2,7 @@
 #ifndef XGRAD_CONVERSION_PASSES_H
 #define XGRAD_CONVERSION_PASSES_H
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"

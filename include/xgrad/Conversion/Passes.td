@@ -29,7 +29,8 @@ def ConvertXGradToLinalg : Pass<"convert-xgrad-to-linalg", "ModuleOp"> {
     epoch argument, and `wrap`, `to_scalar`, `to_index` plain `arith`.
   }];
   let dependentDialects = [
-    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect"

@@ -575,3 +575,55 @@ func.func private @array_of_booleans() -> !xgrad.array<2, i1>
 
 // expected-error @below {{an array literal holds at most 65536 elements, not 1000000000000}}
 func.func private @huge_array() -> !xgrad.array<1000000000000, f32>
+
+// -----
+
+xgrad.graph @gradients_per_parameter {
+  %w = xgrad.param "w" zeros [] seed 0 : tensor<2xf32>
+  %v = xgrad.param "v" zeros [] seed 0 : tensor<3xf32>
+  // expected-error @below {{'xgrad.update' op expects one gradient per parameter it updates, got 1 for 2}}
+  %s = xgrad.update %w : tensor<2xf32> state(%w, %v : tensor<2xf32>, tensor<3xf32>) to(%w, %v : tensor<2xf32>, tensor<3xf32>) gradients(%w : tensor<2xf32>)
+}
+
+// -----
+
+xgrad.graph @gradient_type {
+  %w = xgrad.param "w" zeros [] seed 0 : tensor<2xf32>
+  %g = xgrad.param "g" zeros [] seed 0 : tensor<3xf32>
+  // expected-error @below {{'xgrad.update' op expects the gradient of parameter 'w' to have its type 'tensor<2xf32>', got 'tensor<3xf32>'}}
+  %s = xgrad.update %w : tensor<2xf32> state(%w : tensor<2xf32>) to(%w : tensor<2xf32>) gradients(%g : tensor<3xf32>)
+}
+
+// -----
+
+xgrad.graph @one_buffer_one_type {
+  %a = xgrad.param "a" zeros [] seed 0 : tensor<2xf32>
+  %b = xgrad.param "b" zeros [] seed 0 : tensor<2xf64>
+  // expected-error @below {{'xgrad.all_reduce' op expects one element type for all gradients (they travel in one buffer), got 'f32' and 'f64'}}
+  %r:2 = xgrad.all_reduce %a, %b : tensor<2xf32>, tensor<2xf64>
+}
+
+// -----
+
+xgrad.graph @nothing_to_reduce {
+  // expected-error @below {{'xgrad.all_reduce' op expects at least one gradient}}
+  "xgrad.all_reduce"() <{operandSegmentSizes = array<i32: 0, 0>}> : () -> ()
+}
+
+// -----
+
+func.func @no_room_for_the_verdict(%buffer: memref<0xf32>, %epoch: index {xgrad.epoch},
+                                   %step: index {xgrad.step}, %status: memref<5xi64> {xgrad.status}) {
+  // expected-error @below {{'xgrad.sum_over_ranks' op needs a buffer with room for the verdict, its last element}}
+  xgrad.sum_over_ranks %buffer, %status : memref<0xf32>, memref<5xi64>
+  return
+}
+
+// -----
+
+func.func @not_the_status(%buffer: memref<4xf32>, %other: memref<5xi64>, %epoch: index {xgrad.epoch},
+                          %step: index {xgrad.step}, %status: memref<5xi64> {xgrad.status}) {
+  // expected-error @below {{'xgrad.sum_over_ranks' op must share the function's {xgrad.status} argument}}
+  xgrad.sum_over_ranks %buffer, %other : memref<4xf32>, memref<5xi64>
+  return
+}

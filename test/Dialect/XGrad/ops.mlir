@@ -142,6 +142,43 @@ xgrad.graph @graph_ops {
   xgrad.target "train" %train : tensor<*xf32>
 }
 
+// A training step after autodiff and --xgrad-data-parallel.
+// CHECK-LABEL: xgrad.graph @data_parallel
+// CHECK: %[[SUMS:.*]]:2 = xgrad.all_reduce %{{.*}}, %{{.*}} : tensor<2xf32>, tensor<1xf32> mean over %{{.*}} : tensor<?x2xf32>
+// CHECK: xgrad.all_reduce %{{.*}} : tensor<2xf32>{{$}}
+// CHECK: xgrad.update %[[SUMS]]#1 : tensor<1xf32> state(%{{.*}} : tensor<2xf32>) to(%{{.*}} : tensor<2xf32>) gradients(%[[SUMS]]#0 : tensor<2xf32>)
+// GENERIC-LABEL: "xgrad.graph"() <{sym_name = "data_parallel"}>
+// GENERIC: "xgrad.all_reduce"(%{{.*}}, %{{.*}}, %{{.*}}) <{operandSegmentSizes = array<i32: 2, 1>}>
+// GENERIC: "xgrad.update"({{.*}}) <{operandSegmentSizes = array<i32: 1, 1, 1, 1>}>
+xgrad.graph @data_parallel {
+  %x = xgrad.input "x" : tensor<?x2xf32>
+  %w = xgrad.param "w" zeros [] seed 0 : tensor<2xf32>
+  %g = xgrad.kernel "g" init(%w : tensor<2xf32>) -> tensor<2xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %x[%i, %i] : tensor<?x2xf32>
+    xgrad.accumulate %v at [%i] : f32
+  }
+  %loss = xgrad.kernel "loss" -> tensor<1xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %g[%i] : tensor<2xf32>
+    %zero = arith.constant 0 : index
+    xgrad.accumulate %v at [%zero] : f32
+  }
+  %sums:2 = xgrad.all_reduce %g, %loss : tensor<2xf32>, tensor<1xf32> mean over %x : tensor<?x2xf32>
+  %added = xgrad.all_reduce %g : tensor<2xf32>
+  %s = xgrad.update %sums#1 : tensor<1xf32> state(%w : tensor<2xf32>) to(%added : tensor<2xf32>) gradients(%sums#0 : tensor<2xf32>)
+  xgrad.target "train" %s : tensor<1xf32>
+}
+
+// The collective after bufferization.
+// CHECK-LABEL: func.func @collective(
+// CHECK: xgrad.sum_over_ranks %{{.*}}, %{{.*}} : memref<9xf32>, memref<5xi64>
+func.func @collective(%buffer: memref<9xf32>, %epoch: index {xgrad.epoch},
+                      %step: index {xgrad.step}, %status: memref<5xi64> {xgrad.status}) {
+  xgrad.sum_over_ranks %buffer, %status : memref<9xf32>, memref<5xi64>
+  return
+}
+
 // Every Scalar instruction and operator of Exprgrad's table, as upstream arith/math.
 // CHECK-LABEL: xgrad.graph @scalar_ops
 xgrad.graph @scalar_ops {

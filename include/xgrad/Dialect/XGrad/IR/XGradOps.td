@@ -226,15 +226,14 @@ def XGrad_AllReduceOp : XGrad_Op<"all_reduce", [AttrSizedOperandSegments,
     it every rank's run has failed if any rank's had; nothing after it runs then.
 
     ```mlir
-    %gw_all, %loss_all = xgrad.all_reduce %gw, %loss mean over %x : tensor<784x128xf32>, tensor<1xf32>, tensor<?x784xf32>
+    %gw_all, %loss_all = xgrad.all_reduce %gw, %loss : tensor<784x128xf32>, tensor<1xf32> mean over %x : tensor<?x784xf32>
     ```
   }];
   let arguments = (ins Variadic<XGrad_FloatTensor>:$gradients,
                        Optional<XGrad_FloatTensor>:$batch);
   let results = (outs Variadic<XGrad_FloatTensor>:$results);
   let assemblyFormat = [{
-    $gradients (`mean` `over` $batch^)? attr-dict `:` type($gradients)
-    (`,` type($batch)^)?
+    $gradients `:` type($gradients) (`mean` `over` $batch^ `:` type($batch))? attr-dict
   }];
   let hasVerifier = 1;
 }
