@@ -24,6 +24,10 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP", "A
 config.environment["XGRAD_CACHE_DIR"] = os.environ.get(
     "XGRAD_CACHE_DIR", os.path.join(config.test_exec_root, "compile-cache"))
 llvm_config.use_default_substitutions()
+# Data-parallel runs: root in CI needs --allow-run-as-root, two ranks on any machine
+# --oversubscribe; `timeout` turns a hang (a rank waiting for ever) into a failure.
+config.substitutions.append(
+    ("%mpirun", "timeout 120 mpirun --allow-run-as-root --oversubscribe"))
 
 tool_dirs = [config.xgrad_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["xgrad-opt", "xgrad-run", "split-file", "not"], tool_dirs)

@@ -70,3 +70,21 @@ func.func @collective(%g: memref<4xf32> {xgrad.state = "g"}, %epoch: index {xgra
   memref.store %w, %b[%i] : memref<4xf32>
   return %b : memref<4xf32>
 }
+
+// A region that hands nothing on: an scf.if without results.
+// CHECK-LABEL: func.func @nothing_handed_on(
+// CHECK:         scf.if %{{.*}} {
+// CHECK-NEXT:      memref.store
+// CHECK-NEXT:    } else {
+// CHECK-NEXT:    }
+// CHECK-NEXT:    xgrad.sum_over_ranks
+func.func @nothing_handed_on(%epoch: index {xgrad.epoch}, %step: index {xgrad.step},
+                             %status: memref<5xi64> {xgrad.status}) -> (memref<6xf32> {xgrad.output = "out"}) {
+  %buffer = memref.alloc() : memref<6xf32>
+  %c0 = arith.constant 0 : index
+  %one = arith.constant 1.0 : f32
+  xgrad.guard %status : memref<5xi64>
+  memref.store %one, %buffer[%c0] : memref<6xf32>
+  xgrad.sum_over_ranks %buffer, %status : memref<6xf32>, memref<5xi64>
+  return %buffer : memref<6xf32>
+}

@@ -47,6 +47,13 @@ static cl::opt<unsigned> epochs("epochs", cl::desc("How often --train runs"), cl
                                 cl::cat(category));
 static cl::opt<std::string> outputFile("output", cl::desc("Write the value to this .npy file"),
                                        cl::cat(category));
+static cl::opt<std::string> loadPath("load",
+                                     cl::desc("Start from the state saved in this file"),
+                                     cl::cat(category));
+static cl::opt<std::string> savePath("save",
+                                     cl::desc("Save the state to this file after the runs "
+                                              "(with --distributed, rank 0 saves)"),
+                                     cl::cat(category));
 static cl::opt<bool> printState("print-state", cl::desc("Print the model state after the runs"),
                                 cl::cat(category));
 static cl::opt<bool> parallel("parallel",
@@ -211,6 +218,8 @@ int main(int argc, char **argv) {
   }
   if (!model)
     fail(toString(model.takeError()));
+  if (!loadPath.empty())
+    failOn((*model)->load(loadPath));
   auto findTarget = [&](StringRef name) {
     const xgrad::TargetSignature *found = (*model)->findTarget(name);
     if (!found)
@@ -317,6 +326,8 @@ int main(int argc, char **argv) {
     ++(*model)->epoch;
   }
 
+  if (!savePath.empty())
+    failOn((*model)->save(savePath));
   // Every rank holds the same state and result: one of them reports.
   if (xgrad::distributed::rank() != 0)
     return 0;

@@ -71,6 +71,10 @@ static LogicalResult expand(GuardOp guard) {
                                       arith::ConstantIntOp::create(b, loc, 0, 64));
   auto ifOp = scf::IfOp::create(b, loc, ValueRange(liveOut).getTypes(), clear,
                                 /*withElseRegion=*/true);
+  // Without results the builder adds empty yields; both branches get theirs below.
+  for (Region *region : {&ifOp.getThenRegion(), &ifOp.getElseRegion()})
+    if (!region->front().empty())
+      region->front().getTerminator()->erase();
   OpBuilder elseBuilder = OpBuilder::atBlockEnd(&ifOp.getElseRegion().front());
   SmallVector<Value> placeholders;
   for (Value value : liveOut) {
