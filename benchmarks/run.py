@@ -8,6 +8,7 @@ the ratios.
 import argparse
 import ctypes
 import datetime
+import json
 import os
 import platform
 import re
@@ -308,6 +309,27 @@ def bench_cache_hit():
     return seconds
 
 
+def bench_distributed(table, quick):
+    """The MLP's training step on 2 MPI ranks next to one process (benchmarks/
+    distributed_mlp.py); returns the all-reduce's share of the 2-rank step per batch."""
+    script = os.path.join(ROOT, "benchmarks", "distributed_mlp.py")
+    mpirun = ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "2", "-x", "PYTHONPATH",
+              "-x", "OMP_NUM_THREADS", "-x", "OPENBLAS_NUM_THREADS"]
+    steps = "50" if quick else "300"
+    shares = {}
+    for batch in (64,) if quick else (64, 128):
+        def run(*prefix):
+            out = subprocess.run([*prefix, sys.executable, script, steps, str(batch)],
+                                 capture_output=True, text=True, check=True, timeout=600)
+            return json.loads(out.stdout.strip().splitlines()[-1])
+        one, two = run(), run(*mpirun)
+        table.add(f"MLP train step, batch {batch}: 2 MPI ranks ({batch // 2} rows each, "
+                  "gradients all-reduced) vs 1 process", "ms", two["step"] * 1000,
+                  "xgrad, 1 process", one["step"] * 1000, False)
+        shares[batch] = (two["step"] - two["local_step"]) / two["step"]
+    return shares
+
+
 def blas_of_numpy():
     maps = open("/proc/self/maps").read()
     libs = sorted(set(re.findall(r"/\S*(?:openblas|blas|mkl)\S*\.so\S*", maps)))
@@ -327,6 +349,7 @@ def main():
     cnn_compile = bench_cnn(table, args.quick)
     xor_compile = bench_xor(table)
     mlp_cache_hit = bench_cache_hit()
+    allreduce_shares = bench_distributed(table, args.quick)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
     model = re.search(r"Model name:\s*(.*)", cpu)
@@ -354,6 +377,10 @@ with Adam {mlp_compile * 1000:.0f} ms, CNN with Adam {cnn_compile * 1000:.0f} ms
 {xor_compile * 1000:.0f} ms. The MLP compiled in a second process, read from the
 compile cache the first one filled: {mlp_cache_hit * 1000:.1f} ms. Peak resident memory of
 the whole benchmark process: {peak_kib / 1024:.0f} MiB.
+
+Data-parallel MPI training (docs/Distributed.md): the all-reduce's share of the 2-rank MLP
+step (the step minus the same graph compiled for one process run on the rank's share, over
+the step): {", ".join(f"batch {b}: {100 * s:.1f}%" for b, s in allreduce_shares.items())}.
 """
     with open(args.output, "w") as f:
         f.write(text)

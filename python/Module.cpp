@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "xgrad/Frontend/Layers.h"
 #include "xgrad/Runtime/CompileCache.h"
+#include "xgrad/Runtime/Distributed.h"
 #include "xgrad/Runtime/Model.h"
 
 #include <pybind11/functional.h>
@@ -321,7 +322,8 @@ PYBIND11_MODULE(_xgrad, m) {
   py::class_<CompileOptions>(m, "CompileOptions")
       .def(py::init([](unsigned threads, bool useLinalg, unsigned optLevel,
                        const std::string &sourceName, const std::string &schedule, bool cache,
-                       const std::string &cacheDirectory, bool lazy, bool checkFinite) {
+                       const std::string &cacheDirectory, bool lazy, bool checkFinite,
+                       bool distributed, const std::string &lossReduction) {
              CompileOptions options;
              options.threads = threads;
              options.useLinalg = useLinalg;
@@ -332,6 +334,12 @@ PYBIND11_MODULE(_xgrad, m) {
              options.cacheDirectory = cacheDirectory;
              options.lazy = lazy;
              options.checkFinite = checkFinite;
+             options.distributed = distributed;
+             if (lossReduction != "mean" && lossReduction != "sum")
+               throw std::invalid_argument("loss_reduction must be 'mean' or 'sum', got '" +
+                                           lossReduction + "'");
+             options.lossReduction =
+                 lossReduction == "sum" ? LossReduction::sum : LossReduction::mean;
              if (llvm::Error error = options.validate())
                throw std::invalid_argument(llvm::toString(std::move(error)));
              return options;
@@ -339,7 +347,8 @@ PYBIND11_MODULE(_xgrad, m) {
            py::kw_only(), py::arg("threads") = 1, py::arg("use_linalg") = true,
            py::arg("opt_level") = 2, py::arg("source_name") = "model",
            py::arg("schedule") = "", py::arg("cache") = true, py::arg("cache_dir") = "",
-           py::arg("lazy") = true, py::arg("check_finite") = false)
+           py::arg("lazy") = true, py::arg("check_finite") = false,
+           py::arg("distributed") = false, py::arg("loss_reduction") = "mean")
       .def_readonly("threads", &CompileOptions::threads)
       .def_readonly("use_linalg", &CompileOptions::useLinalg)
       .def_readonly("opt_level", &CompileOptions::optLevel)
@@ -348,7 +357,11 @@ PYBIND11_MODULE(_xgrad, m) {
       .def_readonly("cache", &CompileOptions::cache)
       .def_readonly("cache_dir", &CompileOptions::cacheDirectory)
       .def_readonly("lazy", &CompileOptions::lazy)
-      .def_readonly("check_finite", &CompileOptions::checkFinite);
+      .def_readonly("check_finite", &CompileOptions::checkFinite)
+      .def_readonly("distributed", &CompileOptions::distributed);
+  // The MPI run of a distributed model: its rank and size (0 and 1 until one is compiled).
+  m.def("rank", &distributed::rank);
+  m.def("size", &distributed::size);
   m.def("compile_cache_stats", [](const CompileOptions &options) {
     CompileCacheStats stats = compileCacheStats(options);
     py::dict result;

@@ -89,6 +89,9 @@ TEST(CAPI, CompileOptionsAreCheckedAndVersioned) {
   EXPECT_EQ(options.threads, 1);
   EXPECT_EQ(options.useLinalg, 1);
   EXPECT_EQ(options.optLevel, 2);
+  // One process unless asked; a mean loss, as every loss of the layers library.
+  EXPECT_EQ(options.distributed, 0);
+  EXPECT_EQ(options.lossIsSum, 0);
 
   options.threads = 0;
   EXPECT_EQ(xgradCompile(kGraph, std::strlen(kGraph), &options, &error), nullptr);

@@ -28,11 +28,12 @@ xgrad.graph @g {
 )mlir";
 
 /// Bytes with a valid header and checksum around `payload`, as a careful forger would write.
-std::string seal(llvm::StringRef payload) {
-  std::string bytes = "XGRADMOD";
+/// `payload` under the header of `like` (a module this xgrad serialized: its magic and
+/// format version) with the payload's checksum.
+std::string seal(llvm::StringRef like, llvm::StringRef payload) {
+  std::string bytes = like.take_front(12).str();
   llvm::raw_string_ostream os(bytes);
   llvm::support::endian::Writer out(os, llvm::endianness::little);
-  out.write(uint32_t(1));
   out.write(uint32_t(llvm::crc32(llvm::arrayRefFromStringRef(payload))));
   os << payload;
   return bytes;
@@ -96,9 +97,9 @@ TEST(CompiledModule, DamagedBytesAreErrorsNeverCrashes) {
   // Every truncation of the payload, resealed with a valid checksum, is rejected by the
   // bounded reader itself.
   for (size_t size = 0; size < payload.size(); size += 1 + size / 64)
-    EXPECT_NE(errorOf(seal(payload.take_front(size))).find("malformed"), std::string::npos)
+    EXPECT_NE(errorOf(seal(bytes, payload.take_front(size))).find("malformed"), std::string::npos)
         << size;
-  EXPECT_NE(errorOf(seal(payload.str() + "x")).find("trailing bytes"), std::string::npos);
+  EXPECT_NE(errorOf(seal(bytes, payload.str() + "x")).find("trailing bytes"), std::string::npos);
 
   // A count that promises more than the bytes left is refused before anything is allocated:
   // the targets' count follows LLVM's version, the CPU and the OpenMP flag.
@@ -112,7 +113,7 @@ TEST(CompiledModule, DamagedBytesAreErrorsNeverCrashes) {
   at += 4;
   uint32_t count = 0xFFFFFFFF;
   std::memcpy(huge.data() + at, &count, 4);
-  EXPECT_NE(errorOf(seal(huge)).find("exceeds the bytes left"), std::string::npos);
+  EXPECT_NE(errorOf(seal(bytes, huge)).find("exceeds the bytes left"), std::string::npos);
 }
 
 TEST(CompiledModule, CodeForAnotherCPUIsNotRun) {

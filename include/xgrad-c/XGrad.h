@@ -62,6 +62,12 @@ typedef struct {
   /* Fail a run at the first kernel whose result holds a NaN or an infinity (1) or not (0,
      the default). */
   int32_t checkFinite;
+  /* Data-parallel training over the ranks of an MPI run (1) or not (0, the default):
+     docs/Distributed.md. */
+  int32_t distributed;
+  /* With distributed: the loss is a mean over a batch's rows (0, the default, every loss of
+     the layers library) or a sum (1). */
+  int32_t lossIsSum;
 } XGradCompileOptions;
 
 void xgradCompileOptionsInit(XGradCompileOptions *options);

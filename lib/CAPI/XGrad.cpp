@@ -72,6 +72,10 @@ static llvm::Expected<CompileOptions> toCompileOptions(const XGradCompileOptions
     options.lazy = given->lazy != 0;
   if (has(offsetof(XGradCompileOptions, checkFinite), sizeof(int32_t)))
     options.checkFinite = given->checkFinite != 0;
+  if (has(offsetof(XGradCompileOptions, distributed), sizeof(int32_t)))
+    options.distributed = given->distributed != 0;
+  if (has(offsetof(XGradCompileOptions, lossIsSum), sizeof(int32_t)))
+    options.lossReduction = given->lossIsSum ? LossReduction::sum : LossReduction::mean;
   return options;
 }
 

@@ -342,7 +342,8 @@ def to_mlir(*targets, dtype="f32"):
 
 def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
                      source_name="model", schedule=None, cache=True, cache_dir=None,
-                     lazy=True, check_finite=False):
+                     lazy=True, check_finite=False, distributed=False,
+                     loss_reduction="mean"):
     """The compiler's options (xgrad::CompileOptions): ``threads`` of the parallel loops (1:
     sequential; ``parallel=True`` alone means every core), ``use_linalg``, LLVM's
     ``opt_level`` 0-3, ``schedule``: a file of transform IR whose named sequences schedule
@@ -350,7 +351,10 @@ def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
     compile cache, ``cache_dir`` is its directory (default: $XGRAD_CACHE_DIR, else
     $XDG_CACHE_HOME/xgrad, else ~/.cache/xgrad); ``lazy=False`` compiles every target up
     front instead of each on its first call; ``check_finite=True`` fails a run at the first
-    kernel whose result holds a NaN or an infinity, naming it."""
+    kernel whose result holds a NaN or an infinity, naming it; ``distributed=True`` trains
+    data-parallel over the ranks of an MPI run (``mpirun -np N python3 script.py``,
+    docs/Distributed.md), ``loss_reduction`` "mean" (the layers' losses) or "sum" saying how
+    the loss combines a batch's rows."""
     if threads is None:
         threads = _xgrad.all_threads() if parallel else 1
     return _xgrad.CompileOptions(threads=threads, use_linalg=use_linalg, opt_level=opt_level,
@@ -358,7 +362,20 @@ def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
                                  schedule=os.fspath(schedule) if schedule else "",
                                  cache=bool(cache),
                                  cache_dir=os.fspath(cache_dir) if cache_dir else "",
-                                 lazy=bool(lazy), check_finite=bool(check_finite))
+                                 lazy=bool(lazy), check_finite=bool(check_finite),
+                                 distributed=bool(distributed),
+                                 loss_reduction=str(loss_reduction))
+
+
+def rank():
+    """This process's rank in the MPI run of a distributed model (0 before one is compiled,
+    and without mpirun)."""
+    return _xgrad.rank()
+
+
+def world_size():
+    """The ranks of that MPI run (1 before a distributed model is compiled)."""
+    return _xgrad.size()
 
 
 def compile_cache_stats(cache_dir=None):
@@ -406,7 +423,10 @@ class Model:
         """Trains on mini-batches (the last, smaller batch is kept); returns each epoch's
         mean loss. ``verbose``: 0 silent, 2 one line per epoch on stderr, 1 (the default)
         that line after a progress bar on a terminal (tqdm's when installed); nothing per
-        batch goes to a stream that is not a terminal (see ``xgrad.progress``)."""
+        batch goes to a stream that is not a terminal (see ``xgrad.progress``). A distributed
+        model trains each rank on its share of every batch; only rank 0 reports."""
+        if _xgrad.rank() != 0:
+            verbose = 0
         reporter = _progress.FitReporter(epochs, verbose) if verbose else None
         return self._model.fit(target, dict(inputs), batch_size, epochs, shuffle, seed,
                                reporter)
@@ -453,7 +473,8 @@ def compile(*targets, dtype="f32", **options):
     ``parallel=False`` (every core), ``use_linalg=True``, ``opt_level=2``, ``schedule=None``
     (a transform-dialect file, docs/Scheduling.md), ``cache=True`` (the on-disk compile
     cache), ``cache_dir=None``, ``lazy=True`` (each target compiled on its first call),
-    ``check_finite=False``."""
+    ``check_finite=False``, ``distributed=False`` (data-parallel over MPI ranks),
+    ``loss_reduction="mean"``."""
     return Model(to_mlir(*targets, dtype=dtype), **options)
 
 
