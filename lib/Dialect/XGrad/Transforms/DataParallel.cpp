@@ -7,8 +7,6 @@
 //===----------------------------------------------------------------------===//
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h"
 
-#include "mlir/Transforms/RegionUtils.h"
-#include "llvm/ADT/SetVector.h"
 
 namespace mlir::xgrad {
 #define GEN_PASS_DEF_XGRADDATAPARALLEL
@@ -17,23 +15,6 @@ namespace mlir::xgrad {
 
 using namespace mlir;
 using namespace mlir::xgrad;
-
-/// The ops of the graph body that `roots` depend on, through operands and the values
-/// kernels read inside their regions.
-static llvm::SmallPtrSet<Operation *, 32> backwardSlice(ValueRange roots, Block &body) {
-  llvm::SmallPtrSet<Operation *, 32> slice;
-  SmallVector<Value> worklist(roots.begin(), roots.end());
-  while (!worklist.empty()) {
-    Operation *op = worklist.pop_back_val().getDefiningOp();
-    if (!op || op->getBlock() != &body || !slice.insert(op).second)
-      continue;
-    llvm::append_range(worklist, op->getOperands());
-    llvm::SetVector<Value> captured;
-    getUsedValuesDefinedAbove(op->getRegions(), captured);
-    llvm::append_range(worklist, captured);
-  }
-  return slice;
-}
 
 static LogicalResult reduceStep(UpdateOp update, bool mean) {
   ValueRange gradients = update.getGradients();
@@ -68,7 +49,7 @@ static LogicalResult reduceStep(UpdateOp update, bool mean) {
   if (mean) {
     // The first input the loss depends on, in graph order: its first extent counts the
     // step's batch rows.
-    llvm::SmallPtrSet<Operation *, 32> lossSlice = backwardSlice(loss, body);
+    llvm::SmallPtrSet<Operation *, 32> lossSlice = graphBackwardSlice(loss, body);
     InputOp input;
     for (auto candidate : body.getOps<InputOp>())
       if (!input && lossSlice.contains(candidate))
@@ -85,7 +66,7 @@ static LogicalResult reduceStep(UpdateOp update, bool mean) {
                                        reduced, batch);
   // Only the optimizer reads the sums: another target reading a gradient or the loss
   // keeps its own, local value and needs no collective.
-  llvm::SmallPtrSet<Operation *, 32> optimizer = backwardSlice(update.getNewValues(), body);
+  llvm::SmallPtrSet<Operation *, 32> optimizer = graphBackwardSlice(update.getNewValues(), body);
   optimizer.insert(update);
   for (auto [original, sum] : llvm::zip(reduced, allReduce.getResults()))
     original.replaceUsesWithIf(sum, [&](OpOperand &use) {

@@ -18,9 +18,8 @@ namespace mlir::xgrad {
 using namespace mlir;
 using namespace mlir::xgrad;
 
-/// The ops of the graph body that `roots` depend on, including values that kernels read
-/// inside their regions.
-static llvm::SmallPtrSet<Operation *, 32> backwardSlice(ArrayRef<Value> roots, Block &body) {
+llvm::SmallPtrSet<Operation *, 32> mlir::xgrad::graphBackwardSlice(ValueRange roots,
+                                                                   Block &body) {
   llvm::SmallPtrSet<Operation *, 32> slice;
   SmallVector<Value> worklist(roots.begin(), roots.end());
   while (!worklist.empty()) {
@@ -58,7 +57,7 @@ static SmallVector<abi::StateDeclaration> stateDeclarations(GraphOp graph) {
 
 static LogicalResult materialize(GraphOp graph, TargetOp target, OpBuilder &builder) {
   Block &body = graph.getBody().front();
-  llvm::SmallPtrSet<Operation *, 32> needed = backwardSlice({target.getValue()}, body);
+  llvm::SmallPtrSet<Operation *, 32> needed = graphBackwardSlice(target.getValue(), body);
   // Caches of computed values are stored whenever the target computes the value; a
   // run-time check of a kernel runs whenever the target computes the kernel, and one of no
   // kernel whenever the target computes everything it compares. A check of a kernel the
@@ -74,7 +73,7 @@ static LogicalResult materialize(GraphOp graph, TargetOp target, OpBuilder &buil
       if (needed.contains(&op) || !isa<CacheOp, CheckOp>(op))
         continue;
       llvm::SmallPtrSet<Operation *, 32> slice =
-          backwardSlice(SmallVector<Value>(op.getOperands()), body);
+          graphBackwardSlice(op.getOperands(), body);
       auto check = dyn_cast<CheckOp>(op);
       bool covered = !check ? needed.contains(op.getOperand(0).getDefiningOp())
                      : check.getKernel() ? needed.contains(kernels.lookup(*check.getKernel()))

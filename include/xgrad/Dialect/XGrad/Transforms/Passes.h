@@ -28,6 +28,10 @@ namespace mlir::xgrad {
 /// kernel's result: with threads, xgrad-outer-parallel makes it the parallel loop.
 inline constexpr llvm::StringLiteral kParallelTilesAttr = "xgrad.parallel_tiles";
 
+/// The ops of a graph's body that `roots` depend on, through operands and the values kernels
+/// read inside their regions (MaterializeTargets.cpp).
+llvm::SmallPtrSet<Operation *, 32> graphBackwardSlice(ValueRange roots, Block &body);
+
 /// The transform-dialect extensions and op interfaces that schedules (xgrad-schedule) use:
 /// register them in every context that runs the pass.
 void registerScheduleExtensions(DialectRegistry &registry);
