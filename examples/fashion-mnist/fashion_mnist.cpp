@@ -68,15 +68,7 @@ static cl::opt<bool> shuffleSamples("shuffle", cl::desc("Shuffle the samples eve
                                     cl::init(true), cl::cat(category));
 
 [[noreturn]] static void fail(const Twine &message) {
-  // One write: ranks of a distributed run print to the same terminal at once.
-  std::string line;
-  raw_string_ostream os(line);
-  WithColor::error(os, "fashion-mnist");
-  if (xgrad::distributed::size() > 1)
-    os << "rank " << xgrad::distributed::rank() << ": ";
-  os << message << "\n";
-  errs() << line;
-  xgrad::distributed::exitAfterError(1);
+  xgrad::distributed::failTool("fashion-mnist", message);
 }
 
 template <typename T> static T orFail(Expected<T> value) {

@@ -1,6 +1,7 @@
 //===- Distributed.cpp - MPI for the runtime ------------------------------===//
 #include "xgrad/Runtime/Distributed.h"
 
+#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
@@ -116,4 +117,15 @@ void distributed::exitAfterError(int status) {
   if (size() > 1)
     std::_Exit(status);
   std::exit(status);
+}
+
+void distributed::failTool(llvm::StringRef tool, const llvm::Twine &message) {
+  std::string line;
+  llvm::raw_string_ostream os(line);
+  llvm::WithColor::error(os, tool);
+  if (size() > 1)
+    os << "rank " << rank() << ": ";
+  os << message << "\n";
+  llvm::errs() << line;
+  exitAfterError(1);
 }

@@ -116,15 +116,7 @@ static cl::opt<xgrad::LossReduction> lossReduction(
     cl::cat(category));
 
 [[noreturn]] static void fail(const Twine &message) {
-  // One write: ranks of a distributed run print to the same terminal at once.
-  std::string line;
-  raw_string_ostream os(line);
-  WithColor::error(os, "xgrad-run");
-  if (xgrad::distributed::size() > 1)
-    os << "rank " << xgrad::distributed::rank() << ": ";
-  os << message << "\n";
-  errs() << line;
-  xgrad::distributed::exitAfterError(1);
+  xgrad::distributed::failTool("xgrad-run", message);
 }
 
 static void failOn(Error error) {

@@ -10,6 +10,7 @@
 #define XGRAD_RUNTIME_DISTRIBUTED_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/Twine.h"
 #include "llvm/Support/Error.h"
 #include <cstddef>
 #include <cstdint>
@@ -42,6 +43,9 @@ void broadcastFromRankZero(void *data, size_t bytes);
 /// which would wait for ranks that may be waiting for this one: mpirun then ends them all
 /// with a non-zero status. Alone it is std::exit.
 [[noreturn]] void exitAfterError(int status);
+/// A tool's error, `tool: error: [rank N: ]message`, in one write (ranks share a terminal),
+/// then exitAfterError(1).
+[[noreturn]] void failTool(llvm::StringRef tool, const llvm::Twine &message);
 
 } // namespace xgrad::distributed
 
