@@ -26,6 +26,8 @@ if [ $sanitize = 1 ]; then
   mkdir -p "$log/sanitizer"
   export ASAN_OPTIONS="log_path=$log/sanitizer/asan:detect_leaks=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
   export UBSAN_OPTIONS="log_path=$log/sanitizer/ubsan:print_stacktrace=1:halt_on_error=1"
+  # OpenMPI's own leaks (the file says how they are told from xgrad's).
+  export LSAN_OPTIONS="suppressions=$root/utils/sanitizer/lsan.supp:print_suppressions=0"
 else
   build=${XGRAD_BUILD_DIR:-$root/build}
 fi
