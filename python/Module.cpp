@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "xgrad/Frontend/Layers.h"
 #include "xgrad/Runtime/CompileCache.h"
+#include "xgrad/Runtime/Compiler.h"
 #include "xgrad/Runtime/Distributed.h"
 #include "xgrad/Runtime/Model.h"
 
@@ -362,6 +363,7 @@ PYBIND11_MODULE(_xgrad, m) {
   // The MPI run of a distributed model: its rank and size (0 and 1 until one is compiled).
   m.def("rank", &distributed::rank);
   m.def("size", &distributed::size);
+  m.def("host_vector_width", &hostVectorWidth);
   m.def("compile_cache_stats", [](const CompileOptions &options) {
     CompileCacheStats stats = compileCacheStats(options);
     py::dict result;

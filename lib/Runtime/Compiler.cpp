@@ -294,3 +294,5 @@ llvm::Expected<std::string> xgrad::irAfterStage(StringRef source, StringRef stag
   out << "\n"; // As mlir-opt tools end their output.
   return text;
 }
+
+int64_t xgrad::hostVectorWidth() { return mlir::xgrad::hostVectorWidth(); }

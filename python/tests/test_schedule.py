@@ -35,7 +35,9 @@ CASES = {
     "a dynamic reduction with a partial step": dict(rows=48, depth=67, columns=16,
                                                     dynamic_depth=True, transpose_a=True),
     "A stored transposed": dict(rows=784, depth=64, columns=128, transpose_a=True),
-    "one-vector panels": dict(rows=40, depth=24, columns=24),
+    # N a multiple of the host's vector width but not of two (24 with AVX2, 48 with
+    # AVX-512), and M a multiple of that width's register rows.
+    "one-vector panels": dict(rows=48, depth=24, columns=3 * xgrad.host_vector_width()),
 }
 
 

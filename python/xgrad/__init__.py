@@ -27,7 +27,7 @@ from ._xgrad import Boolean, Index, Iter, Scalar, epoch, randomize, select_index
 __all__ = ["Fun", "Iter", "Index", "Scalar", "Boolean", "Model", "compile", "input", "param",
            "cached", "select", "select_index", "sq", "min", "max", "sin", "cos", "exp", "pow",
            "sqrt", "ln", "log2", "log10", "tanh", "wrap", "to_scalar", "to_index", "epoch", "step",
-           "randomize", "layers", "optimizers", "compile_cache_stats", "array"]
+           "randomize", "layers", "optimizers", "compile_cache_stats", "host_vector_width", "array"]
 
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -376,6 +376,12 @@ def rank():
 def world_size():
     """The ranks of that MPI run (1 before a distributed model is compiled)."""
     return _xgrad.size()
+
+
+def host_vector_width():
+    """Floats per vector register of this machine, as the default schedule tiles for (16
+    with AVX-512, 8 with AVX, else 4): which products it schedules depends on it."""
+    return _xgrad.host_vector_width()
 
 
 def compile_cache_stats(cache_dir=None):

@@ -43,6 +43,10 @@ llvm::Expected<CompiledModule> compileModule(llvm::StringRef source,
 llvm::Expected<std::string> irAfterStage(llvm::StringRef source, llvm::StringRef stage,
                                          const CompileOptions &options = {});
 
+/// Floats per vector register of this machine, as the default schedule sees it (16 with
+/// AVX-512, 8 with AVX, else 4): which products it tiles depends on it.
+int64_t hostVectorWidth();
+
 } // namespace xgrad
 
 #endif // XGRAD_RUNTIME_COMPILER_H

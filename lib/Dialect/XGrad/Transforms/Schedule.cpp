@@ -73,8 +73,7 @@ static std::optional<SmallVector<unsigned>> preferredOrder(linalg::GenericOp gen
   return order;
 }
 
-/// Floats per vector register of the host: 16 with AVX-512, 8 with AVX, else 4.
-static int64_t hostVectorWidth() {
+int64_t mlir::xgrad::hostVectorWidth() {
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
   if (features.lookup("avx512f"))
     return 16;
@@ -149,7 +148,7 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
       else
         unnamed.push_back(generic);
     });
-    int64_t width = vectorWidth > 0 ? int64_t(vectorWidth) : hostVectorWidth();
+    int64_t width = vectorWidth > 0 ? int64_t(vectorWidth) : mlir::xgrad::hostVectorWidth();
     // Generics without a kernel name (written by hand, or by another pass) get the default
     // schedule first, while every one of them is still there.
     for (linalg::GenericOp generic : unnamed)

@@ -36,6 +36,10 @@ llvm::SmallPtrSet<Operation *, 32> graphBackwardSlice(ValueRange roots, Block &b
 /// register them in every context that runs the pass.
 void registerScheduleExtensions(DialectRegistry &registry);
 
+/// Floats per vector register of the host, which the default schedule tiles for (unless
+/// xgrad-schedule's vector-width says otherwise): 16 with AVX-512, 8 with AVX, else 4.
+int64_t hostVectorWidth();
+
 #define GEN_PASS_REGISTRATION
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h.inc"
 
