@@ -38,6 +38,9 @@ CASES = {
     # N a multiple of the host's vector width but not of two (24 with AVX2, 48 with
     # AVX-512), and M a multiple of that width's register rows.
     "one-vector panels": dict(rows=48, depth=24, columns=3 * xgrad.host_vector_width()),
+    # Half-width vectors where the full width does not divide N (24 columns with AVX-512,
+    # 12 with AVX2), with half the register rows where the full count does not divide M.
+    "half-width vectors": dict(rows=1000, depth=40, columns=3 * xgrad.host_vector_width() // 2),
 }
 
 

@@ -96,3 +96,23 @@ func.func @conv(%in: tensor<2x10x10x8xf32>, %w: tensor<16x3x3x8xf32>, %init: ten
   } -> tensor<2x8x8x16xf32>
   return %r : tensor<2x8x8x16xf32>
 }
+
+// -----
+// 24 columns on a machine of 16-float vectors (AVX-512): the 8-float half of the registers
+// divides N, so the tile is 8 columns wide; 40 rows take 8-row tiles (16 do not divide 40).
+// RUN: xgrad-opt %s --split-input-file --xgrad-schedule=vector-width=16 | FileCheck %s --check-prefix=HALF
+// HALF-LABEL: func.func @narrow
+// HALF: tensor.expand_shape %arg1 {{\[\[}}0], [1, 2]] output_shape [24, 3, 8]
+// HALF: vector.contract {{.*}} : vector<8x4xf32>, vector<4x8xf32> into vector<8x8xf32>
+func.func @narrow(%a: tensor<40x24xf32>, %b: tensor<24x24xf32>) -> tensor<40x24xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<40x24xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%empty : tensor<40x24xf32>) -> tensor<40x24xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<40x24xf32>, tensor<24x24xf32>) outs(%c : tensor<40x24xf32>) attrs = {xgrad.kernel = "narrow"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<40x24xf32>
+  return %r : tensor<40x24xf32>
+}
