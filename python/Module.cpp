@@ -324,7 +324,8 @@ PYBIND11_MODULE(_xgrad, m) {
       .def(py::init([](unsigned threads, bool useLinalg, unsigned optLevel,
                        const std::string &sourceName, const std::string &schedule, bool cache,
                        const std::string &cacheDirectory, bool lazy, bool checkFinite,
-                       bool distributed, const std::string &lossReduction) {
+                       bool distributed, const std::string &lossReduction,
+                       bool flushDenormals) {
              CompileOptions options;
              options.threads = threads;
              options.useLinalg = useLinalg;
@@ -336,6 +337,7 @@ PYBIND11_MODULE(_xgrad, m) {
              options.lazy = lazy;
              options.checkFinite = checkFinite;
              options.distributed = distributed;
+             options.flushDenormals = flushDenormals;
              if (lossReduction != "mean" && lossReduction != "sum")
                throw std::invalid_argument("loss_reduction must be 'mean' or 'sum', got '" +
                                            lossReduction + "'");
@@ -349,7 +351,8 @@ PYBIND11_MODULE(_xgrad, m) {
            py::arg("opt_level") = 2, py::arg("source_name") = "model",
            py::arg("schedule") = "", py::arg("cache") = true, py::arg("cache_dir") = "",
            py::arg("lazy") = true, py::arg("check_finite") = false,
-           py::arg("distributed") = false, py::arg("loss_reduction") = "mean")
+           py::arg("distributed") = false, py::arg("loss_reduction") = "mean",
+           py::arg("flush_denormals") = true)
       .def_readonly("threads", &CompileOptions::threads)
       .def_readonly("use_linalg", &CompileOptions::useLinalg)
       .def_readonly("opt_level", &CompileOptions::optLevel)
@@ -359,7 +362,8 @@ PYBIND11_MODULE(_xgrad, m) {
       .def_readonly("cache_dir", &CompileOptions::cacheDirectory)
       .def_readonly("lazy", &CompileOptions::lazy)
       .def_readonly("check_finite", &CompileOptions::checkFinite)
-      .def_readonly("distributed", &CompileOptions::distributed);
+      .def_readonly("distributed", &CompileOptions::distributed)
+      .def_readonly("flush_denormals", &CompileOptions::flushDenormals);
   // The MPI run of a distributed model: its rank and size (0 and 1 until one is compiled).
   m.def("rank", &distributed::rank);
   m.def("size", &distributed::size);

@@ -46,6 +46,8 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/Threading.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
 using mlir::xgrad::Stage;
@@ -170,6 +172,8 @@ static void addLLVMPasses(OpPassManager &pm, const ::xgrad::CompileOptions &opti
     pm.addPass(mlir::xgrad::createXGradConvertMPIToLLVM());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+  if (options.flushDenormals && llvm::Triple(llvm::sys::getProcessTriple()).isX86())
+    pm.addPass(mlir::xgrad::createXGradFlushDenormals());
 }
 
 void mlir::xgrad::buildXGradPipeline(OpPassManager &pm, const ::xgrad::CompileOptions &options,
@@ -196,6 +200,7 @@ void mlir::xgrad::buildXGradPipeline(OpPassManager &pm, const ::xgrad::CompileOp
   options.threads = pipeline.threads;
   options.schedule = pipeline.schedule;
   options.checkFinite = pipeline.checkFinite;
+  options.flushDenormals = pipeline.flushDenormals;
   options.distributed = pipeline.distributed;
   options.lossReduction = pipeline.lossReduction;
   if (pipeline.parallel && options.threads == 1)

@@ -149,6 +149,7 @@ llvm::Expected<std::string> xgrad::compileCacheKey(StringRef source,
   field(std::to_string(options.optLevel));
   field(options.sourceName); // Check messages name the source.
   field(options.checkFinite ? "finite checked" : "finite unchecked");
+  field(options.flushDenormals ? "subnormals flushed" : "subnormals kept");
   field(!options.distributed                                 ? "one process"
         : options.lossReduction == LossReduction::mean ? "distributed, mean loss"
                                                        : "distributed, summed loss");

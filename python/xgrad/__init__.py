@@ -343,7 +343,7 @@ def to_mlir(*targets, dtype="f32"):
 def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
                      source_name="model", schedule=None, cache=True, cache_dir=None,
                      lazy=True, check_finite=False, distributed=False,
-                     loss_reduction="mean"):
+                     loss_reduction="mean", flush_denormals=True):
     """The compiler's options (xgrad::CompileOptions): ``threads`` of the parallel loops (1:
     sequential; ``parallel=True`` alone means every core), ``use_linalg``, LLVM's
     ``opt_level`` 0-3, ``schedule``: a file of transform IR whose named sequences schedule
@@ -354,7 +354,8 @@ def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
     kernel whose result holds a NaN or an infinity, naming it; ``distributed=True`` trains
     data-parallel over the ranks of an MPI run (``mpirun -np N python3 script.py``,
     docs/Distributed.md), ``loss_reduction`` "mean" (the layers' losses) or "sum" saying how
-    the loss combines a batch's rows."""
+    the loss combines a batch's rows; ``flush_denormals=False`` computes with subnormal
+    floats as IEEE 754 says instead of flushing them to zero (slower: docs/Rationale.md)."""
     if threads is None:
         threads = _xgrad.all_threads() if parallel else 1
     return _xgrad.CompileOptions(threads=threads, use_linalg=use_linalg, opt_level=opt_level,
@@ -364,7 +365,8 @@ def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
                                  cache_dir=os.fspath(cache_dir) if cache_dir else "",
                                  lazy=bool(lazy), check_finite=bool(check_finite),
                                  distributed=bool(distributed),
-                                 loss_reduction=str(loss_reduction))
+                                 loss_reduction=str(loss_reduction),
+                                 flush_denormals=bool(flush_denormals))
 
 
 def rank():

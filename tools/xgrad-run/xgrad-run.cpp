@@ -73,6 +73,10 @@ static cl::opt<bool> checkFinite("check-finite",
                                  cl::desc("Fail the run at the first kernel whose result holds "
                                           "a NaN or an infinity, naming it"),
                                  cl::cat(category));
+static cl::opt<bool> keepDenormals("keep-denormals",
+                                   cl::desc("Compute with subnormal floats as IEEE 754 says "
+                                            "(slower) instead of flushing them to zero"),
+                                   cl::cat(category));
 static cl::opt<bool> compileAll("compile-all",
                                 cl::desc("Compile every target up front, as one module "
                                          "(otherwise each target on its first run)"),
@@ -179,6 +183,7 @@ int main(int argc, char **argv) {
   options.cache = !noCache;
   options.lazy = !compileAll;
   options.checkFinite = checkFinite;
+  options.flushDenormals = !keepDenormals;
   options.distributed = distributedRun;
   options.lossReduction = lossReduction;
   Expected<std::unique_ptr<xgrad::Model>> model = [&]() -> Expected<std::unique_ptr<xgrad::Model>> {

@@ -44,6 +44,10 @@ struct CompileOptions {
   /// How the loss combines the rows of a batch, which decides how ranks' gradients
   /// combine: a mean (every loss of the layers library) or a sum.
   LossReduction lossReduction = LossReduction::mean;
+  /// Run the compiled code with subnormal floats flushed to zero (x86's FTZ and DAZ, set
+  /// and restored around every call, as TensorFlow's kernels run): arithmetic on them takes
+  /// a slow path, and Adam's state decays into them (docs/Rationale.md).
+  bool flushDenormals = true;
   // Every option above decides the code: compileCacheKey (CompileCache.cpp) hashes each one,
   // and a new one must be added there. The options below only say where code comes from.
 

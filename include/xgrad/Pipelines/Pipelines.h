@@ -66,6 +66,10 @@ struct XGradPipelineOptions : public PassPipelineOptions<XGradPipelineOptions> {
       *this, "check-finite",
       llvm::cl::desc("Fail the run at the first kernel whose result holds a NaN or an infinity"),
       llvm::cl::init(false)};
+  Option<bool> flushDenormals{
+      *this, "flush-denormals",
+      llvm::cl::desc("Run the code with subnormal floats flushed to zero (x86 FTZ and DAZ)"),
+      llvm::cl::init(true)};
   Option<std::string> schedule{
       *this, "schedule",
       llvm::cl::desc("A file of transform IR whose named sequences schedule the kernels "

@@ -196,6 +196,21 @@ def XGradConvertMPIToLLVM : Pass<"xgrad-convert-mpi-to-llvm", "::mlir::ModuleOp"
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def XGradFlushDenormals : Pass<"xgrad-flush-denormals", "::mlir::ModuleOp"> {
+  let summary = "Runs the compiled code with subnormal floats flushed to zero (x86)";
+  let description = [{
+    Sets the x86 MXCSR register's flush-to-zero and denormals-are-zero bits on entry to
+    every public `llvm.func` with a body and to every `omp.parallel` region (OpenMP's worker
+    threads have their own MXCSR), and restores the caller's value before each return and
+    region end. Subnormal results become zero, as TensorFlow's CPU kernels do: an x86 core
+    takes a slow path on each subnormal operand, and optimizer state such as Adam's second
+    moments decays into that range (the MLP's training step ran 4.5x slower; see
+    docs/Rationale.md). The process's own floating-point environment is left as it was.
+    Runs on a module in the LLVM dialect; x86 only (the pipeline adds it on x86 hosts).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def XGradOuterParallel : Pass<"xgrad-outer-parallel", "::mlir::func::FuncOp"> {
   let summary = "Keeps only the outermost parallel loop of each nest parallel";
   let description = [{
