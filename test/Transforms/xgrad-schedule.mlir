@@ -31,13 +31,13 @@ func.func @elementwise(%a: tensor<?x?xf32>, %c: tensor<?x?xf32>) -> tensor<?x?xf
 
 // -----
 // The default contraction schedule, for 16 vector registers of 8 floats (AVX2): B packed
-// into 16-wide panels ([N / 16][K][16]) by a vectorized copy, the product tiled 4 rows x
-// 16 columns x 4 steps of the reduction, one vector.contract per tile whose accumulator
-// is carried in registers across the reduction loop.
+// into 16-wide panels ([N / 16][K][16]) by a vectorized copy of 8 x 16 blocks, the product
+// tiled 4 rows x 16 columns x 4 steps of the reduction, one vector.contract per tile whose
+// accumulator is carried in registers across the reduction loop.
 // RUN: xgrad-opt %s --split-input-file --xgrad-schedule=vector-width=8 | FileCheck %s --check-prefix=MATMUL
 // MATMUL-LABEL: func.func @dense
 // MATMUL: tensor.expand_shape %arg1 {{\[\[}}0], [1, 2]] output_shape [128, 2, 16]
-// MATMUL: vector.transfer_read {{.*}} vector<1x1x16xf32>
+// MATMUL: vector.transfer_read {{.*}} vector<1x8x16xf32>
 // MATMUL: vector.transfer_write {{.*}} tensor<2x128x16xf32>
 // MATMUL: scf.for {{.*}} step %c4
 // MATMUL: %[[ACC:.*]] = vector.transfer_read {{.*}} vector<4x16xf32>
@@ -80,11 +80,11 @@ func.func @batch(%a: tensor<128x?xf32>, %b: tensor<128x16xf32>, %c: tensor<?x16x
 // A convolution (Exprgrad's conv2d: out[b, y, x, f] ++= in[b, y + ky, x + kx, c] * w[f, ky, kx,
 // c]) becomes a product over a patches tensor (im2col): rows (b, y, x), columns f, the
 // reduction (ky, kx, c), each collapsed to one loop, then the contraction schedule. The
-// filters, stored [f][ky kx c], are transposed for it.
+// filters, stored [f][ky kx c], are transposed for it, in vectorized blocks of 8 x 16.
 // MATMUL-LABEL: func.func @conv
 // MATMUL: linalg.generic {{.*}} ins(%arg0 : tensor<2x10x10x8xf32>) outs({{.*}} : tensor<2x8x8x3x3x8xf32>) attrs = {xgrad.kernel = "conv.patches"}
 // MATMUL: tensor.collapse_shape {{.*}} {{\[\[}}0, 1, 2], [3, 4, 5]] : tensor<2x8x8x3x3x8xf32> into tensor<128x72xf32>
-// MATMUL: linalg.transpose
+// MATMUL: vector.transfer_read {{.*}} : tensor<16x72xf32>, vector<8x16xf32>
 // MATMUL: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
 // MATMUL: tensor.expand_shape {{.*}} output_shape [2, 8, 8, 16] : tensor<128x16xf32> into tensor<2x8x8x16xf32>
 func.func @conv(%in: tensor<2x10x10x8xf32>, %w: tensor<16x3x3x8xf32>, %init: tensor<2x8x8x16xf32>) -> tensor<2x8x8x16xf32> {

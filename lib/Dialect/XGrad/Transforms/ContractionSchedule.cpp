@@ -100,6 +100,14 @@ std::optional<ContractionTiles> mlir::xgrad::chooseContractionTiles(int64_t exte
     tiles.cacheK = extentK <= cacheDepth
                        ? 0
                        : largestDividingMultiple(extentK, tiles.registerK, cacheDepth);
+    // Copies of 8 reduction steps (a transpose of B then moves 8 x registerN blocks: the
+    // dense layer's input gradient went from 0.50x to 0.78x OpenBLAS; 4 and 16 measured
+    // the same as 8, untransposed copies the same as steps of 1).
+    for (int64_t depth : {8, 4})
+      if (extentK % depth == 0) {
+        tiles.copyDepth = depth;
+        break;
+      }
   }
   return tiles;
 }
@@ -115,6 +123,17 @@ std::string mlir::xgrad::contractionScheduleSource(llvm::StringRef name,
       types += ", !transform.any_op";
     return types;
   };
+  // 0. B stored [N][K] is transposed first (toMatrixProduct): in blocks of copyDepth x
+  //    registerN, vectorized (whole-vector reads along K and a vector.transpose instead of
+  //    a strided read per element).
+  if (tiles.transposedB)
+    os << llvm::formatv(R"(
+    %b_transpose = transform.get_producer_of_operand %kernel[1] : (!transform.any_op) -> !transform.any_op
+    %b_blocks, %b_block_loops:2 = transform.structured.tile_using_for %b_transpose tile_sizes [{0}, {1}]
+      : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    transform.structured.vectorize %b_blocks : !transform.any_op
+)",
+                        tiles.copyDepth, tiles.registerN);
   // 1. Pack B into panels of registerN columns, panels outermost ([N / nr][K][nr]); C's
   //    pack is a reshape.
   os << llvm::formatv(R"(
@@ -200,10 +219,10 @@ std::string mlir::xgrad::contractionScheduleSource(llvm::StringRef name,
                         tiles.peelK ? "reg_full" : "reg");
   }
   // 3. The pack of B becomes a vectorized copy; C's pack and unpack become reshapes.
-  os << R"(
+  os << llvm::formatv(R"(
     %pad, %expand, %transpose = transform.structured.lower_pack %pack_b_panels
       : (!transform.op<"linalg.pack">) -> (!transform.op<"tensor.pad">, !transform.op<"tensor.expand_shape">, !transform.op<"linalg.transpose">)
-    %copy_rows, %copy_loops:2 = transform.structured.tile_using_for %transpose tile_sizes [1, 1, 0]
+    %copy_rows, %copy_loops:2 = transform.structured.tile_using_for %transpose tile_sizes [1, {0}, 0]
       : (!transform.op<"linalg.transpose">) -> (!transform.any_op, !transform.any_op, !transform.any_op)
     transform.structured.vectorize %copy_rows : !transform.any_op
     transform.annotate %copy_loops#0 "xgrad.parallel_tiles" : !transform.any_op
@@ -211,7 +230,8 @@ std::string mlir::xgrad::contractionScheduleSource(llvm::StringRef name,
       : (!transform.op<"linalg.pack">) -> (!transform.op<"tensor.pad">, !transform.op<"tensor.expand_shape">, !transform.op<"linalg.transpose">)
     %u_empty, %u_transpose, %u_collapse, %u_slice = transform.structured.lower_unpack %unpack_c
       : (!transform.op<"linalg.unpack">) -> (!transform.op<"tensor.empty">, !transform.op<"linalg.transpose">, !transform.op<"tensor.collapse_shape">, !transform.op<"tensor.extract_slice">)
-)";
+)",
+                      tiles.copyDepth);
   // 4. Each full register tile: drop the unit panel dimension, become a linalg.matmul and
   //    vectorize to one vector.contract.
   os << R"(

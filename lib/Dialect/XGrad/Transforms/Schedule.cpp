@@ -203,6 +203,8 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
       if (failed(product))
         return success(); // Not a product of this form: the kernel keeps its loops.
       generic = *product;
+      tiles->transposedB =
+          bool(generic.getDpsInputs()[1].getDefiningOp<linalg::TransposeOp>());
       std::string source = mlir::xgrad::contractionScheduleSource("contraction", *tiles);
       OwningOpRef<ModuleOp> schedule = parseSourceString<ModuleOp>(source, &getContext());
       if (!schedule)

@@ -22,6 +22,11 @@ namespace mlir::xgrad {
 struct ContractionTiles {
   int64_t cacheM = 0, cacheNPanels = 0, cacheK = 0;
   int64_t registerM = 8, registerN = 32, registerK = 4;
+  /// Reduction steps each vectorized copy of B's packing moves (1: one row of a panel).
+  int64_t copyDepth = 1;
+  /// B is a linalg.transpose of the stored matrix (toMatrixProduct's), tiled and vectorized
+  /// here too.
+  bool transposedB = false;
   bool peelM = false, peelK = false;
 };
 
