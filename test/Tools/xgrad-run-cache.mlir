@@ -16,8 +16,10 @@
 // Every option that decides the code is in the key, and a schedule by its contents.
 // RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --target double --input x=2x3:1,2,3,4,5,6 --opt-level 3 --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,SECOND
 // RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --target double --input x=2x3:1,2,3,4,5,6 --num-threads 2 --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,THIRD
+// RUN: env XGRAD_CACHE_DIR=%t/c xgrad-run %s --target double --input x=2x3:1,2,3,4,5,6 --keep-denormals --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,FOURTH
 // SECOND: 0 hits, 2 misses, 0 rejected entries, 0 write errors; 4 entries
 // THIRD: 0 hits, 2 misses, 0 rejected entries, 0 write errors; 6 entries
+// FOURTH: 0 hits, 2 misses, 0 rejected entries, 0 write errors; 8 entries
 // RUN: echo 'module attributes {transform.with_named_sequence} { transform.named_sequence @double(%%k: !transform.any_op {transform.readonly}) { transform.yield } }' > %t/schedule.mlir
 // RUN: env XGRAD_CACHE_DIR=%t/s xgrad-run %s --target double --input x=2x3:1,2,3,4,5,6 --schedule %t/schedule.mlir --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,MISS
 // RUN: env XGRAD_CACHE_DIR=%t/s xgrad-run %s --target double --input x=2x3:1,2,3,4,5,6 --schedule %t/schedule.mlir --cache-stats 2>&1 | FileCheck %s --check-prefixes=CHECK,HIT
