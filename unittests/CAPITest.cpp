@@ -92,6 +92,7 @@ TEST(CAPI, CompileOptionsAreCheckedAndVersioned) {
   // One process unless asked; a mean loss, as every loss of the layers library.
   EXPECT_EQ(options.distributed, 0);
   EXPECT_EQ(options.lossIsSum, 0);
+  EXPECT_EQ(options.flushDenormals, 1);
 
   options.threads = 0;
   EXPECT_EQ(xgradCompile(kGraph, std::strlen(kGraph), &options, &error), nullptr);
@@ -112,6 +113,41 @@ TEST(CAPI, CompileOptionsAreCheckedAndVersioned) {
   XGradModel *model = xgradCompile(kGraph, std::strlen(kGraph), &options, &error);
   ASSERT_NE(model, nullptr) << take(error);
   xgradDestroy(model);
+}
+
+TEST(CAPI, SubnormalsAreFlushedUnlessKept) {
+  const char *graph = R"(
+xgrad.graph @tiny {
+  %x = xgrad.input "x" : tensor<?xf32>
+  %y = xgrad.kernel "tiny" -> tensor<*xf32> {
+  ^bb0(%i: index):
+    %v = xgrad.read %x[%i] : tensor<?xf32>
+    %s = arith.constant 1.0e-30 : f32
+    %p = arith.mulf %v, %s : f32
+    xgrad.accumulate %p at [%i] : f32
+  }
+  xgrad.target "tiny" %y : tensor<*xf32>
+})";
+  for (int32_t flush : {1, 0}) {
+    char *error = nullptr;
+    XGradCompileOptions options;
+    xgradCompileOptionsInit(&options);
+    options.flushDenormals = flush;
+    XGradModel *model = xgradCompile(graph, std::strlen(graph), &options, &error);
+    ASSERT_NE(model, nullptr) << take(error);
+    float in[1] = {1e-10f}, out[1] = {-1};
+    int64_t inShape[1] = {1}, outShape[1] = {0};
+    const char *names[1] = {"x"};
+    XGradBuffer input = {XGRAD_F32, 1, inShape, in, 1};
+    XGradBuffer output = {XGRAD_F32, 0, outShape, out, 1};
+    ASSERT_EQ(xgradCall(model, "tiny", names, &input, 1, &output, &error), 0) << take(error);
+    // 1e-40 is below f32's smallest normal number (1.2e-38).
+    if (flush)
+      EXPECT_EQ(out[0], 0.0f);
+    else
+      EXPECT_GT(out[0], 0.0f);
+    xgradDestroy(model);
+  }
 }
 
 TEST(CAPI, CompileCacheCanBeDirectedAndTurnedOff) {

@@ -68,6 +68,9 @@ typedef struct {
   /* With distributed: the loss is a mean over a batch's rows (0, the default, every loss of
      the layers library) or a sum (1). */
   int32_t lossIsSum;
+  /* Compute with subnormal floats flushed to zero (1, the default; the caller's mode is
+     restored after each call) or as IEEE 754 says (0, slower): docs/Rationale.md. */
+  int32_t flushDenormals;
 } XGradCompileOptions;
 
 void xgradCompileOptionsInit(XGradCompileOptions *options);

@@ -35,6 +35,7 @@ void xgradCompileOptionsInit(XGradCompileOptions *options) {
   options->cache = defaults.cache;
   options->lazy = defaults.lazy;
   options->checkFinite = defaults.checkFinite;
+  options->flushDenormals = defaults.flushDenormals;
 }
 
 /// Reads the fields the caller's version of the struct has; later ones keep their defaults.
@@ -76,6 +77,8 @@ static llvm::Expected<CompileOptions> toCompileOptions(const XGradCompileOptions
     options.distributed = given->distributed != 0;
   if (has(offsetof(XGradCompileOptions, lossIsSum), sizeof(int32_t)))
     options.lossReduction = given->lossIsSum ? LossReduction::sum : LossReduction::mean;
+  if (has(offsetof(XGradCompileOptions, flushDenormals), sizeof(int32_t)))
+    options.flushDenormals = given->flushDenormals != 0;
   return options;
 }
 
