@@ -253,6 +253,42 @@ def bench_cnn(table, quick):
     return compile_seconds
 
 
+def bench_conv(table, quick):
+    """One convolution layer alone, as the CNN has them: forward, the filter and bias
+    gradients, a gradient-descent step (no input gradient on either side)."""
+    rng = np.random.default_rng(4)
+    steps = 20 if quick else 200
+    for size, channels, kernel, filters in [(28, 1, 5, 8), (12, 8, 3, 16)]:
+        xgrad.randomize(5)
+        images = input("images", [None, size, size, channels])
+        out = size - kernel + 1
+        conv = layers.conv2d_layer(images, channels, kernel, kernel, filters)
+        loss = layers.mse(conv, input("target", [None, out, out, filters])).target("loss")
+        train = loss.backprop(optimizers.gradient_descent(0.01)).target("train")
+        model = xgrad.compile(conv.target("conv"), loss, train, cache=False)
+        model.prepare("train")
+        data = rng.random((32, size, size, channels), dtype=np.float32)
+        target = rng.random((32, out, out, filters), dtype=np.float32)
+        net = torch.nn.Conv2d(channels, filters, kernel)
+        optimizer = torch.optim.SGD(net.parameters(), lr=0.01)
+        tdata = torch.from_numpy(data).permute(0, 3, 1, 2).contiguous()
+        ttarget = torch.from_numpy(target).permute(0, 3, 1, 2).contiguous()
+
+        def xgrad_steps():
+            for _ in range(steps):
+                model.apply("train", {"images": data, "target": target})
+
+        def torch_steps():
+            for _ in range(steps):
+                optimizer.zero_grad()
+                torch.nn.functional.mse_loss(net(tdata), ttarget).backward()
+                optimizer.step()
+        tx, tt = interleaved(3, xgrad_steps, torch_steps)
+        table.add(f"conv2d {kernel}x{kernel} {channels}->{filters} on 32x{size}x{size}, "
+                  f"forward + backward + step, {steps} steps, 1 thread", "s", tx, "PyTorch",
+                  tt, False)
+
+
 def bench_xor(table):
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
     y = np.array([[0], [1], [1], [0]], np.float32)
@@ -347,6 +383,7 @@ def main():
     bench_matmuls(table, args.quick, runs)
     mlp_compile = bench_mlp(table, args.quick)
     cnn_compile = bench_cnn(table, args.quick)
+    bench_conv(table, args.quick)
     xor_compile = bench_xor(table)
     mlp_cache_hit = bench_cache_hit()
     allreduce_shares = bench_distributed(table, args.quick)
