@@ -1,20 +1,14 @@
 """Subnormals: flushed to zero inside compiled code by default, kept with
 flush_denormals=False, and the caller's floating-point mode is left as it was."""
+import pathlib
+
 import numpy as np
 
 import xgrad
 
-SOURCE = """xgrad.graph @tiny {
-  %x = xgrad.input "x" : tensor<?xf32>
-  %y = xgrad.kernel "tiny" -> tensor<*xf32> {
-  ^bb0(%i: index):
-    %v = xgrad.read %x[%i] : tensor<?xf32>
-    %s = arith.constant 1.0e-30 : f32
-    %p = arith.mulf %v, %s : f32
-    xgrad.accumulate %p at [%i] : f32
-  }
-  xgrad.target "tiny" %y : tensor<*xf32>
-}"""
+# The graph of the integration test (its RUN lines are comments to the parser).
+ROOT = pathlib.Path(__file__).parents[2]
+SOURCE = (ROOT / "test" / "Integration" / "denormals.mlir").read_text()
 
 
 def subnormal_in_python():
