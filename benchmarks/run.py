@@ -195,8 +195,9 @@ class TorchCNN(torch.nn.Module):
     """Exprgrad's Fashion-MNIST CNN, as examples/fashion-mnist builds it."""
     def __init__(self):
         super().__init__()
-        self.conv1 = torch.nn.Conv2d(1, 8, 5)
-        self.conv2 = torch.nn.Conv2d(8, 16, 3)
+        # Exprgrad's conv2d layer has no bias, and neither do these.
+        self.conv1 = torch.nn.Conv2d(1, 8, 5, bias=False)
+        self.conv2 = torch.nn.Conv2d(8, 16, 3, bias=False)
         self.dense = torch.nn.Linear(5 * 5 * 16, 10)
 
     def forward(self, x):
@@ -254,8 +255,8 @@ def bench_cnn(table, quick):
 
 
 def bench_conv(table, quick):
-    """One convolution layer alone, as the CNN has them: forward, the filter and bias
-    gradients, a gradient-descent step (no input gradient on either side)."""
+    """One convolution layer alone, as the CNN has them (no bias): forward, the filter
+    gradient, a gradient-descent step (no input gradient on either side)."""
     rng = np.random.default_rng(4)
     steps = 20 if quick else 200
     for size, channels, kernel, filters in [(28, 1, 5, 8), (12, 8, 3, 16)]:
@@ -269,7 +270,7 @@ def bench_conv(table, quick):
         model.prepare("train")
         data = rng.random((32, size, size, channels), dtype=np.float32)
         target = rng.random((32, out, out, filters), dtype=np.float32)
-        net = torch.nn.Conv2d(channels, filters, kernel)
+        net = torch.nn.Conv2d(channels, filters, kernel, bias=False)
         optimizer = torch.optim.SGD(net.parameters(), lr=0.01)
         tdata = torch.from_numpy(data).permute(0, 3, 1, 2).contiguous()
         ttarget = torch.from_numpy(target).permute(0, 3, 1, 2).contiguous()
