@@ -127,3 +127,37 @@ def test_convolutions_as_products_match_torch_and_threads():
                                           torch.from_numpy(w).permute(0, 3, 1, 2))
     np.testing.assert_allclose(got, expected.permute(0, 2, 3, 1).numpy(), rtol=1e-4, atol=1e-4)
     assert got.tobytes() == two.call("conv", {"images": x, "filters": w}).tobytes()
+
+
+def test_filter_gradients_computed_transposed_match_numpy_and_threads():
+    # A 5x5 1->8 layer's filter gradient: 25 columns no vector takes, so the product is
+    # computed transposed (its 8 filters along the vectors) over a dynamic batch.
+    source = """xgrad.graph @g {
+  %i = xgrad.input "images" : tensor<?x28x28x1xf32>
+  %d = xgrad.input "delta" : tensor<?x24x24x8xf32>
+  %o = xgrad.kernel "filter_gradient" -> tensor<*xf32> {
+  ^bb0(%b: index, %y: index, %x: index, %f: index, %ky: index, %kx: index, %c: index):
+    %yy = arith.addi %y, %ky : index
+    %xx = arith.addi %x, %kx : index
+    %l = xgrad.read %i[%b, %yy, %xx, %c] : tensor<?x28x28x1xf32>
+    %r = xgrad.read %d[%b, %y, %x, %f] : tensor<?x24x24x8xf32>
+    %p = arith.mulf %r, %l : f32
+    xgrad.accumulate %p at [%f, %ky, %kx, %c] : f32
+  }
+  xgrad.target "filter_gradient" %o : tensor<*xf32>
+}"""
+    one, two = xgrad.Model(source, threads=1), xgrad.Model(source, threads=2)
+    scheduled = one.ir("scheduled")
+    assert "filter_gradient.patches" in scheduled and "vector.contract" in scheduled
+    rng = np.random.default_rng(6)
+    images = rng.standard_normal((37, 28, 28, 1), dtype=np.float32)
+    delta = rng.standard_normal((37, 24, 24, 8), dtype=np.float32)
+    inputs = {"images": images, "delta": delta}
+    got = one.call("filter_gradient", inputs)
+    expected = np.zeros((8, 5, 5, 1))
+    for ky in range(5):
+        for kx in range(5):
+            window = images[:, ky:ky + 24, kx:kx + 24, :].astype(np.float64)
+            expected[:, ky, kx, :] = np.einsum("byxf,byxc->fc", delta, window)
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-3)
+    assert got.tobytes() == two.call("filter_gradient", inputs).tobytes()

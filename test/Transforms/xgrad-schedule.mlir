@@ -98,6 +98,27 @@ func.func @conv(%in: tensor<2x10x10x8xf32>, %w: tensor<16x3x3x8xf32>, %init: ten
 }
 
 // -----
+// A filter gradient (out[f, ky, kx, c] ++= in[b, y + ky, x + kx, c] * d[b, y, x, f]) stored
+// columns first: its 25 columns (5 x 5 x 1) take no vector, its 8 rows (f) do. It is
+// computed transposed, out^T[ky kx c, f] = patches[ky kx c, b y x] * d[b y x, f], both
+// operands read as stored, in register tiles of 5 rows (the most that divide 25), and
+// transposed back.
+// MATMUL-LABEL: func.func @filter_gradient
+// MATMUL: linalg.generic {{.*}} ins(%arg0 : tensor<2x28x28x1xf32>) outs({{.*}} : tensor<5x5x1x2x24x24xf32>) attrs = {{.*}}"filter_gradient.patches"
+// MATMUL: linalg.transpose ins(%arg2 : tensor<8x5x5x1xf32>) outs({{.*}} : tensor<5x5x1x8xf32>) permutation = [1, 2, 3, 0]
+// MATMUL: vector.contract {{.*}} : vector<5x4xf32>, vector<4x8xf32> into vector<5x8xf32>
+// MATMUL: linalg.transpose ins({{.*}} : tensor<5x5x1x8xf32>) outs({{.*}} : tensor<8x5x5x1xf32>) permutation = [3, 0, 1, 2]
+func.func @filter_gradient(%in: tensor<2x28x28x1xf32>, %d: tensor<2x24x24x8xf32>, %init: tensor<8x5x5x1xf32>) -> tensor<8x5x5x1xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(b, y, x, f, ky, kx, c) -> (b, y + ky, x + kx, c)>, affine_map<(b, y, x, f, ky, kx, c) -> (b, y, x, f)>, affine_map<(b, y, x, f, ky, kx, c) -> (f, ky, kx, c)>], iterator_types = ["reduction", "reduction", "reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%in, %d : tensor<2x28x28x1xf32>, tensor<2x24x24x8xf32>) outs(%init : tensor<8x5x5x1xf32>) attrs = {xgrad.kernel = "filter_gradient"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %y, %x : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<8x5x5x1xf32>
+  return %r : tensor<8x5x5x1xf32>
+}
+
+// -----
 // 24 columns on a machine of 16-float vectors (AVX-512): the 8-float half of the registers
 // divides N, so the tile is 8 columns wide; 40 rows take 8-row tiles (16 do not divide 40).
 // RUN: xgrad-opt %s --split-input-file --xgrad-schedule=vector-width=16 | FileCheck %s --check-prefix=HALF

@@ -63,13 +63,28 @@ static linalg::GenericOp buildMultiplyAccumulate(RewriterBase &rewriter, Locatio
       });
 }
 
+/// d0, ..., d(count - 1).
+static SmallVector<AffineExpr> leadingDims(size_t count, MLIRContext *context) {
+  SmallVector<AffineExpr> dims;
+  for (size_t i = 0; i < count; ++i)
+    dims.push_back(getAffineDimExpr(i, context));
+  return dims;
+}
+
+/// A copy of `tensor` whose dimension i is its dimension permutation[i].
+static Value permuted(RewriterBase &rewriter, Location loc, Value tensor,
+                      ArrayRef<int64_t> permutation) {
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, tensor);
+  SmallVector<OpFoldResult> permutedSizes;
+  for (int64_t dim : permutation)
+    permutedSizes.push_back(sizes[dim]);
+  auto type = cast<RankedTensorType>(tensor.getType());
+  Value empty = tensor::EmptyOp::create(rewriter, loc, permutedSizes, type.getElementType());
+  return linalg::TransposeOp::create(rewriter, loc, tensor, empty, permutation)->getResult(0);
+}
+
 static Value transposed(RewriterBase &rewriter, Location loc, Value matrix) {
-  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, matrix);
-  std::swap(sizes[0], sizes[1]);
-  auto type = cast<RankedTensorType>(matrix.getType());
-  Value empty = tensor::EmptyOp::create(rewriter, loc, sizes, type.getElementType());
-  return linalg::TransposeOp::create(rewriter, loc, matrix, empty, ArrayRef<int64_t>{1, 0})
-      ->getResult(0);
+  return permuted(rewriter, loc, matrix, {1, 0});
 }
 
 FailureOr<linalg::GenericOp> mlir::xgrad::toMatrixProduct(RewriterBase &rewriter,
@@ -164,6 +179,29 @@ FailureOr<linalg::GenericOp> mlir::xgrad::convolutionToMatrixProduct(
   if (rows.empty() || columns.empty() || depth.empty())
     return failure();
 
+  SmallVector<int64_t> staticRanges = generic.getStaticLoopRanges();
+  auto extent = [&](ArrayRef<int64_t> group) {
+    int64_t product = 1;
+    for (int64_t loop : group) {
+      if (ShapedType::isDynamic(staticRanges[loop]))
+        return ShapedType::kDynamic;
+      product *= staticRanges[loop];
+    }
+    return product;
+  };
+  int64_t firstOfResult = cast<AffineDimExpr>(maps[2].getResult(0)).getPosition();
+  bool rowsFirst = llvm::is_contained(rows, firstOfResult);
+  // A result stored columns first (a filter gradient, out[f, ky, kx, c]) whose row extent
+  // vectorizes where its column extent does not (25 = 5 x 5 x 1) is computed transposed,
+  // rows first: patches and the other operand are then read as stored.
+  bool transposeResult = false;
+  if (!accept(extent(rowsFirst ? rows : columns), extent(rowsFirst ? columns : rows),
+              extent(depth))) {
+    if (rowsFirst || !accept(extent(rows), extent(columns), extent(depth)))
+      return failure();
+    transposeResult = true;
+  }
+
   MLIRContext *context = generic.getContext();
   SmallVector<int64_t> patchLoops(rows);
   patchLoops.append(depth);
@@ -181,7 +219,13 @@ FailureOr<linalg::GenericOp> mlir::xgrad::convolutionToMatrixProduct(
   SmallVector<AffineMap> newMaps(3);
   newMaps[image] = AffineMap::get(loops, 0, patchResults, context);
   newMaps[1 - image] = maps[1 - image].replaceDimsAndSymbols(toNew, {}, loops, 0);
-  newMaps[2] = maps[2].replaceDimsAndSymbols(toNew, {}, loops, 0);
+  // The transposed result's dimension i is the original's resultOrder[i]: rows, then columns.
+  SmallVector<int64_t> resultOrder;
+  for (int64_t loop : llvm::concat<int64_t>(rows, columns))
+    resultOrder.push_back(*maps[2].getResultPosition(getAffineDimExpr(loop, context)));
+  newMaps[2] = transposeResult
+                   ? AffineMap::get(loops, 0, leadingDims(resultOrder.size(), context), context)
+                   : maps[2].replaceDimsAndSymbols(toNew, {}, loops, 0);
   SmallVector<ReassociationIndices> groups(3);
   int64_t next = 0;
   SmallVector<int64_t> groupSizes = {int64_t(rows.size()), int64_t(columns.size()),
@@ -203,21 +247,6 @@ FailureOr<linalg::GenericOp> mlir::xgrad::convolutionToMatrixProduct(
           return failure();
     }
   }
-  SmallVector<int64_t> staticRanges = generic.getStaticLoopRanges();
-  auto extent = [&](ArrayRef<int64_t> group) {
-    int64_t product = 1;
-    for (int64_t loop : group) {
-      if (ShapedType::isDynamic(staticRanges[loop]))
-        return ShapedType::kDynamic;
-      product *= staticRanges[loop];
-    }
-    return product;
-  };
-  int64_t firstOfResult = cast<AffineDimExpr>(maps[2].getResult(0)).getPosition();
-  bool rowsFirst = llvm::is_contained(rows, firstOfResult);
-  if (!accept(extent(rowsFirst ? rows : columns), extent(rowsFirst ? columns : rows),
-              extent(depth)))
-    return failure();
   // Only now that the form is known: the patches tensor, one element per (rows, depth)
   // loop value, gathered from the image.
   Location loc = generic.getLoc();
@@ -251,16 +280,30 @@ FailureOr<linalg::GenericOp> mlir::xgrad::convolutionToMatrixProduct(
   Value inputs[2];
   inputs[image] = patches->getResult(0);
   inputs[1 - image] = generic.getDpsInputs()[1 - image];
-  linalg::GenericOp reordered = buildMultiplyAccumulate(
-      rewriter, loc, inputs[0], inputs[1], generic.getDpsInits()[0], newMaps, iterators);
+  Value init = generic.getDpsInits()[0];
+  if (transposeResult)
+    init = permuted(rewriter, loc, init, resultOrder);
+  linalg::GenericOp reordered =
+      buildMultiplyAccumulate(rewriter, loc, inputs[0], inputs[1], init, newMaps, iterators);
   reordered->setDiscardableAttrs(generic->getDiscardableAttrDictionary());
-  rewriter.replaceOp(generic, reordered->getResults());
+  SmallVector<int64_t> back(resultOrder.size());
+  for (auto [position, dim] : llvm::enumerate(resultOrder))
+    back[dim] = position;
+  auto restored = [&](Value result) {
+    rewriter.setInsertionPointAfterValue(result);
+    return transposeResult ? permuted(rewriter, loc, result, back) : result;
+  };
+  rewriter.setInsertionPoint(reordered);
   FailureOr<linalg::CollapseResult> collapsed =
       linalg::collapseOpIterationDims(reordered, groups, rewriter);
-  if (failed(collapsed))
-    return failure();
+  if (failed(collapsed)) {
+    // Not expected after the checks above; the kernel then keeps its loops, reordered.
+    rewriter.replaceOp(generic, restored(reordered->getResult(0)));
+    return reordered;
+  }
   auto product = cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
   product->setDiscardableAttrs(reordered->getDiscardableAttrDictionary());
-  rewriter.replaceOp(reordered, collapsed->results);
+  rewriter.replaceOp(generic, restored(collapsed->results[0]));
+  rewriter.eraseOp(reordered);
   return product;
 }

@@ -66,6 +66,17 @@ std::optional<ContractionTiles> mlir::xgrad::chooseContractionTiles(int64_t exte
   if (!ShapedType::isDynamic(extentM) && extentM % tiles.registerM != 0 &&
       extentM % (tiles.registerM / 2) == 0)
     tiles.registerM /= 2;
+  // A static M neither count divides (25 = 5 x 5 x 1, a filter gradient computed
+  // transposed) takes the most rows that divide it within the register file (3/4 of it for
+  // accumulators) instead of one-row tiles for what a block of two tiles leaves.
+  if (!ShapedType::isDynamic(extentM) && extentM % tiles.registerM != 0) {
+    int64_t accumulators = (wideFile ? 24 : 12) / (twoVectors ? 2 : 1);
+    for (int64_t rows = std::min(extentM, accumulators); rows >= 4; --rows)
+      if (extentM % rows == 0) {
+        tiles.registerM = rows;
+        break;
+      }
+  }
   int64_t cacheColumns = wideFile ? 512 : 128, cacheDepth = wideFile ? 512 : 256;
   int64_t panels = extentN / tiles.registerN;
   tiles.cacheNPanels =
