@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ObjectCode.h"
+#include "BufferPool.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -221,6 +222,15 @@ llvm::Expected<llvm::orc::JITDylib *> LoadedCode::add(StringRef objectCode) {
   if (!library)
     return library.takeError();
   library->addToLinkOrder(jit->getMainJITDylib());
+  // Temporaries through the buffer pool (BufferPool.h), defined in the object's own library:
+  // LLJIT links every library to the process's symbols ahead of the main one.
+  llvm::orc::SymbolMap pooled;
+  pooled[jit->mangleAndIntern("aligned_alloc")] = {
+      llvm::orc::ExecutorAddr::fromPtr(&bufferpool::alignedAlloc), llvm::JITSymbolFlags::Exported};
+  pooled[jit->mangleAndIntern("free")] = {
+      llvm::orc::ExecutorAddr::fromPtr(&bufferpool::release), llvm::JITSymbolFlags::Exported};
+  if (llvm::Error error = library->define(llvm::orc::absoluteSymbols(std::move(pooled))))
+    return std::move(error);
   if (llvm::Error error = jit->addObjectFile(
           *library, llvm::MemoryBuffer::getMemBufferCopy(objectCode, "xgrad-model.o")))
     return std::move(error);
