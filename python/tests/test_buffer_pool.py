@@ -8,6 +8,11 @@ import xgrad
 from xgrad import input, layers, optimizers
 
 
+def under_address_sanitizer():
+    with open("/proc/self/maps") as maps:
+        return "libclang_rt.asan" in maps.read()
+
+
 def test_training_steps_do_not_fault_their_temporaries_in_again():
     # Exprgrad's Fashion-MNIST CNN, batch 32: its step's temporaries (patches, activations,
     # gradients) faulted in about 1000 pages per step when glibc gave them back on free.
@@ -32,4 +37,8 @@ def test_training_steps_do_not_fault_their_temporaries_in_again():
     faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / steps
     # Still training: the loss on the batch it trains on goes down.
     assert float(model.call("loss", batch)[0]) < first
-    assert faults < 100, f"{faults} page faults per training step"
+    # AddressSanitizer's allocator maps the runtime's own buffers afresh (550-610 faults per
+    # step in the sanitized build, with its quarantine off too): there the count says
+    # nothing about the pool, whose blocks the sanitized build still uses and poisons.
+    if not under_address_sanitizer():
+        assert faults < 100, f"{faults} page faults per training step"
