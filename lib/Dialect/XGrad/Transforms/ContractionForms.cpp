@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -61,14 +62,6 @@ static linalg::GenericOp buildMultiplyAccumulate(RewriterBase &rewriter, Locatio
         Value sum = arith::AddFOp::create(builder, loc, args[2], product);
         linalg::YieldOp::create(builder, loc, sum);
       });
-}
-
-/// d0, ..., d(count - 1).
-static SmallVector<AffineExpr> leadingDims(size_t count, MLIRContext *context) {
-  SmallVector<AffineExpr> dims;
-  for (size_t i = 0; i < count; ++i)
-    dims.push_back(getAffineDimExpr(i, context));
-  return dims;
 }
 
 /// A copy of `tensor` whose dimension i is its dimension permutation[i].
@@ -224,7 +217,8 @@ FailureOr<linalg::GenericOp> mlir::xgrad::convolutionToMatrixProduct(
   for (int64_t loop : llvm::concat<int64_t>(rows, columns))
     resultOrder.push_back(*maps[2].getResultPosition(getAffineDimExpr(loop, context)));
   newMaps[2] = transposeResult
-                   ? AffineMap::get(loops, 0, leadingDims(resultOrder.size(), context), context)
+                   ? AffineMap::getMultiDimIdentityMap(loops, context)
+                         .getMajorSubMap(resultOrder.size())
                    : maps[2].replaceDimsAndSymbols(toNew, {}, loops, 0);
   SmallVector<ReassociationIndices> groups(3);
   int64_t next = 0;
@@ -286,9 +280,7 @@ FailureOr<linalg::GenericOp> mlir::xgrad::convolutionToMatrixProduct(
   linalg::GenericOp reordered =
       buildMultiplyAccumulate(rewriter, loc, inputs[0], inputs[1], init, newMaps, iterators);
   reordered->setDiscardableAttrs(generic->getDiscardableAttrDictionary());
-  SmallVector<int64_t> back(resultOrder.size());
-  for (auto [position, dim] : llvm::enumerate(resultOrder))
-    back[dim] = position;
+  SmallVector<int64_t> back = invertPermutationVector(resultOrder);
   auto restored = [&](Value result) {
     rewriter.setInsertionPointAfterValue(result);
     return transposeResult ? permuted(rewriter, loc, result, back) : result;
