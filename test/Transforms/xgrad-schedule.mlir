@@ -137,3 +137,50 @@ func.func @narrow(%a: tensor<40x24xf32>, %b: tensor<24x24xf32>) -> tensor<40x24x
   } -> tensor<40x24xf32>
   return %r : tensor<40x24xf32>
 }
+
+// -----
+// 40 columns on a machine of 16-float vectors: the 32 that two vectors divide and the 8
+// left over are scheduled apart, each with tiles as wide as it takes (8 x 32, 16 x 8).
+// RUN: xgrad-opt %s --split-input-file --xgrad-schedule=vector-width=16 | FileCheck %s --check-prefix=SPLIT
+// SPLIT-LABEL: func.func @split_columns
+// SPLIT: tensor.extract_slice %arg1[0, 0] [8, 32] [1, 1]
+// SPLIT: vector.contract {{.*}} : vector<8x4xf32>, vector<4x32xf32> into vector<8x32xf32>
+// SPLIT: tensor.extract_slice %arg1[0, 32] [8, 8] [1, 1]
+// SPLIT: vector.contract {{.*}} : vector<16x4xf32>, vector<4x8xf32> into vector<16x8xf32>
+// SPLIT-NOT: linalg.generic
+func.func @split_columns(%a: tensor<16x8xf32>, %b: tensor<8x40xf32>) -> tensor<16x40xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<16x40xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%empty : tensor<16x40xf32>) -> tensor<16x40xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<16x8xf32>, tensor<8x40xf32>) outs(%c : tensor<16x40xf32>) attrs = {xgrad.kernel = "split_columns"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x40xf32>
+  return %r : tensor<16x40xf32>
+}
+
+// -----
+// 10 columns (a dense layer to 10 classes): no vector divides them, so B is copied into
+// zeros 16 columns wide, C's fill is 16 wide, and the product's users read its first 10.
+// RUN: xgrad-opt %s --split-input-file --xgrad-schedule=vector-width=16 | FileCheck %s --check-prefix=PAD
+// PAD-LABEL: func.func @pad_columns
+// PAD: linalg.fill {{.*}} -> tensor<8x16xf32>
+// PAD: linalg.copy ins(%arg1 : tensor<8x10xf32>)
+// PAD: linalg.fill {{.*}} -> tensor<16x1x16xf32>
+// PAD: vector.contract {{.*}} : vector<16x4xf32>, vector<4x16xf32> into vector<16x16xf32>
+// PAD: %[[LEADING:.*]] = tensor.extract_slice {{.*}}[0, 0] [16, 10] [1, 1] : tensor<16x16xf32> to tensor<16x10xf32>
+// PAD: return %[[LEADING]]
+func.func @pad_columns(%a: tensor<16x8xf32>, %b: tensor<8x10xf32>) -> tensor<16x10xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<16x10xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%empty : tensor<16x10xf32>) -> tensor<16x10xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<16x8xf32>, tensor<8x10xf32>) outs(%c : tensor<16x10xf32>) attrs = {xgrad.kernel = "pad_columns"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x10xf32>
+  return %r : tensor<16x10xf32>
+}

@@ -299,3 +299,61 @@ FailureOr<linalg::GenericOp> mlir::xgrad::convolutionToMatrixProduct(
   rewriter.eraseOp(reordered);
   return product;
 }
+
+/// `tensor` widened to `extent` along `dim` with zeros: a zero tensor that wide, the
+/// operand copied into its leading part.
+static Value zeroPadded(RewriterBase &rewriter, Location loc, Value tensor, unsigned dim,
+                        int64_t extent) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, tensor);
+  SmallVector<OpFoldResult> paddedSizes(sizes);
+  paddedSizes[dim] = rewriter.getIndexAttr(extent);
+  Value empty = tensor::EmptyOp::create(rewriter, loc, paddedSizes, type.getElementType());
+  // A fill of C is the fill of the wider tensor; anything else is copied into zeros.
+  if (auto fill = tensor.getDefiningOp<linalg::FillOp>())
+    return linalg::FillOp::create(rewriter, loc, fill.value(), empty).getResult(0);
+  Value zero = arith::ConstantOp::create(rewriter, loc,
+                                         rewriter.getZeroAttr(type.getElementType()));
+  Value zeros = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+  SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(type.getRank(), rewriter.getIndexAttr(1));
+  Value part = tensor::ExtractSliceOp::create(rewriter, loc, zeros, offsets, sizes, strides);
+  Value copied = linalg::CopyOp::create(rewriter, loc, tensor, part).getResult(0);
+  return tensor::InsertSliceOp::create(rewriter, loc, copied, zeros, offsets, sizes, strides);
+}
+
+FailureOr<linalg::GenericOp> mlir::xgrad::padProductColumns(RewriterBase &rewriter,
+                                                           linalg::GenericOp generic,
+                                                           unsigned loop, int64_t columns) {
+  Location loc = generic.getLoc();
+  AffineExpr column = rewriter.getAffineDimExpr(loop);
+  // Every operand reads the column loop as a whole index of one dimension, or not at all.
+  for (AffineMap map : generic.getIndexingMapsArray())
+    for (AffineExpr result : map.getResults())
+      if (result != column && result.isFunctionOfDim(loop))
+        return failure();
+  rewriter.setInsertionPoint(generic);
+  SmallVector<Value> operands;
+  for (OpOperand &operand : generic->getOpOperands()) {
+    std::optional<unsigned> dim =
+        generic.getMatchingIndexingMap(&operand).getResultPosition(column);
+    operands.push_back(dim ? zeroPadded(rewriter, loc, operand.get(), *dim, columns)
+                           : operand.get());
+  }
+  unsigned inputs = generic.getNumDpsInputs();
+  ValueRange all(operands);
+  auto padded = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{all[inputs].getType()}, all.take_front(inputs),
+      all.drop_front(inputs), generic.getIndexingMapsArray(), generic.getIteratorTypesArray());
+  rewriter.inlineRegionBefore(generic.getRegion(), padded.getRegion(), padded.getRegion().begin());
+  padded->setDiscardableAttrs(generic->getDiscardableAttrDictionary());
+  Value init = generic.getDpsInits()[0];
+  auto rank = cast<RankedTensorType>(init.getType()).getRank();
+  SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+  Value leading = tensor::ExtractSliceOp::create(rewriter, loc, padded.getResult(0), offsets,
+                                                 tensor::getMixedSizes(rewriter, loc, init),
+                                                 strides);
+  rewriter.replaceOp(generic, leading);
+  return padded;
+}

@@ -19,13 +19,20 @@ static int64_t largestDividingMultiple(int64_t extent, int64_t step, int64_t lim
   return 0;
 }
 
-std::optional<ContractionTiles>
-mlir::xgrad::chooseContractionTiles(linalg::GenericOp generic, int64_t vectorWidth) {
+namespace {
+/// The loops of a matrix product: m and n are the result's dimensions, k the reduction.
+struct ProductLoops {
+  unsigned m, n, k;
+};
+} // namespace
+
+/// The loops of `generic` when it is an f32 matrix product of the form the contraction
+/// schedule takes (toMatrixProduct checks the rest).
+static std::optional<ProductLoops> productLoops(linalg::GenericOp generic) {
   if (generic.getNumLoops() != 3 || !generic.hasPureTensorSemantics() ||
       !isMultiplyAccumulate(generic) ||
       !cast<ShapedType>(generic.getDpsInits()[0].getType()).getElementType().isF32())
     return std::nullopt;
-  // m and n are the result's dimensions, k the reduction; toMatrixProduct checks the rest.
   AffineMap out = generic.getIndexingMapsArray()[2];
   if (out.getNumResults() != 2 || !out.isProjectedPermutation())
     return std::nullopt;
@@ -33,9 +40,44 @@ mlir::xgrad::chooseContractionTiles(linalg::GenericOp generic, int64_t vectorWid
   unsigned n = cast<AffineDimExpr>(out.getResult(1)).getPosition();
   if (m == n)
     return std::nullopt;
-  unsigned k = 3 - m - n;
+  return ProductLoops{m, n, 3 - m - n};
+}
+
+std::optional<ContractionTiles>
+mlir::xgrad::chooseContractionTiles(linalg::GenericOp generic, int64_t vectorWidth) {
+  std::optional<ProductLoops> loops = productLoops(generic);
+  if (!loops)
+    return std::nullopt;
   SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
-  return chooseContractionTiles(ranges[m], ranges[n], ranges[k], vectorWidth);
+  return chooseContractionTiles(ranges[loops->m], ranges[loops->n], ranges[loops->k],
+                                vectorWidth);
+}
+
+std::optional<ProductColumns> mlir::xgrad::chooseColumnSplit(linalg::GenericOp generic,
+                                                         int64_t vectorWidth) {
+  std::optional<ProductLoops> loops = productLoops(generic);
+  if (!loops)
+    return std::nullopt;
+  int64_t extentN = generic.getStaticLoopRanges()[loops->n];
+  int64_t width = 2 * vectorWidth; // The register tile measured best is two vectors wide.
+  if (ShapedType::isDynamic(extentN) || extentN < width || extentN % width == 0)
+    return std::nullopt;
+  return ProductColumns{loops->n, extentN / width * width};
+}
+
+std::optional<ProductColumns> mlir::xgrad::chooseColumnPadding(linalg::GenericOp generic,
+                                                           int64_t vectorWidth) {
+  std::optional<ProductLoops> loops = productLoops(generic);
+  if (!loops)
+    return std::nullopt;
+  int64_t extentN = generic.getStaticLoopRanges()[loops->n];
+  // Fewer than 4 columns (a matrix-vector product) stay loops: padding would multiply the
+  // work. Two vectors or more are split first (chooseColumnSplit).
+  if (ShapedType::isDynamic(extentN) || extentN < 4 || extentN % 4 == 0 ||
+      extentN >= 2 * vectorWidth)
+    return std::nullopt;
+  int64_t multiple = extentN <= 8 ? 8 : std::min<int64_t>(16, vectorWidth);
+  return ProductColumns{loops->n, (extentN + multiple - 1) / multiple * multiple};
 }
 
 std::optional<ContractionTiles> mlir::xgrad::chooseContractionTiles(int64_t extentM,

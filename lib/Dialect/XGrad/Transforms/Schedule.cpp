@@ -105,13 +105,15 @@ void mlir::xgrad::registerScheduleExtensions(DialectRegistry &registry) {
 }
 
 namespace {
-/// `linalg.copy` of a tensor into a `tensor.empty` is the tensor itself: the unpack of a
-/// packed result lowers to one, and bufferized it would copy the whole result.
-struct ForwardCopyIntoEmpty : OpRewritePattern<linalg::CopyOp> {
+/// The `linalg.copy` a packed result's unpack lowers to (of the result reshaped, into a
+/// `tensor.empty` or into the slice of C a split product computes) is the tensor itself:
+/// bufferized, it would copy the whole result, though that was computed in place.
+struct ForwardUnpackCopy : OpRewritePattern<linalg::CopyOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(linalg::CopyOp copy, PatternRewriter &rewriter) const override {
     if (!copy.hasPureTensorSemantics() || copy.getInputs().size() != 1 ||
-        !copy.getOutputs()[0].getDefiningOp<tensor::EmptyOp>() ||
+        !(copy.getOutputs()[0].getDefiningOp<tensor::EmptyOp>() ||
+          copy.getInputs()[0].getDefiningOp<tensor::CollapseShapeOp>()) ||
         copy.getInputs()[0].getType() != copy.getResultTypes()[0])
       return failure();
     rewriter.replaceOp(copy, copy.getInputs()[0]);
@@ -161,7 +163,7 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
 
     func.walk([](scf::ForOp loop) { loop->removeAttr(kRegisterTilesAttr); });
     RewritePatternSet cleanup(&getContext());
-    cleanup.add<ForwardCopyIntoEmpty>(&getContext());
+    cleanup.add<ForwardUnpackCopy>(&getContext());
     if (failed(applyPatternsGreedily(func, std::move(cleanup))))
       return signalPassFailure();
   }
@@ -197,6 +199,26 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
             });
     if (succeeded(overPatches))
       generic = *overPatches;
+    // Columns that two vectors do not divide: the part they do and the rest are scheduled
+    // apart, each with the widest register tile that fits it; a narrow rest no vector
+    // divides is padded to one that does.
+    if (std::optional<mlir::xgrad::ProductColumns> split =
+            mlir::xgrad::chooseColumnSplit(generic, width)) {
+      rewriter.setInsertionPoint(generic);
+      auto [head, rest] =
+          linalg::splitOp(rewriter, cast<TilingInterface>(generic.getOperation()), split->loop,
+                          rewriter.getIndexAttr(split->columns));
+      if (failed(scheduleKernel(cast<linalg::GenericOp>(head.getOperation()), kernel, width)))
+        return failure();
+      return scheduleKernel(cast<linalg::GenericOp>(rest.getOperation()), kernel, width);
+    }
+    if (std::optional<mlir::xgrad::ProductColumns> padding =
+            mlir::xgrad::chooseColumnPadding(generic, width)) {
+      FailureOr<linalg::GenericOp> padded =
+          mlir::xgrad::padProductColumns(rewriter, generic, padding->loop, padding->columns);
+      if (succeeded(padded))
+        generic = *padded;
+    }
     if (std::optional<mlir::xgrad::ContractionTiles> tiles =
             mlir::xgrad::chooseContractionTiles(generic, width)) {
       FailureOr<linalg::GenericOp> product = mlir::xgrad::toMatrixProduct(rewriter, generic);

@@ -40,6 +40,26 @@ std::optional<ContractionTiles> chooseContractionTiles(linalg::GenericOp generic
 std::optional<ContractionTiles> chooseContractionTiles(int64_t extentM, int64_t extentN,
                                                        int64_t extentK, int64_t vectorWidth);
 
+/// A column count of a matrix product whose columns are loop `loop` of the kernel: where to
+/// split them, or how many to pad them to, so that the register tiles are whole vectors.
+struct ProductColumns {
+  unsigned loop;
+  int64_t columns;
+};
+/// The split of the product `generic` whose static N is not a multiple of two vectors (1000
+/// columns: 992 in 8 x 32 tiles and 8 more, instead of 16 x 8 tiles of half-width vectors
+/// throughout), or nothing when the columns need none.
+std::optional<ProductColumns> chooseColumnSplit(linalg::GenericOp generic, int64_t vectorWidth);
+/// The columns to pad the product `generic` to (`columns`) when its static N, narrower than
+/// two vectors, is no multiple of 4 floats (10 columns: 16), or nothing.
+std::optional<ProductColumns> chooseColumnPadding(linalg::GenericOp generic, int64_t vectorWidth);
+
+/// Pads the product's columns (loop `loop`) to `columns` with zeros: B and C are copied into
+/// zero tensors that wide (C's fill is refilled wider), the product computes the padded
+/// columns too, and its users read the leading columns. Returns the padded product.
+FailureOr<linalg::GenericOp> padProductColumns(RewriterBase &rewriter, linalg::GenericOp generic,
+                                               unsigned loop, int64_t columns);
+
 /// The body of `generic` is `out + a * b` on floats, with two inputs.
 bool isMultiplyAccumulate(linalg::GenericOp generic);
 
