@@ -1,6 +1,6 @@
 """Schedules: the default contraction schedule against numpy on every path it takes (full
 tiles, peeled rows, one-row tiles, a dynamic reduction, A stored transposed, one-vector
-panels), threads bit-identical to one thread, and a user schedule through Python."""
+panels, columns split or padded), threads bit-identical to one thread, and a user schedule through Python."""
 import numpy as np
 import pytest
 
@@ -41,6 +41,11 @@ CASES = {
     # Half-width vectors where the full width does not divide N (24 columns with AVX-512,
     # 12 with AVX2), with half the register rows where the full count does not divide M.
     "half-width vectors": dict(rows=1000, depth=40, columns=3 * xgrad.host_vector_width() // 2),
+    # Columns two vectors do not divide: split into the part they do and a rest of half a
+    # vector (104 = 96 + 8 with AVX-512), each scheduled apart.
+    "columns split": dict(rows=200, depth=64, columns=13 * xgrad.host_vector_width() // 2),
+    # Ten columns (a layer to 10 classes) no vector divides: padded with zeros to a vector.
+    "columns padded": dict(rows=100, depth=784, columns=10, dynamic_rows=True),
 }
 
 
@@ -63,7 +68,7 @@ def test_scheduled_products_match_numpy(case):
 
 
 @pytest.mark.parametrize("case", ["full tiles", "peeled rows and one-row tiles",
-                                  "A stored transposed"])
+                                  "A stored transposed", "columns split", "columns padded"])
 def test_threads_give_the_bits_of_one_thread(case):
     shape = CASES[case]
     a, b = operands(**shape)
