@@ -148,6 +148,7 @@ func.func @narrow(%a: tensor<40x24xf32>, %b: tensor<24x24xf32>) -> tensor<40x24x
 // SPLIT: tensor.extract_slice %arg1[0, 32] [8, 8] [1, 1]
 // SPLIT: vector.contract {{.*}} : vector<16x4xf32>, vector<4x8xf32> into vector<16x8xf32>
 // SPLIT-NOT: linalg.generic
+// SPLIT: return
 func.func @split_columns(%a: tensor<16x8xf32>, %b: tensor<8x40xf32>) -> tensor<16x40xf32> {
   %zero = arith.constant 0.0 : f32
   %empty = tensor.empty() : tensor<16x40xf32>
@@ -177,6 +178,27 @@ func.func @pad_columns(%a: tensor<16x8xf32>, %b: tensor<8x10xf32>) -> tensor<16x
   %empty = tensor.empty() : tensor<16x10xf32>
   %c = linalg.fill ins(%zero : f32) outs(%empty : tensor<16x10xf32>) -> tensor<16x10xf32>
   %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<16x8xf32>, tensor<8x10xf32>) outs(%c : tensor<16x10xf32>) attrs = {xgrad.kernel = "pad_columns"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x10xf32>
+  return %r : tensor<16x10xf32>
+}
+
+// -----
+// The same 10 columns over a reduction of 7, which no register step divides: the padded
+// product would not take the contraction schedule either, so nothing is padded.
+// RUN: xgrad-opt %s --split-input-file --xgrad-schedule=vector-width=16 | FileCheck %s --check-prefix=NOPAD
+// NOPAD-LABEL: func.func @unpadded_columns
+// NOPAD-NOT: linalg.copy
+// NOPAD: linalg.generic {{.*}} outs(%{{.*}} : tensor<16x10xf32>)
+// NOPAD-NOT: vector.contract
+func.func @unpadded_columns(%a: tensor<16x7xf32>, %b: tensor<7x10xf32>) -> tensor<16x10xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<16x10xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%empty : tensor<16x10xf32>) -> tensor<16x10xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<16x7xf32>, tensor<7x10xf32>) outs(%c : tensor<16x10xf32>) attrs = {xgrad.kernel = "unpadded_columns"} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32

@@ -77,7 +77,13 @@ std::optional<ProductColumns> mlir::xgrad::chooseColumnPadding(linalg::GenericOp
       extentN >= 2 * vectorWidth)
     return std::nullopt;
   int64_t multiple = extentN <= 8 ? 8 : std::min<int64_t>(16, vectorWidth);
-  return ProductColumns{loops->n, (extentN + multiple - 1) / multiple * multiple};
+  int64_t padded = (extentN + multiple - 1) / multiple * multiple;
+  // Only when the padded product takes the contraction schedule (a reduction of 7 does not):
+  // else the padding would be work for nothing.
+  SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
+  if (!chooseContractionTiles(ranges[loops->m], padded, ranges[loops->k], vectorWidth))
+    return std::nullopt;
+  return ProductColumns{loops->n, padded};
 }
 
 std::optional<ContractionTiles> mlir::xgrad::chooseContractionTiles(int64_t extentM,
