@@ -8,6 +8,8 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <array>
+
 using namespace mlir;
 using namespace mlir::xgrad;
 
@@ -53,37 +55,49 @@ mlir::xgrad::chooseContractionTiles(linalg::GenericOp generic, int64_t vectorWid
                                 vectorWidth);
 }
 
-std::optional<ProductColumns> mlir::xgrad::chooseColumnSplit(linalg::GenericOp generic,
-                                                         int64_t vectorWidth) {
+/// The product's loops and its static extents (m, n, k), or nothing when `generic` is no
+/// product the schedule takes or its N is dynamic.
+static std::optional<std::pair<ProductLoops, std::array<int64_t, 3>>>
+staticColumns(linalg::GenericOp generic) {
   std::optional<ProductLoops> loops = productLoops(generic);
   if (!loops)
     return std::nullopt;
-  int64_t extentN = generic.getStaticLoopRanges()[loops->n];
-  int64_t width = 2 * vectorWidth; // The register tile measured best is two vectors wide.
-  if (ShapedType::isDynamic(extentN) || extentN < width || extentN % width == 0)
+  SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
+  if (ShapedType::isDynamic(ranges[loops->n]))
     return std::nullopt;
-  return ProductColumns{loops->n, extentN / width * width};
+  return std::make_pair(*loops, std::array<int64_t, 3>{ranges[loops->m], ranges[loops->n],
+                                                       ranges[loops->k]});
+}
+
+std::optional<ProductColumns> mlir::xgrad::chooseColumnSplit(linalg::GenericOp generic,
+                                                             int64_t vectorWidth) {
+  auto product = staticColumns(generic);
+  if (!product)
+    return std::nullopt;
+  int64_t extentN = product->second[1];
+  int64_t width = 2 * vectorWidth; // The register tile measured best is two vectors wide.
+  if (extentN < width || extentN % width == 0)
+    return std::nullopt;
+  return ProductColumns{product->first.n, extentN / width * width};
 }
 
 std::optional<ProductColumns> mlir::xgrad::chooseColumnPadding(linalg::GenericOp generic,
-                                                           int64_t vectorWidth) {
-  std::optional<ProductLoops> loops = productLoops(generic);
-  if (!loops)
+                                                               int64_t vectorWidth) {
+  auto product = staticColumns(generic);
+  if (!product)
     return std::nullopt;
-  int64_t extentN = generic.getStaticLoopRanges()[loops->n];
+  auto [extentM, extentN, extentK] = product->second;
   // Fewer than 4 columns (a matrix-vector product) stay loops: padding would multiply the
   // work. Two vectors or more are split first (chooseColumnSplit).
-  if (ShapedType::isDynamic(extentN) || extentN < 4 || extentN % 4 == 0 ||
-      extentN >= 2 * vectorWidth)
+  if (extentN < 4 || extentN % 4 == 0 || extentN >= 2 * vectorWidth)
     return std::nullopt;
   int64_t multiple = extentN <= 8 ? 8 : std::min<int64_t>(16, vectorWidth);
   int64_t padded = (extentN + multiple - 1) / multiple * multiple;
   // Only when the padded product takes the contraction schedule (a reduction of 7 does not):
   // else the padding would be work for nothing.
-  SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
-  if (!chooseContractionTiles(ranges[loops->m], padded, ranges[loops->k], vectorWidth))
+  if (!chooseContractionTiles(extentM, padded, extentK, vectorWidth))
     return std::nullopt;
-  return ProductColumns{loops->n, padded};
+  return ProductColumns{product->first.n, padded};
 }
 
 std::optional<ContractionTiles> mlir::xgrad::chooseContractionTiles(int64_t extentM,
