@@ -186,6 +186,9 @@ void mlir::xgrad::buildXGradPipeline(OpPassManager &pm, const ::xgrad::CompileOp
   if (runs(Stage::linalg))
     addKernelLoweringPasses(pm, options);
   if (runs(Stage::scheduled)) {
+    mlir::xgrad::XGradFuseElementwiseOptions fusion;
+    fusion.library = options.schedule;
+    pm.addNestedPass<func::FuncOp>(mlir::xgrad::createXGradFuseElementwise(fusion));
     mlir::xgrad::XGradScheduleOptions schedule;
     schedule.library = options.schedule;
     pm.addNestedPass<func::FuncOp>(mlir::xgrad::createXGradSchedule(schedule));

@@ -1,11 +1,10 @@
 // A run-time check that fails on an OpenMP worker thread stops the run cleanly: the loop
 // finishes without the out-of-bounds read, and the run ends in the one-line error, exit 1.
-// The checked gather is an OpenMP loop (the second; the first zero-fills the result), and
-// a failure inside it is recorded with an atomic or, not a call out of the loop.
+// The checked gather is an OpenMP loop (the only one: each element is written once, so no
+// zero fill comes first), and a failure inside it is recorded with an atomic or, not a
+// call out of the loop.
 // RUN: split-file %s %t && xgrad-opt %t/gather.mlir --xgrad-to-llvm=threads=2 | FileCheck %s --check-prefix=IR
 // IR-LABEL: llvm.func @g.out(
-// IR: omp.wsloop
-// IR: omp.terminator
 // IR: omp.wsloop
 // IR-NOT: omp.terminator
 // IR: llvm.atomicrmw _or

@@ -255,8 +255,17 @@ static Value expanded(OpBuilder &b, Location loc, RankedTensorType type, Value f
                       ValueRange shape) {
   if (type.getRank() == 1)
     return flat;
-  // tensor.reshape rather than expand_shape: expand-strided-metadata in LLVM 22 crashes on an
-  // expand_shape group with more than one dynamic extent.
+  // expand_shape (which fusion sees through, xgrad-fuse-elementwise) where it can be:
+  // expand-strided-metadata in LLVM 22 crashes on an expand_shape group with more than one
+  // dynamic extent, so that takes a tensor.reshape.
+  if (type.getNumDynamicDims() <= 1) {
+    SmallVector<OpFoldResult> sizes;
+    for (auto [extent, size] : llvm::zip(type.getShape(), shape))
+      sizes.push_back(ShapedType::isDynamic(extent) ? OpFoldResult(size)
+                                                    : b.getIndexAttr(extent));
+    ReassociationIndices group = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+    return tensor::ExpandShapeOp::create(b, loc, type, flat, ArrayRef{group}, sizes);
+  }
   Value shapeTensor = tensor::FromElementsOp::create(b, loc, shape);
   return tensor::ReshapeOp::create(b, loc, type, flat, shapeTensor).getResult();
 }

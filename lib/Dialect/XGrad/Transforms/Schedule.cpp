@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "xgrad/Dialect/XGrad/Transforms/ContractionSchedule.h"
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h"
+#include "xgrad/Dialect/XGrad/Transforms/ScheduleLibrary.h"
 
 #include "mlir/Dialect/Affine/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/Arith/IR/ValueBoundsOpInterfaceImpl.h"
@@ -127,16 +128,10 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
   LogicalResult initialize(MLIRContext *context) override {
     if (library.empty())
       return success();
-    ParserConfig config(context);
-    OwningOpRef<ModuleOp> parsed = parseSourceFile<ModuleOp>(library, config);
-    if (!parsed)
-      return emitError(UnknownLoc::get(context))
-             << "cannot read the schedule library '" << library << "'";
-    if (!(*parsed)->hasAttr(transform::TransformDialect::kWithNamedSequenceAttrName))
-      return emitError((*parsed)->getLoc())
-             << "a schedule library is a module with the '"
-             << transform::TransformDialect::kWithNamedSequenceAttrName << "' attribute";
-    userLibrary = std::make_shared<OwningOpRef<ModuleOp>>(std::move(parsed));
+    FailureOr<OwningOpRef<ModuleOp>> parsed = mlir::xgrad::readScheduleLibrary(context, library);
+    if (failed(parsed))
+      return failure();
+    userLibrary = std::make_shared<OwningOpRef<ModuleOp>>(std::move(*parsed));
     return success();
   }
 

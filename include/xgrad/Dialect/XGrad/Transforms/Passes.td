@@ -96,6 +96,30 @@ def XGradMaterializeTargets : Pass<"xgrad-materialize-targets", "ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect", "::mlir::arith::ArithDialect"];
 }
 
+def XGradFuseElementwise : Pass<"xgrad-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Computes elementwise kernels inside the kernel that reads their result";
+  let description = [{
+    Before the schedules (`xgrad-schedule`), on `linalg.generic` kernels:
+
+    - an elementwise kernel `out[i] ++= v` into a tensor of zeros becomes `out[i] = v`
+      (its init a `tensor.empty`): each element is written once, so no fill is written and
+      read back (`0 + v` and `v` differ only in the sign of a zero);
+    - a flattened elementwise kernel (flat reads `x{i}`) between reshapes takes the shape of
+      the tensors around it (upstream reshape propagation by expansion);
+    - an elementwise kernel whose result only one kernel reads, each element once (no
+      broadcast, not a product's operand), is computed inside that kernel (upstream
+      `linalg::fuseElementwiseOps`); the fused kernel keeps the reader's name.
+
+    Kernels that `library` (the schedule library of `xgrad-schedule`) names are left as
+    they are, so that their schedule applies to the kernel it was written for.
+  }];
+  let options = [
+    Option<"library", "library", "std::string", /*default=*/"",
+           "The schedule library: the kernels it names are not fused">,
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"];
+}
+
 def XGradSchedule : Pass<"xgrad-schedule", "::mlir::func::FuncOp"> {
   let summary = "Applies each kernel's schedule: the user's, else the default CPU schedule";
   let description = [{

@@ -1,0 +1,215 @@
+//===- FuseElementwise.cpp - elementwise kernels computed in their reader -===//
+//
+// An elementwise kernel whose result one other kernel reads, each element once, is computed
+// inside that kernel (upstream linalg::fuseElementwiseOps): no temporary to allocate, one
+// pass over memory instead of two, and less IR for LLVM to compile. Flattened kernels (flat
+// reads `x{i}`) first take their neighbours' shape by upstream reshape propagation. Kernels
+// a user schedule names are left apart, so that schedule applies to the kernel it was
+// written for.
+//
+//===----------------------------------------------------------------------===//
+#include "xgrad/Dialect/XGrad/Transforms/Passes.h"
+#include "xgrad/Dialect/XGrad/Transforms/ScheduleLibrary.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Transform/IR/TransformOps.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace mlir::xgrad {
+#define GEN_PASS_DEF_XGRADFUSEELEMENTWISE
+#include "xgrad/Dialect/XGrad/Transforms/Passes.h.inc"
+} // namespace mlir::xgrad
+
+using namespace mlir;
+
+namespace {
+/// The kernels a fusion may touch: every loop parallel, tensors, and no user schedule.
+struct Fusable {
+  const llvm::StringSet<> &scheduled;
+
+  bool operator()(linalg::GenericOp generic) const {
+    if (!generic || !generic.hasPureTensorSemantics() ||
+        generic.getNumParallelLoops() != generic.getNumLoops())
+      return false;
+    auto name = generic->getAttrOfType<StringAttr>(mlir::xgrad::kKernelNameAttr);
+    return !name || !scheduled.contains(name.getValue());
+  }
+};
+
+/// Whether each group of `reshape` (a collapse_shape or expand_shape) has at most one
+/// dynamic extent: the expand_shape ops of a propagation through it would otherwise crash
+/// expand-strided-metadata in LLVM 22 (XGradToLinalg takes tensor.reshape for those).
+static bool expandsOneDynamicExtentPerGroup(Operation *reshape) {
+  RankedTensorType expanded;
+  SmallVector<ReassociationIndices> groups;
+  if (auto collapse = dyn_cast_or_null<tensor::CollapseShapeOp>(reshape)) {
+    expanded = collapse.getSrcType();
+    groups = collapse.getReassociationIndices();
+  } else if (auto expand = dyn_cast_or_null<tensor::ExpandShapeOp>(reshape)) {
+    expanded = expand.getResultType();
+    groups = expand.getReassociationIndices();
+  } else {
+    return false;
+  }
+  return llvm::all_of(groups, [&](const ReassociationIndices &group) {
+    return llvm::count_if(group, [&](int64_t dim) { return expanded.isDynamicDim(dim); }) <= 1;
+  });
+}
+
+/// An elementwise kernel `out[i] ++= v` whose tensor starts as zeros is `out[i] = v`: each
+/// element is written once. Its init becomes a `tensor.empty`, so that no fill is written
+/// and read back, and the kernel no longer reads its output (which fusion would otherwise
+/// carry along as an input). `0 + v` and `v` differ only in the sign of a zero.
+struct WriteOnceIntoZeros : OpRewritePattern<linalg::GenericOp> {
+  WriteOnceIntoZeros(MLIRContext *context, Fusable fusable)
+      : OpRewritePattern(context), fusable(fusable) {}
+
+  LogicalResult matchAndRewrite(linalg::GenericOp generic,
+                                PatternRewriter &rewriter) const override {
+    if (!fusable(generic) || generic.getNumDpsInits() != 1)
+      return failure();
+    OpOperand *init = generic.getDpsInitOperand(0);
+    if (!generic.getMatchingIndexingMap(init).isPermutation())
+      return failure();
+    auto fill = init->get().getDefiningOp<linalg::FillOp>();
+    auto zero = fill ? fill.getInputs()[0].getDefiningOp<arith::ConstantFloatOp>()
+                     : arith::ConstantFloatOp();
+    if (!zero || !zero.value().isPosZero())
+      return failure();
+    Block &body = generic.getRegion().front();
+    BlockArgument out = generic.getMatchingBlockArgument(init);
+    auto yield = cast<linalg::YieldOp>(body.getTerminator());
+    auto sum = yield.getValues()[0].getDefiningOp<arith::AddFOp>();
+    if (!sum || !out.hasOneUse() || !sum->hasOneUse())
+      return failure();
+    Value value = sum.getLhs() == out ? sum.getRhs() : sum.getLhs();
+    if (value == out || (sum.getLhs() != out && sum.getRhs() != out))
+      return failure();
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, generic.getLoc(), fill.getResult(0));
+    Value empty = tensor::EmptyOp::create(rewriter, generic.getLoc(), sizes,
+                                          getElementTypeOrSelf(init->get().getType()));
+    rewriter.modifyOpInPlace(generic, [&] {
+      yield->setOperand(0, value);
+      init->set(empty);
+    });
+    rewriter.eraseOp(sum);
+    return success();
+  }
+
+  Fusable fusable;
+};
+
+/// The producer of one of a kernel's inputs, when it is elementwise, only that input reads
+/// it, and the kernel reads each of its elements once, is computed inside the kernel.
+struct FuseIntoReader : OpRewritePattern<linalg::GenericOp> {
+  FuseIntoReader(MLIRContext *context, Fusable fusable)
+      : OpRewritePattern(context), fusable(fusable) {}
+
+  LogicalResult matchAndRewrite(linalg::GenericOp consumer,
+                                PatternRewriter &rewriter) const override {
+    if (!consumer.hasPureTensorSemantics())
+      return failure();
+    auto name = consumer->getAttrOfType<StringAttr>(mlir::xgrad::kKernelNameAttr);
+    if (name && fusable.scheduled.contains(name.getValue()))
+      return failure();
+    for (OpOperand *operand : consumer.getDpsInputOperands()) {
+      auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
+      // Read once per element: a broadcast or a product's operand would recompute it.
+      if (!fusable(producer) || !producer->hasOneUse() ||
+          !consumer.getMatchingIndexingMap(operand).isPermutation() ||
+          !linalg::areElementwiseOpsFusable(operand))
+        continue;
+      StringAttr kernel =
+          name ? name : producer->getAttrOfType<StringAttr>(mlir::xgrad::kKernelNameAttr);
+      FailureOr<linalg::ElementwiseOpFusionResult> fused =
+          linalg::fuseElementwiseOps(rewriter, operand);
+      if (failed(fused))
+        continue;
+      if (kernel)
+        fused->fusedOp->setAttr(mlir::xgrad::kKernelNameAttr, kernel);
+      for (auto [original, replacement] : fused->replacements)
+        rewriter.replaceUsesWithIf(original, replacement, [&](OpOperand &use) {
+          return use.getOwner() != producer.getOperation();
+        });
+      rewriter.eraseOp(consumer);
+      return success();
+    }
+    return failure();
+  }
+
+  Fusable fusable;
+};
+
+/// Upstream rewrites make new generics without the old one's attributes: a generic that
+/// replaces a named kernel (through the reshapes of a propagation) takes its name.
+struct KeepKernelNames : RewriterBase::Listener {
+  void notifyOperationReplaced(Operation *op, ValueRange replacement) override {
+    auto name = op->getAttrOfType<StringAttr>(mlir::xgrad::kKernelNameAttr);
+    if (!name || !isa<linalg::GenericOp>(op))
+      return;
+    for (Value value : replacement) {
+      Operation *producer = value.getDefiningOp();
+      while (producer && isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(producer))
+        producer = producer->getOperand(0).getDefiningOp();
+      if (isa_and_nonnull<linalg::GenericOp>(producer) &&
+          !producer->hasAttr(mlir::xgrad::kKernelNameAttr))
+        producer->setAttr(mlir::xgrad::kKernelNameAttr, name);
+    }
+  }
+};
+
+struct XGradFuseElementwisePass
+    : public mlir::xgrad::impl::XGradFuseElementwiseBase<XGradFuseElementwisePass> {
+  using Base::Base;
+
+  LogicalResult initialize(MLIRContext *context) override {
+    if (library.empty())
+      return success();
+    FailureOr<OwningOpRef<ModuleOp>> parsed = mlir::xgrad::readScheduleLibrary(context, library);
+    if (failed(parsed))
+      return failure();
+    (*parsed)->walk([&](transform::NamedSequenceOp sequence) {
+      scheduled.insert(sequence.getSymName());
+    });
+    return success();
+  }
+
+  void runOnOperation() override {
+    MLIRContext *context = &getContext();
+    Fusable fusable{scheduled};
+    // Every kernel written once is rewritten first: a fused kernel keeps the sums of zeros
+    // of its parts as they were, and the result would depend on the order of the rewrites.
+    RewritePatternSet writeOnce(context);
+    writeOnce.add<WriteOnceIntoZeros>(context, fusable);
+    linalg::FillOp::getCanonicalizationPatterns(writeOnce, context);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(writeOnce))))
+      return signalPassFailure();
+    RewritePatternSet patterns(context);
+    patterns.add<FuseIntoReader>(context, fusable);
+    // A flattened elementwise kernel between two reshapes takes the shape of the tensors it
+    // reads and writes, so that the kernels around it can be fused with it.
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, [fusable](OpOperand *operand) {
+      // The generic reads a collapsed tensor, or an expand_shape reads the generic's result.
+      auto generic = dyn_cast<linalg::GenericOp>(operand->getOwner());
+      Operation *reshape = generic ? operand->get().getDefiningOp() : operand->getOwner();
+      if (!generic)
+        generic = operand->get().getDefiningOp<linalg::GenericOp>();
+      return fusable(generic) && expandsOneDynamicExtentPerGroup(reshape);
+    });
+    tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, context);
+    tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, context);
+    tensor::EmptyOp::getCanonicalizationPatterns(patterns, context);
+    tensor::DimOp::getCanonicalizationPatterns(patterns, context);
+    linalg::FillOp::getCanonicalizationPatterns(patterns, context);
+    linalg::GenericOp::getCanonicalizationPatterns(patterns, context);
+    KeepKernelNames names;
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
+                                     GreedyRewriteConfig().setListener(&names))))
+      return signalPassFailure();
+  }
+
+  llvm::StringSet<> scheduled;
+};
+} // namespace
