@@ -101,6 +101,37 @@ struct WriteOnceIntoZeros : OpRewritePattern<linalg::GenericOp> {
   Fusable fusable;
 };
 
+/// `producer` reading what it accumulates into (a bias added into a product's result) as an
+/// input instead, into a new tensor: fused, its result would otherwise still be written
+/// (upstream fusion keeps a result whose init the payload reads).
+static linalg::GenericOp readInitAsInput(RewriterBase &rewriter, linalg::GenericOp producer) {
+  OpOperand *init = producer.getDpsInitOperand(0);
+  BlockArgument out = producer.getMatchingBlockArgument(init);
+  if (producer.getNumDpsInits() != 1 || out.use_empty())
+    return producer;
+  Location loc = producer.getLoc();
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(producer);
+  Type element = getElementTypeOrSelf(init->get().getType());
+  Value empty = tensor::EmptyOp::create(
+      rewriter, loc, tensor::getMixedSizes(rewriter, loc, init->get()), element);
+  SmallVector<Value> inputs = producer.getDpsInputs();
+  inputs.push_back(init->get());
+  SmallVector<AffineMap> maps = producer.getIndexingMapsArray();
+  unsigned numInputs = producer.getNumDpsInputs();
+  maps.insert(maps.begin() + numInputs, producer.getMatchingIndexingMap(init));
+  auto reading = linalg::GenericOp::create(rewriter, loc, producer.getResultTypes(), inputs,
+                                           ValueRange{empty}, maps,
+                                           producer.getIteratorTypesArray());
+  rewriter.inlineRegionBefore(producer.getRegion(), reading.getRegion(),
+                              reading.getRegion().begin());
+  BlockArgument asInput = reading.getRegion().front().insertArgument(numInputs, element, loc);
+  rewriter.replaceAllUsesWith(out, asInput);
+  reading->setDiscardableAttrs(producer->getDiscardableAttrDictionary());
+  rewriter.replaceOp(producer, reading->getResults());
+  return reading;
+}
+
 /// The producer of one of a kernel's inputs, when it is elementwise, only that input reads
 /// it, and the kernel reads each of its elements once, is computed inside the kernel.
 struct FuseIntoReader : OpRewritePattern<linalg::GenericOp> {
@@ -123,6 +154,7 @@ struct FuseIntoReader : OpRewritePattern<linalg::GenericOp> {
         continue;
       StringAttr kernel =
           name ? name : producer->getAttrOfType<StringAttr>(mlir::xgrad::kKernelNameAttr);
+      producer = readInitAsInput(rewriter, producer);
       FailureOr<linalg::ElementwiseOpFusionResult> fused =
           linalg::fuseElementwiseOps(rewriter, operand);
       if (failed(fused))

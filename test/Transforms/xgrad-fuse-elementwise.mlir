@@ -1,0 +1,174 @@
+// RUN: xgrad-opt %s --split-input-file --xgrad-fuse-elementwise | FileCheck %s
+// RUN: xgrad-opt %s --split-input-file --xgrad-fuse-elementwise="library=%S/Inputs/tile-scale.mlir" | FileCheck %s --check-prefix=LIBRARY
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+
+// A dense layer's epilogue: the bias, added into the product's result, and the activation
+// become one kernel, which reads the product's result and the bias and writes the
+// activation; no tensor holds the biased values, and the fill of the activation's zeros
+// is gone (each element is written once). The product stays as it is; the fused kernel
+// keeps the reader's name.
+// CHECK-LABEL: func.func @bias_relu
+// CHECK: %[[PRODUCT:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?x16xf32>
+// CHECK-NOT: linalg.fill
+// CHECK: %[[RELU:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]} ins(%arg2, %[[PRODUCT]] : tensor<16xf32>, tensor<?x16xf32>) outs(%[[EMPTY]] : tensor<?x16xf32>) attrs =  {xgrad.kernel = "relu"}
+// CHECK-NEXT: ^bb0(%[[B:.*]]: f32, %[[P:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[SUM:.*]] = arith.addf %[[P]], %[[B]]
+// CHECK-NEXT: arith.cmpf oge, %[[SUM]]
+// CHECK-NEXT: %[[MAX:.*]] = arith.select
+// CHECK-NEXT: linalg.yield %[[MAX]] : f32
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[RELU]]
+func.func @bias_relu(%x: tensor<?x8xf32>, %w: tensor<8x16xf32>, %b: tensor<16xf32>) -> tensor<?x16xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %rows = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %empty = tensor.empty(%rows) : tensor<?x16xf32>
+  %zeros = linalg.fill ins(%zero : f32) outs(%empty : tensor<?x16xf32>) -> tensor<?x16xf32>
+  %product = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<?x8xf32>, tensor<8x16xf32>) outs(%zeros : tensor<?x16xf32>) attrs = {xgrad.kernel = "dense"} {
+  ^bb0(%a: f32, %bw: f32, %acc: f32):
+    %m = arith.mulf %a, %bw : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<?x16xf32>
+  %biased = linalg.generic {indexing_maps = [#row, #id], iterator_types = ["parallel", "parallel"]} ins(%b : tensor<16xf32>) outs(%product : tensor<?x16xf32>) attrs = {xgrad.kernel = "dense.bias"} {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %out, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<?x16xf32>
+  %zeros2 = linalg.fill ins(%zero : f32) outs(%empty : tensor<?x16xf32>) -> tensor<?x16xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%biased : tensor<?x16xf32>) outs(%zeros2 : tensor<?x16xf32>) attrs = {xgrad.kernel = "relu"} {
+  ^bb0(%in: f32, %out: f32):
+    %positive = arith.cmpf oge, %in, %zero : f32
+    %max = arith.select %positive, %in, %zero : f32
+    %s = arith.addf %out, %max : f32
+    linalg.yield %s : f32
+  } -> tensor<?x16xf32>
+  return %relu : tensor<?x16xf32>
+}
+
+// -----
+
+#flat = affine_map<(d0) -> (d0)>
+
+// A flattened elementwise kernel (flat reads) between reshapes takes its neighbours' 2-d
+// shape and is fused with the kernel reading it: the reshapes are gone.
+// CHECK-LABEL: func.func @flattened
+// CHECK-NOT: tensor.collapse_shape
+// CHECK-NOT: tensor.expand_shape
+// CHECK: %[[FUSED:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]} ins(%arg0 : tensor<?x4xf32>) {{.*}} attrs =  {xgrad.kernel = "twice"}
+// CHECK: math.exp
+// CHECK: arith.mulf
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[FUSED]]
+func.func @flattened(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %rows = tensor.dim %x, %c0 : tensor<?x4xf32>
+  %flat = tensor.collapse_shape %x [[0, 1]] : tensor<?x4xf32> into tensor<?xf32>
+  %size = tensor.dim %flat, %c0 : tensor<?xf32>
+  %empty = tensor.empty(%size) : tensor<?xf32>
+  %exp = linalg.generic {indexing_maps = [#flat, #flat], iterator_types = ["parallel"]} ins(%flat : tensor<?xf32>) outs(%empty : tensor<?xf32>) attrs = {xgrad.kernel = "exp"} {
+  ^bb0(%in: f32, %out: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  } -> tensor<?xf32>
+  %shaped = tensor.expand_shape %exp [[0, 1]] output_shape [%rows, 4] : tensor<?xf32> into tensor<?x4xf32>
+  %empty2 = tensor.empty(%rows) : tensor<?x4xf32>
+  %twice = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%shaped : tensor<?x4xf32>) outs(%empty2 : tensor<?x4xf32>) attrs = {xgrad.kernel = "twice"} {
+  ^bb0(%in: f32, %out: f32):
+    %two = arith.constant 2.0 : f32
+    %t = arith.mulf %in, %two : f32
+    linalg.yield %t : f32
+  } -> tensor<?x4xf32>
+  return %twice : tensor<?x4xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// Not fused: a result two kernels read (it would be computed twice), a product's operand
+// (recomputed for every column), and a kernel starting from ones (not written once).
+// CHECK-LABEL: func.func @kept_apart
+// CHECK: xgrad.kernel = "square"
+// CHECK: xgrad.kernel = "product"
+// CHECK: xgrad.kernel = "plus_ones"
+// CHECK: linalg.fill
+// CHECK: xgrad.kernel = "sum_with_ones"
+// CHECK-NEXT: ^bb0(%{{.*}}: f32, %[[OUT:.*]]: f32):
+// CHECK-NEXT: arith.addf %[[OUT]]
+func.func @kept_apart(%x: tensor<8x8xf32>) -> (tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>) {
+  %empty = tensor.empty() : tensor<8x8xf32>
+  %square = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<8x8xf32>) outs(%empty : tensor<8x8xf32>) attrs = {xgrad.kernel = "square"} {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.mulf %in, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<8x8xf32>
+  %product = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%square, %x : tensor<8x8xf32>, tensor<8x8xf32>) outs(%empty : tensor<8x8xf32>) attrs = {xgrad.kernel = "product"} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<8x8xf32>
+  %plus = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%square : tensor<8x8xf32>) outs(%empty : tensor<8x8xf32>) attrs = {xgrad.kernel = "plus_ones"} {
+  ^bb0(%in: f32, %out: f32):
+    %one = arith.constant 1.0 : f32
+    %s = arith.addf %in, %one : f32
+    linalg.yield %s : f32
+  } -> tensor<8x8xf32>
+  %one = arith.constant 1.0 : f32
+  %ones = linalg.fill ins(%one : f32) outs(%empty : tensor<8x8xf32>) -> tensor<8x8xf32>
+  %summed = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<8x8xf32>) outs(%ones : tensor<8x8xf32>) attrs = {xgrad.kernel = "sum_with_ones"} {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %out, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<8x8xf32>
+  return %product, %plus, %summed : tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>
+}
+
+// -----
+
+// A kernel the schedule library names (`scale`) keeps its own generic for its schedule;
+// without the library it is fused into its reader.
+// CHECK-LABEL: func.func @two_kernels
+// CHECK-NOT: xgrad.kernel = "scale"
+// CHECK: xgrad.kernel = "shift"
+// LIBRARY-LABEL: func.func @two_kernels
+// LIBRARY: xgrad.kernel = "scale"
+// LIBRARY: xgrad.kernel = "shift"
+func.func @two_kernels(%x: tensor<32xf32>) -> tensor<32xf32> {
+  %empty = tensor.empty() : tensor<32xf32>
+  %scaled = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x : tensor<32xf32>) outs(%empty : tensor<32xf32>) attrs = {xgrad.kernel = "scale"} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.mulf %in, %in : f32
+    linalg.yield %r : f32
+  } -> tensor<32xf32>
+  %shifted = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%scaled : tensor<32xf32>) outs(%empty : tensor<32xf32>) attrs = {xgrad.kernel = "shift"} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.addf %in, %in : f32
+    linalg.yield %r : f32
+  } -> tensor<32xf32>
+  return %shifted : tensor<32xf32>
+}
+
+// -----
+
+// A flattened tensor with two dynamic extents is not reshaped through (the expand_shape
+// would crash expand-strided-metadata in LLVM 22): the 1-d kernel stays.
+// CHECK-LABEL: func.func @two_dynamic_extents
+// CHECK: tensor.collapse_shape
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel"]
+func.func @two_dynamic_extents(%x: tensor<?x?xf32>) -> tensor<?xf32> {
+  %c0 = arith.constant 0 : index
+  %flat = tensor.collapse_shape %x [[0, 1]] : tensor<?x?xf32> into tensor<?xf32>
+  %size = tensor.dim %flat, %c0 : tensor<?xf32>
+  %empty = tensor.empty(%size) : tensor<?xf32>
+  %exp = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%flat : tensor<?xf32>) outs(%empty : tensor<?xf32>) attrs = {xgrad.kernel = "exp"} {
+  ^bb0(%in: f32, %out: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  } -> tensor<?xf32>
+  return %exp : tensor<?xf32>
+}
