@@ -105,15 +105,15 @@ Inputs viewsOf(const Model &model, const std::string &target, const py::dict &di
   return inputs;
 }
 
-py::array toNumpy(const Tensor &tensor) {
+/// The tensor as a numpy array that owns its bytes: no copy (a call's result is the
+/// compiled code's own buffer, see Model::call).
+py::array toNumpy(Tensor tensor) {
   std::vector<py::ssize_t> shape(tensor.shape().begin(), tensor.shape().end());
-  py::array array = tensor.elementType() == ElementType::f32
-                        ? py::array(py::array_t<float>(shape))
-                        : py::array(py::array_t<double>(shape));
-  // An empty tensor's data() may be null, which memcpy must not get even for 0 bytes.
-  if (tensor.sizeInBytes())
-    std::memcpy(array.mutable_data(), tensor.data(), tensor.sizeInBytes());
-  return array;
+  auto *owned = new Tensor(std::move(tensor));
+  py::capsule owner(owned, [](void *pointer) { delete static_cast<Tensor *>(pointer); });
+  if (owned->elementType() == ElementType::f32)
+    return py::array_t<float>(shape, static_cast<float *>(owned->data()), owner);
+  return py::array_t<double>(shape, static_cast<double *>(owned->data()), owner);
 }
 
 /// Owning copies, for `fit`, which slices the inputs into batches anyway.
@@ -444,7 +444,7 @@ PYBIND11_MODULE(_xgrad, m) {
       .def("state", [](Model &model) {
         py::dict state;
         for (auto &[name, tensor] : model.copyState())
-          state[py::str(name)] = toNumpy(tensor);
+          state[py::str(name)] = toNumpy(std::move(tensor));
         return state;
       });
 }

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 
 #include <cmath>
+#include <cstdlib>
 
 using namespace xgrad;
 
@@ -51,6 +52,36 @@ TEST(Tensor, ReshapeChecksTheElementCount) {
   EXPECT_FALSE(t.reshape({2, 11, 838488366986797801}));
   EXPECT_EQ(t.shape(), llvm::ArrayRef<int64_t>({3, 2}));
 }
+
+TEST(Tensor, CopiesAreDeepAndMovesTakeTheBytes) {
+  Tensor t = iota(ElementType::f32, {1000, 3});
+  Tensor copy = t;
+  EXPECT_EQ(copy, t);
+  EXPECT_NE(copy.data(), t.data());
+  copy.set(7, 100);
+  EXPECT_EQ(t.at(7), 0.5 * 7 - 3);
+  EXPECT_FALSE(copy == t);
+  const void *bytes = t.data();
+  Tensor moved = std::move(t);
+  EXPECT_EQ(moved.data(), bytes);
+  copy = moved;
+  EXPECT_EQ(copy, moved);
+  // A new tensor is zeros, however large (calloc'd).
+  Tensor zeros(ElementType::f64, {1 << 18});
+  for (int64_t i : {int64_t(0), int64_t(12345), int64_t((1 << 18) - 1)})
+    EXPECT_EQ(zeros.at(i), 0.0);
+}
+
+TEST(Tensor, AdoptsAnAllocation) {
+  void *allocation = std::aligned_alloc(64, 64 * 4);
+  ASSERT_NE(allocation, nullptr);
+  for (int i = 0; i < 64; ++i)
+    static_cast<float *>(allocation)[i] = i;
+  Tensor t(ElementType::f32, {8, 8}, TensorBytes::adopt(allocation, 64 * 4));
+  EXPECT_EQ(t.data(), allocation);
+  EXPECT_EQ(t.sizeInBytes(), 256u);
+  EXPECT_EQ(t.at(63), 63.0);
+} // Freed by the tensor: the sanitized build reports a leak or a double free otherwise.
 
 TEST(Tensor, GatherRowsCopiesRowsInOrder) {
   Tensor t = iota(ElementType::f64, {3, 2});

@@ -365,6 +365,14 @@ llvm::Expected<Tensor> Model::callOnViews(StringRef name,
   }
   auto takeResult = [&](size_t index, const ValueSpec &spec) {
     PackedCall::Result result = packed.result(index, elementSize(spec.elementType));
+    // The result's own buffer becomes the tensor's: no allocation and no copy per call (the
+    // train step returns every parameter and optimizer state).
+    if (void *owned = packed.releaseResult(index)) {
+      size_t size = elementSize(spec.elementType);
+      for (int64_t extent : result.shape)
+        size *= extent;
+      return Tensor(spec.elementType, result.shape, TensorBytes::adopt(owned, size));
+    }
     Tensor tensor(spec.elementType, result.shape);
     if (tensor.sizeInBytes())
       std::memcpy(tensor.data(), result.elements, tensor.sizeInBytes());

@@ -57,6 +57,22 @@ PackedCall::Result PackedCall::result(size_t index, size_t elementSize) const {
   return result;
 }
 
+void *PackedCall::releaseResult(size_t index) {
+  size_t at = resultLayout[index].first;
+  void *allocation = reinterpret_cast<void *>(results[at]);
+  if (!allocation || results[at + 1] != results[at] || results[at + 2] != 0 ||
+      llvm::is_contained(released, allocation))
+    return nullptr;
+  for (size_t field : descriptors)
+    if (reinterpret_cast<void *>(fields[field]) == allocation)
+      return nullptr;
+  for (auto [other, rank] : resultLayout)
+    if (other != at && reinterpret_cast<void *>(results[other]) == allocation)
+      return nullptr;
+  released.push_back(allocation);
+  return allocation;
+}
+
 void PackedCall::freeResults() const {
   std::vector<void *> allocations, arguments;
   for (auto [at, rank] : resultLayout)
@@ -66,6 +82,6 @@ void PackedCall::freeResults() const {
   llvm::sort(allocations);
   allocations.erase(std::unique(allocations.begin(), allocations.end()), allocations.end());
   for (void *allocation : allocations)
-    if (!llvm::is_contained(arguments, allocation))
+    if (!llvm::is_contained(arguments, allocation) && !llvm::is_contained(released, allocation))
       std::free(allocation);
 }

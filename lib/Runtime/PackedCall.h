@@ -35,8 +35,11 @@ public:
     std::vector<int64_t> shape;
   };
   Result result(size_t index, size_t elementSize) const;
+  /// Result `index`'s buffer, handed over to the caller (freeResults no longer frees it),
+  /// when the result alone owns it and its elements start it; else null.
+  void *releaseResult(size_t index);
   /// Frees the results' buffers, each once, except those that are the arguments' own (the
-  /// lowering may return an argument uncopied).
+  /// lowering may return an argument uncopied) and those released.
   void freeResults() const;
 
 private:
@@ -47,6 +50,7 @@ private:
   std::vector<size_t> descriptors;
   std::vector<int64_t> results;
   std::vector<std::pair<size_t, size_t>> resultLayout; // {first field, rank}
+  std::vector<void *> released;
 };
 
 } // namespace xgrad

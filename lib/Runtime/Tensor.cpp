@@ -1,15 +1,57 @@
 //===- Tensor.cpp - host tensors ------------------------------------------===//
 #include "xgrad/Runtime/Tensor.h"
+#include "BufferPool.h"
 
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/Format.h"
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 
 using namespace xgrad;
 
-Tensor::Tensor(ElementType type, std::vector<int64_t> shape) : type(type), dims(std::move(shape)) {
-  bytes.assign(numElements() * elementSize(type), 0);
+TensorBytes::TensorBytes(size_t size) : length(size) {
+  // calloc: large blocks come as the system's zero pages, never written here.
+  if (size) {
+    memory.reset(static_cast<uint8_t *>(std::calloc(size, 1)));
+    if (!memory)
+      llvm::report_bad_alloc_error("xgrad: no memory for a tensor's elements");
+  }
 }
+
+TensorBytes TensorBytes::adopt(void *allocation, size_t size) {
+  TensorBytes bytes;
+  bytes.memory.reset(static_cast<uint8_t *>(allocation));
+  bytes.length = size;
+  return bytes;
+}
+
+TensorBytes::TensorBytes(const TensorBytes &other) : TensorBytes(other.length) {
+  if (length)
+    std::memcpy(memory.get(), other.memory.get(), length);
+}
+
+TensorBytes &TensorBytes::operator=(const TensorBytes &other) {
+  if (this != &other)
+    *this = TensorBytes(other);
+  return *this;
+}
+
+bool TensorBytes::operator==(const TensorBytes &other) const {
+  return length == other.length &&
+         (length == 0 || std::memcmp(memory.get(), other.memory.get(), length) == 0);
+}
+
+// Into the calling thread's buffer pool: the next call's allocations of the same size (a
+// train step's new parameters and optimizer state) reuse the block instead of faulting in
+// fresh pages.
+void TensorBytes::Free::operator()(uint8_t *pointer) const { bufferpool::release(pointer); }
+
+Tensor::Tensor(ElementType type, std::vector<int64_t> shape)
+    : type(type), dims(std::move(shape)), bytes(numElements() * elementSize(type)) {}
+
+Tensor::Tensor(ElementType type, std::vector<int64_t> shape, TensorBytes bytes)
+    : type(type), dims(std::move(shape)), bytes(std::move(bytes)) {}
 
 int64_t Tensor::numElements() const {
   int64_t count = 1;

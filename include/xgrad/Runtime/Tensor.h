@@ -7,8 +7,10 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace xgrad {
@@ -29,12 +31,47 @@ struct TensorView {
   std::string typeString() const { return xgrad::typeString(elementType, shape); }
 };
 
+/// A tensor's bytes: from calloc, or taken over from the compiled code's aligned_alloc (a
+/// result it returns, kept without a copy); freed with free.
+class TensorBytes {
+public:
+  TensorBytes() = default;
+  /// `size` zero bytes (as std::vector, no memory for them is a fatal bad_alloc error).
+  explicit TensorBytes(size_t size);
+  /// Owns `allocation` (from malloc or aligned_alloc), which holds `size` bytes.
+  static TensorBytes adopt(void *allocation, size_t size);
+
+  TensorBytes(const TensorBytes &other);
+  TensorBytes &operator=(const TensorBytes &other);
+  TensorBytes(TensorBytes &&other) noexcept
+      : memory(std::move(other.memory)), length(std::exchange(other.length, 0)) {}
+  TensorBytes &operator=(TensorBytes &&other) noexcept {
+    memory = std::move(other.memory);
+    length = std::exchange(other.length, 0);
+    return *this;
+  }
+
+  uint8_t *data() { return memory.get(); }
+  const uint8_t *data() const { return memory.get(); }
+  size_t size() const { return length; }
+  bool operator==(const TensorBytes &other) const;
+
+private:
+  struct Free {
+    void operator()(uint8_t *pointer) const;
+  };
+  std::unique_ptr<uint8_t, Free> memory;
+  size_t length = 0;
+};
+
 /// A dense row-major tensor owned by the host.
 class Tensor {
 public:
   /// A rank-0 f32 tensor holding 0: a Tensor always has its elements' bytes.
   Tensor() : Tensor(ElementType::f32, {}) {}
   Tensor(ElementType type, std::vector<int64_t> shape);
+  /// The tensor whose elements are `bytes` (as many as the shape holds), without a copy.
+  Tensor(ElementType type, std::vector<int64_t> shape, TensorBytes bytes);
 
   ElementType elementType() const { return type; }
   llvm::ArrayRef<int64_t> shape() const { return dims; }
@@ -67,7 +104,7 @@ public:
 private:
   ElementType type = ElementType::f32;
   std::vector<int64_t> dims;
-  std::vector<uint8_t> bytes;
+  TensorBytes bytes;
 };
 
 } // namespace xgrad
