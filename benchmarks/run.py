@@ -402,8 +402,8 @@ command. The machines are shared and noisy: read the ratios, not the absolute fi
 
 - CPU: {model.group(1) if model else platform.processor()} ({os.cpu_count()} cores, {vector})
 - numpy's BLAS: {blas_of_numpy()}; PyTorch {torch.__version__}
-- xgrad's inputs are copied into and out of the compiled code on every call (the Python
-  API's cost is in xgrad's figures).
+- xgrad's figures include the Python API's cost of each call: inputs are read in place
+  (C-contiguous arrays of the element type), results handed to numpy without a copy.
 
 {table.markdown()}
 
