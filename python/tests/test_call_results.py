@@ -36,6 +36,14 @@ def test_a_result_is_not_copied_and_outlives_later_calls_and_the_model():
     np.testing.assert_array_equal(first, expected + 1)
 
 
+def test_an_empty_result():
+    model = small_model()
+    empty = model.call("predict", {"x": np.zeros((0, 3), dtype=np.float32)})
+    assert empty.shape == (0, 4) and empty.dtype == np.float32
+    ones = model.call("predict", {"x": np.ones((2, 3), dtype=np.float32)})
+    np.testing.assert_array_equal(ones[0], ones[1])
+
+
 def test_state_after_training_steps_is_the_models_own():
     model = small_model()
     x = np.random.default_rng(0).random((32, 3), dtype=np.float32)

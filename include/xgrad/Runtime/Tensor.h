@@ -32,7 +32,8 @@ struct TensorView {
 };
 
 /// A tensor's bytes: from calloc, or taken over from the compiled code's aligned_alloc (a
-/// result it returns, kept without a copy); freed with free.
+/// result it returns, kept without a copy); freed into the buffer pool, which frees with
+/// free what it does not keep.
 class TensorBytes {
 public:
   TensorBytes() = default;
