@@ -105,9 +105,11 @@ struct WriteOnceIntoZeros : OpRewritePattern<linalg::GenericOp> {
 /// input instead, into a new tensor: fused, its result would otherwise still be written
 /// (upstream fusion keeps a result whose init the payload reads).
 static linalg::GenericOp readInitAsInput(RewriterBase &rewriter, linalg::GenericOp producer) {
+  if (producer.getNumDpsInits() != 1)
+    return producer;
   OpOperand *init = producer.getDpsInitOperand(0);
   BlockArgument out = producer.getMatchingBlockArgument(init);
-  if (producer.getNumDpsInits() != 1 || out.use_empty())
+  if (out.use_empty())
     return producer;
   Location loc = producer.getLoc();
   OpBuilder::InsertionGuard guard(rewriter);
@@ -154,11 +156,16 @@ struct FuseIntoReader : OpRewritePattern<linalg::GenericOp> {
         continue;
       StringAttr kernel =
           name ? name : producer->getAttrOfType<StringAttr>(mlir::xgrad::kKernelNameAttr);
-      producer = readInitAsInput(rewriter, producer);
+      linalg::GenericOp reading = readInitAsInput(rewriter, producer);
+      bool rewritten = reading != producer;
+      producer = reading;
       FailureOr<linalg::ElementwiseOpFusionResult> fused =
           linalg::fuseElementwiseOps(rewriter, operand);
-      if (failed(fused))
+      if (failed(fused)) {
+        if (rewritten)
+          return success(); // The producer was rewritten all the same.
         continue;
+      }
       if (kernel)
         fused->fusedOp->setAttr(mlir::xgrad::kKernelNameAttr, kernel);
       for (auto [original, replacement] : fused->replacements)
