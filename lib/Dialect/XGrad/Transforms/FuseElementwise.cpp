@@ -29,11 +29,14 @@ struct Fusable {
   const llvm::StringSet<> &scheduled;
 
   bool operator()(linalg::GenericOp generic) const {
-    if (!generic || !generic.hasPureTensorSemantics() ||
-        generic.getNumParallelLoops() != generic.getNumLoops())
-      return false;
-    auto name = generic->getAttrOfType<StringAttr>(mlir::xgrad::kKernelNameAttr);
-    return !name || !scheduled.contains(name.getValue());
+    return generic && generic.hasPureTensorSemantics() &&
+           generic.getNumParallelLoops() == generic.getNumLoops() && !isScheduled(generic);
+  }
+
+  /// Whether the schedule library names the kernel of `op`.
+  bool isScheduled(Operation *op) const {
+    auto name = op->getAttrOfType<StringAttr>(mlir::xgrad::kKernelNameAttr);
+    return name && scheduled.contains(name.getValue());
   }
 };
 
@@ -83,9 +86,10 @@ struct WriteOnceIntoZeros : OpRewritePattern<linalg::GenericOp> {
     auto sum = yield.getValues()[0].getDefiningOp<arith::AddFOp>();
     if (!sum || !out.hasOneUse() || !sum->hasOneUse())
       return failure();
-    Value value = sum.getLhs() == out ? sum.getRhs() : sum.getLhs();
-    if (value == out || (sum.getLhs() != out && sum.getRhs() != out))
+    // `out` has one use, so it is one operand of the sum and the other is the value.
+    if (sum.getLhs() != out && sum.getRhs() != out)
       return failure();
+    Value value = sum.getLhs() == out ? sum.getRhs() : sum.getLhs();
     SmallVector<OpFoldResult> sizes =
         tensor::getMixedSizes(rewriter, generic.getLoc(), fill.getResult(0));
     Value empty = tensor::EmptyOp::create(rewriter, generic.getLoc(), sizes,
@@ -142,11 +146,9 @@ struct FuseIntoReader : OpRewritePattern<linalg::GenericOp> {
 
   LogicalResult matchAndRewrite(linalg::GenericOp consumer,
                                 PatternRewriter &rewriter) const override {
-    if (!consumer.hasPureTensorSemantics())
+    if (!consumer.hasPureTensorSemantics() || fusable.isScheduled(consumer))
       return failure();
     auto name = consumer->getAttrOfType<StringAttr>(mlir::xgrad::kKernelNameAttr);
-    if (name && fusable.scheduled.contains(name.getValue()))
-      return failure();
     for (OpOperand *operand : consumer.getDpsInputOperands()) {
       auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
       // Read once per element: a broadcast or a product's operand would recompute it.
