@@ -172,3 +172,53 @@ func.func @two_dynamic_extents(%x: tensor<?x?xf32>) -> tensor<?xf32> {
   } -> tensor<?xf32>
   return %exp : tensor<?xf32>
 }
+
+// -----
+
+#flat = affine_map<(d0) -> (d0)>
+
+// An optimizer's update of its state, `m{i} ++= m{i} * -0.1 + g{i} * 0.1`, flattened: the
+// state is the caller's (bufferization may not write it), so the update takes the state's
+// shape, reads it as an input (once) and writes a new tensor. Accumulated into the argument,
+// bufferization would copy all of the state into a new buffer first.
+// CHECK-LABEL: func.func @optimizer_state
+// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<8x4xf32>
+// CHECK: %[[NEW:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]} ins(%arg0, %arg1 : tensor<8x4xf32>, tensor<8x4xf32>) outs(%[[EMPTY]] : tensor<8x4xf32>) attrs =  {xgrad.kernel = "adam.m"}
+// CHECK-NEXT: ^bb0(%[[M:.*]]: f32, %[[G:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[STEP:.*]] = arith.addf %{{.*}}, %{{.*}} : f32
+// CHECK-NEXT: %[[SUM:.*]] = arith.addf %[[M]], %[[STEP]] : f32
+// CHECK-NEXT: linalg.yield %[[SUM]] : f32
+// CHECK: return %[[NEW]]
+func.func @optimizer_state(%m: tensor<8x4xf32> {bufferization.writable = false}, %g: tensor<8x4xf32> {bufferization.writable = false}) -> tensor<8x4xf32> {
+  %decay = arith.constant -0.1 : f32
+  %rate = arith.constant 0.1 : f32
+  %flat_m = tensor.collapse_shape %m [[0, 1]] : tensor<8x4xf32> into tensor<32xf32>
+  %flat_g = tensor.collapse_shape %g [[0, 1]] : tensor<8x4xf32> into tensor<32xf32>
+  %update = linalg.generic {indexing_maps = [#flat, #flat, #flat], iterator_types = ["parallel"]} ins(%flat_m, %flat_g : tensor<32xf32>, tensor<32xf32>) outs(%flat_m : tensor<32xf32>) attrs = {xgrad.kernel = "adam.m"} {
+  ^bb0(%in: f32, %grad: f32, %out: f32):
+    %a = arith.mulf %in, %decay : f32
+    %b = arith.mulf %grad, %rate : f32
+    %step = arith.addf %a, %b : f32
+    %sum = arith.addf %out, %step : f32
+    linalg.yield %sum : f32
+  } -> tensor<32xf32>
+  %new = tensor.expand_shape %update [[0, 1]] output_shape [8, 4] : tensor<32xf32> into tensor<8x4xf32>
+  return %new : tensor<8x4xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// A tensor the function may write (its own, or a writable argument) is accumulated into as
+// it was: bufferization updates it in place, with no copy to save.
+// CHECK-LABEL: func.func @writable_argument
+// CHECK: linalg.generic {{.*}} ins(%arg1 : tensor<8x4xf32>) outs(%arg0 : tensor<8x4xf32>)
+func.func @writable_argument(%m: tensor<8x4xf32>, %g: tensor<8x4xf32> {bufferization.writable = false}) -> tensor<8x4xf32> {
+  %update = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%g : tensor<8x4xf32>) outs(%m : tensor<8x4xf32>) {
+  ^bb0(%grad: f32, %out: f32):
+    %sum = arith.addf %out, %grad : f32
+    linalg.yield %sum : f32
+  } -> tensor<8x4xf32>
+  return %update : tensor<8x4xf32>
+}

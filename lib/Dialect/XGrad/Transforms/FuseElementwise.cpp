@@ -5,13 +5,16 @@
 // pass over memory instead of two, and less IR for LLVM to compile. Flattened kernels (flat
 // reads `x{i}`) first take their neighbours' shape by upstream reshape propagation. Kernels
 // a user schedule names are left apart, so that schedule applies to the kernel it was
-// written for.
+// written for. A kernel accumulating into a caller's tensor reads it as an input instead,
+// so that bufferization does not copy the caller's read-only buffer first.
 //
 //===----------------------------------------------------------------------===//
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h"
 #include "xgrad/Dialect/XGrad/Transforms/ScheduleLibrary.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Dialect/Transform/IR/TransformOps.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/StringSet.h"
@@ -138,6 +141,41 @@ static linalg::GenericOp readInitAsInput(RewriterBase &rewriter, linalg::Generic
   return reading;
 }
 
+/// Whether `value` is an argument the caller owns (inputs and state): bufferization may not
+/// write it, so a kernel accumulating into it would first copy all of it into a new buffer.
+static bool isCallerOwned(Value value) {
+  auto argument = dyn_cast<BlockArgument>(value);
+  auto function = argument ? dyn_cast<FunctionOpInterface>(argument.getOwner()->getParentOp())
+                           : FunctionOpInterface();
+  if (!function || argument.getOwner() != &function.getFunctionBody().front())
+    return false;
+  auto writable = function.getArgAttrOfType<BoolAttr>(
+      argument.getArgNumber(), bufferization::BufferizationDialect::kWritableAttrName);
+  return writable && !writable.getValue();
+}
+
+/// An elementwise kernel accumulating into the caller's tensor (an optimizer's
+/// `m[i] ++= ...`, a parameter's update) reads it as an input into a new tensor instead: one
+/// pass over memory, where bufferization's copy of the read-only argument made two. The
+/// caller's buffers stay as they were until the call succeeds (all or nothing).
+struct ReadCallerOwnedInit : OpRewritePattern<linalg::GenericOp> {
+  ReadCallerOwnedInit(MLIRContext *context, Fusable fusable)
+      : OpRewritePattern(context), fusable(fusable) {}
+
+  LogicalResult matchAndRewrite(linalg::GenericOp generic,
+                                PatternRewriter &rewriter) const override {
+    if (!fusable(generic) || generic.getNumDpsInits() != 1)
+      return failure();
+    OpOperand *init = generic.getDpsInitOperand(0);
+    if (!isCallerOwned(init->get()) || generic.getMatchingBlockArgument(init).use_empty())
+      return failure();
+    readInitAsInput(rewriter, generic);
+    return success();
+  }
+
+  Fusable fusable;
+};
+
 /// The producer of one of a kernel's inputs, when it is elementwise, only that input reads
 /// it, and the kernel reads each of its elements once, is computed inside the kernel.
 struct FuseIntoReader : OpRewritePattern<linalg::GenericOp> {
@@ -228,7 +266,8 @@ struct XGradFuseElementwisePass
     if (failed(applyPatternsGreedily(getOperation(), std::move(writeOnce))))
       return signalPassFailure();
     RewritePatternSet patterns(context);
-    patterns.add<FuseIntoReader>(context, fusable);
+    // After propagation, a flattened update reads the caller's tensor itself, not a reshape.
+    patterns.add<FuseIntoReader, ReadCallerOwnedInit>(context, fusable);
     // A flattened elementwise kernel between two reshapes takes the shape of the tensors it
     // reads and writes, so that the kernels around it can be fused with it.
     linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, [fusable](OpOperand *operand) {
@@ -245,6 +284,8 @@ struct XGradFuseElementwisePass
     tensor::DimOp::getCanonicalizationPatterns(patterns, context);
     linalg::FillOp::getCanonicalizationPatterns(patterns, context);
     linalg::GenericOp::getCanonicalizationPatterns(patterns, context);
+    // A tensor a fused kernel reads twice (a state read and accumulated into) is read once.
+    linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
     KeepKernelNames names;
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
                                      GreedyRewriteConfig().setListener(&names))))
