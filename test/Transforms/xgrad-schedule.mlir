@@ -77,14 +77,38 @@ func.func @batch(%a: tensor<128x?xf32>, %b: tensor<128x16xf32>, %c: tensor<?x16x
 }
 
 // -----
+// B stored [n, k] (a dense layer's input gradient, delta . weights^T) is packed into panels
+// of 16 columns as stored: one copy, each block of 8 reduction steps x 16 columns read along
+// k and transposed in registers, and no transposed copy of B before it.
+// MATMUL-LABEL: func.func @input_gradient
+// MATMUL-NOT: linalg.transpose
+// MATMUL: tensor.expand_shape %arg1 {{\[\[}}0, 1], [2]] output_shape [2, 16, 128] : tensor<32x128xf32> into tensor<2x16x128xf32>
+// MATMUL: vector.transfer_read {{.*}} : tensor<2x16x128xf32>, vector<1x8x16xf32>
+// MATMUL: vector.transfer_write {{.*}} : vector<1x8x16xf32>, tensor<2x128x16xf32>
+// MATMUL-NOT: linalg.transpose
+// MATMUL: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
+func.func @input_gradient(%d: tensor<?x128xf32>, %w: tensor<32x128xf32>, %c: tensor<?x32xf32>) -> tensor<?x32xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%d, %w : tensor<?x128xf32>, tensor<32x128xf32>) outs(%c : tensor<?x32xf32>) attrs = {xgrad.kernel = "input_gradient"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x32xf32>
+  return %r : tensor<?x32xf32>
+}
+
+// -----
 // A convolution (Exprgrad's conv2d: out[b, y, x, f] ++= in[b, y + ky, x + kx, c] * w[f, ky, kx,
 // c]) becomes a product over a patches tensor (im2col): rows (b, y, x), columns f, the
 // reduction (ky, kx, c), each collapsed to one loop, then the contraction schedule. The
-// filters, stored [f][ky kx c], are transposed for it, in vectorized blocks of 8 x 16.
+// filters, stored [f][ky kx c] (B transposed), are packed into panels [72][16] as stored, in
+// one copy transposing vectorized blocks of 8 x 16: no separate transposed copy.
 // MATMUL-LABEL: func.func @conv
 // MATMUL: linalg.generic {{.*}} ins(%arg0 : tensor<2x10x10x8xf32>) outs({{.*}} : tensor<2x8x8x3x3x8xf32>) attrs = {xgrad.kernel = "conv.patches"}
 // MATMUL: tensor.collapse_shape {{.*}} {{\[\[}}0, 1, 2], [3, 4, 5]] : tensor<2x8x8x3x3x8xf32> into tensor<128x72xf32>
-// MATMUL: vector.transfer_read {{.*}} : tensor<16x72xf32>, vector<8x16xf32>
+// MATMUL-NOT: linalg.transpose
+// MATMUL: vector.transfer_read {{.*}} : tensor<1x16x72xf32>, vector<1x8x16xf32>
+// MATMUL-NOT: linalg.transpose
 // MATMUL: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
 // MATMUL: tensor.expand_shape {{.*}} output_shape [2, 8, 8, 16] : tensor<128x16xf32> into tensor<2x8x8x16xf32>
 func.func @conv(%in: tensor<2x10x10x8xf32>, %w: tensor<16x3x3x8xf32>, %init: tensor<2x8x8x16xf32>) -> tensor<2x8x8x16xf32> {

@@ -3,7 +3,8 @@
 // The contraction schedule handles one form, C[m, n] += A[m, k] * B[k, n]. Two rewrites
 // bring more kernels to it: a convolution (a read at `y + ky`) becomes a product over a
 // patches tensor (im2col), its loop groups collapsed to one m, n and k; a product whose
-// operands are stored transposed or swapped reads transposed copies.
+// operands are stored swapped or A transposed reads transposed copies (B stored transposed is
+// read as stored: its packing into panels transposes it).
 //
 //===----------------------------------------------------------------------===//
 #include "xgrad/Dialect/XGrad/Transforms/ContractionSchedule.h"
@@ -111,8 +112,7 @@ FailureOr<linalg::GenericOp> mlir::xgrad::toMatrixProduct(RewriterBase &rewriter
     return failure();
   auto aDims = swapped ? *second : *first, bDims = swapped ? *first : *second;
   Value a = generic.getDpsInputs()[swapped ? 1 : 0], b = generic.getDpsInputs()[swapped ? 0 : 1];
-  bool canonical = !swapped && aDims == std::make_pair(m, k) && bDims == std::make_pair(k, n) &&
-                   m == 0 && n == 1 && k == 2;
+  bool canonical = !swapped && aDims == std::make_pair(m, k) && m == 0 && n == 1 && k == 2;
   if (canonical)
     return generic;
 
@@ -120,13 +120,15 @@ FailureOr<linalg::GenericOp> mlir::xgrad::toMatrixProduct(RewriterBase &rewriter
   rewriter.setInsertionPoint(generic);
   if (aDims != std::make_pair(m, k))
     a = transposed(rewriter, loc, a);
-  if (bDims != std::make_pair(k, n))
-    b = transposed(rewriter, loc, b);
+  // B stored [n][k] is read as stored: the schedule packs it into panels in one copy.
+  bool bStoredTransposed = bDims != std::make_pair(k, n);
   MLIRContext *context = generic.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
-  SmallVector<AffineMap> canonicalMaps = {AffineMap::get(3, 0, {d(0), d(2)}, context),
-                                          AffineMap::get(3, 0, {d(2), d(1)}, context),
-                                          AffineMap::get(3, 0, {d(0), d(1)}, context)};
+  SmallVector<AffineMap> canonicalMaps = {
+      AffineMap::get(3, 0, {d(0), d(2)}, context),
+      bStoredTransposed ? AffineMap::get(3, 0, {d(1), d(2)}, context)
+                        : AffineMap::get(3, 0, {d(2), d(1)}, context),
+      AffineMap::get(3, 0, {d(0), d(1)}, context)};
   linalg::GenericOp product = buildMultiplyAccumulate(
       rewriter, loc, a, b, generic.getDpsInits()[0], canonicalMaps,
       {utils::IteratorType::parallel, utils::IteratorType::parallel,

@@ -196,36 +196,43 @@ std::string mlir::xgrad::contractionScheduleSource(llvm::StringRef name,
       types += ", !transform.any_op";
     return types;
   };
-  // 0. B stored [N][K] is transposed first (toMatrixProduct): in blocks of copyDepth x
-  //    registerN, vectorized (whole-vector reads along K and a vector.transpose instead of
-  //    a strided read per element).
-  if (tiles.transposedB)
-    os << llvm::formatv(R"(
-    %b_transpose = transform.get_producer_of_operand %kernel[1] : (!transform.any_op) -> !transform.any_op
-    %b_blocks, %b_block_loops:2 = transform.structured.tile_using_for %b_transpose tile_sizes [{0}, {1}]
-      : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
-    transform.structured.vectorize %b_blocks : !transform.any_op
-)",
-                        tiles.copyDepth, tiles.registerN);
-  // 1. Pack B into panels of registerN columns, panels outermost ([N / nr][K][nr]); C's
-  //    pack is a reshape.
-  os << llvm::formatv(R"(
-    %func = transform.get_parent_op %kernel {{op_name = "func.func"} : (!transform.any_op) -> !transform.any_op
+  // 1. Pack B into panels of registerN columns, panels outermost ([N / nr][K][nr]): B stored
+  //    [K][N] is packed [K][N / nr][nr] and its outer dimensions swapped; B stored [N][K]
+  //    packs into panels as it is, transposing each (step 3). C's pack is a reshape.
+  os << R"(
+    %func = transform.get_parent_op %kernel {op_name = "func.func"} : (!transform.any_op) -> !transform.any_op
+)";
+  // MLIR 22 packs a linalg.matmul reading B[n, k] along k: B stored transposed stays a
+  // generic.
+  if (!tiles.transposedB)
+    os << R"(
     %matmul = transform.structured.specialize %kernel : (!transform.any_op) -> !transform.any_op
-    %packed = transform.structured.pack %matmul packed_sizes = [0, {0}, 0]
+)";
+  os << llvm::formatv(R"(
+    %packed = transform.structured.pack %{1} packed_sizes = [0, {0}, 0]
       : (!transform.any_op) -> !transform.op<"linalg.generic">
     %pack_b = transform.get_producer_of_operand %packed[1]
       : (!transform.op<"linalg.generic">) -> !transform.op<"linalg.pack">
+)",
+                      tiles.registerN, tiles.transposedB ? "kernel" : "matmul");
+  if (tiles.transposedB)
+    os << R"(
+    %compute = transform.cast %packed : !transform.op<"linalg.generic"> to !transform.op<"linalg.generic">
+    %pack_b_panels = transform.cast %pack_b : !transform.op<"linalg.pack"> to !transform.op<"linalg.pack">
+)";
+  else
+    os << R"(
     %compute, %pack_b_panels, %unpack_none = transform.structured.pack_transpose %pack_b
       with_compute_op(%packed) outer_perm = [1, 0]
       : (!transform.op<"linalg.pack">, !transform.op<"linalg.generic">)
       -> (!transform.op<"linalg.generic">, !transform.op<"linalg.pack">, !transform.any_op)
+)";
+  os << R"(
     %pack_c = transform.get_producer_of_operand %compute[2]
       : (!transform.op<"linalg.generic">) -> !transform.op<"linalg.pack">
     %unpack_c = transform.get_consumers_of_result %compute[0]
       : (!transform.op<"linalg.generic">) -> !transform.op<"linalg.unpack">
-)",
-                      tiles.registerN);
+)";
   // 2. Cache tiles over (m, panels, k), then the register tile in (panel, m, k) order.
   if (cacheLoops == 0)
     os << "    %cache = transform.cast %compute : !transform.op<\"linalg.generic\"> to "

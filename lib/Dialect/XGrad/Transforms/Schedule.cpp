@@ -220,8 +220,8 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
       if (failed(product))
         return success(); // Not a product of this form: the kernel keeps its loops.
       generic = *product;
-      tiles->transposedB =
-          bool(generic.getDpsInputs()[1].getDefiningOp<linalg::TransposeOp>());
+      AffineMap b = generic.getIndexingMapsArray()[1];
+      tiles->transposedB = b.getResult(0) == getAffineDimExpr(1, &getContext());
       std::string source = mlir::xgrad::contractionScheduleSource("contraction", *tiles);
       OwningOpRef<ModuleOp> schedule = parseSourceString<ModuleOp>(source, &getContext());
       if (!schedule)

@@ -24,8 +24,8 @@ struct ContractionTiles {
   int64_t registerM = 8, registerN = 32, registerK = 4;
   /// Reduction steps each vectorized copy of B's packing moves (1: one row of a panel).
   int64_t copyDepth = 1;
-  /// B is a linalg.transpose of the stored matrix (toMatrixProduct's), tiled and vectorized
-  /// here too.
+  /// B is stored [N][K] (toMatrixProduct's B[n, k]): its packing into panels transposes it,
+  /// in vectorized blocks of copyDepth x registerN.
   bool transposedB = false;
   bool peelM = false, peelK = false;
 };
@@ -64,9 +64,10 @@ FailureOr<linalg::GenericOp> padProductColumns(RewriterBase &rewriter, linalg::G
 bool isMultiplyAccumulate(linalg::GenericOp generic);
 
 /// Rewrites a matrix product with 3 loops (C[m, n] or C[n, m] from operands over {m, k} and
-/// {k, n}, in either order and layout) into the canonical C[m, n] += A[m, k] * B[k, n] with
-/// loops (m, n, k), reading transposed copies (`linalg.transpose`) where the layout differs;
-/// returns `generic` itself when it already is canonical.
+/// {k, n}, in either order and layout) into C[m, n] += A[m, k] * B[k, n] or, B stored
+/// transposed, C[m, n] += A[m, k] * B[n, k], with loops (m, n, k); A stored transposed is
+/// read from a transposed copy (`linalg.transpose`). Returns `generic` itself when it
+/// already has that form.
 FailureOr<linalg::GenericOp> toMatrixProduct(RewriterBase &rewriter, linalg::GenericOp generic);
 
 /// Rewrites a convolution-like kernel (one operand read at sums of loops such as `y + ky`,
