@@ -130,6 +130,58 @@ func.func @kept_apart(%x: tensor<8x8xf32>) -> (tensor<8x8xf32>, tensor<8x8xf32>,
 
 // -----
 
+// A relu read by a 2 x 2 max pooling window, through four inputs at `2 * y + dy`: each
+// element is read once, so the relu is computed in the window (no 4-D temporary). A kernel
+// reading a result twice where one read misses a loop (a broadcast along x) would compute it
+// once per x: not fused.
+// CHECK-LABEL: func.func @pooling_window
+// CHECK-NOT: xgrad.kernel = "relu"
+// CHECK: linalg.generic {{.*}} ins(%arg0, %arg0, %arg0, %arg0 : {{.*}}) {{.*}} attrs = {xgrad.kernel = "pool"}
+// CHECK-COUNT-4: arith.select
+// CHECK: arith.maximumf
+// CHECK: xgrad.kernel = "double"
+// CHECK: xgrad.kernel = "broadcast_twice"
+#window00 = affine_map<(b, y, x, c) -> (b, y * 2, x * 2, c)>
+#window10 = affine_map<(b, y, x, c) -> (b, y * 2 + 1, x * 2, c)>
+#window01 = affine_map<(b, y, x, c) -> (b, y * 2, x * 2 + 1, c)>
+#window11 = affine_map<(b, y, x, c) -> (b, y * 2 + 1, x * 2 + 1, c)>
+#id4 = affine_map<(b, y, x, c) -> (b, y, x, c)>
+func.func @pooling_window(%x: tensor<?x4x4x8xf32>, %v: tensor<4x8xf32>) -> (tensor<?x2x2x8xf32>, tensor<4x4x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x4x4x8xf32>
+  %empty = tensor.empty(%n) : tensor<?x4x4x8xf32>
+  %relu = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<?x4x4x8xf32>) outs(%empty : tensor<?x4x4x8xf32>) attrs = {xgrad.kernel = "relu"} {
+  ^bb0(%in: f32, %out: f32):
+    %positive = arith.cmpf oge, %in, %zero : f32
+    %r = arith.select %positive, %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x4x4x8xf32>
+  %pooled_empty = tensor.empty(%n) : tensor<?x2x2x8xf32>
+  %pool = linalg.generic {indexing_maps = [#window00, #window10, #window01, #window11, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%relu, %relu, %relu, %relu : tensor<?x4x4x8xf32>, tensor<?x4x4x8xf32>, tensor<?x4x4x8xf32>, tensor<?x4x4x8xf32>) outs(%pooled_empty : tensor<?x2x2x8xf32>) attrs = {xgrad.kernel = "pool"} {
+  ^bb0(%a: f32, %b: f32, %c: f32, %d: f32, %out: f32):
+    %ab = arith.maximumf %a, %b : f32
+    %cd = arith.maximumf %c, %d : f32
+    %m = arith.maximumf %ab, %cd : f32
+    linalg.yield %m : f32
+  } -> tensor<?x2x2x8xf32>
+  %vempty = tensor.empty() : tensor<4x8xf32>
+  %double = linalg.generic {indexing_maps = [affine_map<(y, c) -> (y, c)>, affine_map<(y, c) -> (y, c)>], iterator_types = ["parallel", "parallel"]} ins(%v : tensor<4x8xf32>) outs(%vempty : tensor<4x8xf32>) attrs = {xgrad.kernel = "double"} {
+  ^bb0(%in: f32, %out: f32):
+    %d = arith.addf %in, %in : f32
+    linalg.yield %d : f32
+  } -> tensor<4x8xf32>
+  %bempty = tensor.empty() : tensor<4x4x8xf32>
+  %broadcast = linalg.generic {indexing_maps = [affine_map<(y, x, c) -> (y, c)>, affine_map<(y, x, c) -> (x, c)>, affine_map<(y, x, c) -> (y, x, c)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%double, %double : tensor<4x8xf32>, tensor<4x8xf32>) outs(%bempty : tensor<4x4x8xf32>) attrs = {xgrad.kernel = "broadcast_twice"} {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %s = arith.mulf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<4x4x8xf32>
+  return %pool, %broadcast : tensor<?x2x2x8xf32>, tensor<4x4x8xf32>
+}
+
+// -----
+
 // A kernel the schedule library names (`scale`) keeps its own generic for its schedule;
 // without the library it is fused into its reader.
 // CHECK-LABEL: func.func @two_kernels

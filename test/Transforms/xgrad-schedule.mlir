@@ -61,11 +61,14 @@ func.func @dense(%a: tensor<64x128xf32>, %b: tensor<128x32xf32>) -> tensor<64x32
 
 // -----
 // A dynamic batch: blocks of 64 rows get the register tile, the rows left over one-row
-// tiles; A stored [k, m] (a weight gradient) is transposed first.
+// tiles; A stored [k, m] (a weight gradient) is transposed first. The result, computed in
+// place, is returned as its leading rows: no copy of it into C.
 // MATMUL-LABEL: func.func @batch
 // MATMUL: linalg.transpose
 // MATMUL: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
 // MATMUL: vector.contract {{.*}} : vector<4x16xf32>, vector<4x16xf32> into vector<16xf32>
+// MATMUL-NOT: linalg.copy
+// MATMUL: return
 func.func @batch(%a: tensor<128x?xf32>, %b: tensor<128x16xf32>, %c: tensor<?x16xf32>) -> tensor<?x16xf32> {
   %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<128x?xf32>, tensor<128x16xf32>) outs(%c : tensor<?x16xf32>) attrs = {xgrad.kernel = "batch"} {
   ^bb0(%x: f32, %y: f32, %acc: f32):

@@ -1,8 +1,9 @@
 //===- FuseElementwise.cpp - elementwise kernels computed in their reader -===//
 //
-// An elementwise kernel whose result one other kernel reads, each element once, is computed
-// inside that kernel (upstream linalg::fuseElementwiseOps): no temporary to allocate, one
-// pass over memory instead of two, and less IR for LLVM to compile. Flattened kernels (flat
+// An elementwise kernel whose result one other kernel reads, each element once (through one
+// input, or the few strided inputs of a pooling window), is computed inside that kernel
+// (upstream linalg::fuseElementwiseOps): no temporary to allocate, one pass over memory
+// instead of two, and less IR for LLVM to compile. Flattened kernels (flat
 // reads `x{i}`) first take their neighbours' shape by upstream reshape propagation. Kernels
 // a user schedule names are left apart, so that schedule applies to the kernel it was
 // written for. A kernel accumulating into a caller's tensor reads it as an input instead,
@@ -176,8 +177,54 @@ struct ReadCallerOwnedInit : OpRewritePattern<linalg::GenericOp> {
   Fusable fusable;
 };
 
-/// The producer of one of a kernel's inputs, when it is elementwise, only that input reads
-/// it, and the kernel reads each of its elements once, is computed inside the kernel.
+/// Whether the kernel reading through `map` reads no element twice: every result is one
+/// loop, scaled and offset by constants (`2 * y + 1`, a pooling window's), and every loop
+/// appears in one. A broadcast, or a product's operand, misses a loop.
+static bool readsEachElementAtMostOnce(AffineMap map) {
+  llvm::SmallBitVector loops(map.getNumDims());
+  for (AffineExpr result : map.getResults()) {
+    AffineExpr term = result;
+    if (auto sum = dyn_cast<AffineBinaryOpExpr>(term);
+        sum && sum.getKind() == AffineExprKind::Add && isa<AffineConstantExpr>(sum.getRHS()))
+      term = sum.getLHS();
+    if (auto product = dyn_cast<AffineBinaryOpExpr>(term);
+        product && product.getKind() == AffineExprKind::Mul) {
+      auto scale = dyn_cast<AffineConstantExpr>(product.getRHS());
+      if (!scale || scale.getValue() == 0)
+        return false;
+      term = product.getLHS();
+    }
+    auto loop = dyn_cast<AffineDimExpr>(term);
+    if (!loop)
+      return false;
+    loops.set(loop.getPosition());
+  }
+  return loops.all();
+}
+
+/// The most inputs of one kernel an elementwise kernel is fused into: each recomputes it
+/// where it reads (a 2 x 2 pooling window reads its producer four times, each element once).
+constexpr unsigned kMaxFusedReads = 4;
+
+/// Whether `producer` is computed where `consumer` reads it, without computing any of its
+/// elements more than kMaxFusedReads times: the consumer is its only reader, through at most
+/// that many inputs, each reading no element twice (one input: a permutation, or the
+/// strided reads of a window).
+static bool fusesIntoReads(linalg::GenericOp producer, linalg::GenericOp consumer) {
+  unsigned reads = 0;
+  for (OpOperand &use : producer->getUses()) {
+    if (use.getOwner() != consumer.getOperation() || !consumer.isDpsInput(&use) ||
+        ++reads > kMaxFusedReads)
+      return false;
+    AffineMap map = consumer.getMatchingIndexingMap(&use);
+    if (!map.isPermutation() && !readsEachElementAtMostOnce(map))
+      return false;
+  }
+  return reads != 0;
+}
+
+/// The producer of one of a kernel's inputs, when it is elementwise and the kernel reads each
+/// of its elements a bounded number of times (fusesIntoReads), is computed inside the kernel.
 struct FuseIntoReader : OpRewritePattern<linalg::GenericOp> {
   FuseIntoReader(MLIRContext *context, Fusable fusable)
       : OpRewritePattern(context), fusable(fusable) {}
@@ -189,9 +236,8 @@ struct FuseIntoReader : OpRewritePattern<linalg::GenericOp> {
     auto name = consumer->getAttrOfType<StringAttr>(mlir::xgrad::kKernelNameAttr);
     for (OpOperand *operand : consumer.getDpsInputOperands()) {
       auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
-      // Read once per element: a broadcast or a product's operand would recompute it.
-      if (!fusable(producer) || !producer->hasOneUse() ||
-          !consumer.getMatchingIndexingMap(operand).isPermutation() ||
+      // A broadcast or a product's operand would recompute it for each element it is read.
+      if (!fusable(producer) || !fusesIntoReads(producer, consumer) ||
           !linalg::areElementwiseOpsFusable(operand))
         continue;
       StringAttr kernel =
