@@ -61,11 +61,13 @@ func.func @dense(%a: tensor<64x128xf32>, %b: tensor<128x32xf32>) -> tensor<64x32
 
 // -----
 // A dynamic batch: blocks of 64 rows get the register tile, the rows left over one-row
-// tiles; A stored [k, m] (a weight gradient) is transposed first. The result, computed in
-// place, is returned as its leading rows: no copy of it into C.
+// tiles. A stored [k, m] (a weight gradient) is read as stored, no transposed copy: each
+// reduction step's column of the register tile's rows is contiguous there. The result,
+// computed in place, is returned as its leading rows: no copy of it into C.
 // MATMUL-LABEL: func.func @batch
-// MATMUL: linalg.transpose
-// MATMUL: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
+// MATMUL-NOT: linalg.transpose
+// MATMUL: vector.transfer_read %arg0[{{.*}}], %{{.*}} {in_bounds = [true, true]} : tensor<128x?xf32>, vector<4x4xf32>
+// MATMUL: vector.contract {{.*}} iterator_types = ["parallel", "reduction", "parallel"]{{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
 // MATMUL: vector.contract {{.*}} : vector<4x16xf32>, vector<4x16xf32> into vector<16xf32>
 // MATMUL-NOT: linalg.copy
 // MATMUL: return

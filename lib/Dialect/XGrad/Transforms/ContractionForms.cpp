@@ -3,8 +3,8 @@
 // The contraction schedule handles one form, C[m, n] += A[m, k] * B[k, n]. Two rewrites
 // bring more kernels to it: a convolution (a read at `y + ky`) becomes a product over a
 // patches tensor (im2col), its loop groups collapsed to one m, n and k; a product whose
-// operands are stored swapped or A transposed reads transposed copies (B stored transposed is
-// read as stored: its packing into panels transposes it).
+// operands or loops come in another order is rebuilt in the schedule's (A and B stored
+// transposed are read as stored: the schedule takes A[k, m] and B[n, k]).
 //
 //===----------------------------------------------------------------------===//
 #include "xgrad/Dialect/XGrad/Transforms/ContractionSchedule.h"
@@ -77,10 +77,6 @@ static Value permuted(RewriterBase &rewriter, Location loc, Value tensor,
   return linalg::TransposeOp::create(rewriter, loc, tensor, empty, permutation)->getResult(0);
 }
 
-static Value transposed(RewriterBase &rewriter, Location loc, Value matrix) {
-  return permuted(rewriter, loc, matrix, {1, 0});
-}
-
 FailureOr<linalg::GenericOp> mlir::xgrad::toMatrixProduct(RewriterBase &rewriter,
                                                           linalg::GenericOp generic) {
   if (generic.getNumLoops() != 3 || !isMultiplyAccumulate(generic) ||
@@ -112,20 +108,21 @@ FailureOr<linalg::GenericOp> mlir::xgrad::toMatrixProduct(RewriterBase &rewriter
     return failure();
   auto aDims = swapped ? *second : *first, bDims = swapped ? *first : *second;
   Value a = generic.getDpsInputs()[swapped ? 1 : 0], b = generic.getDpsInputs()[swapped ? 0 : 1];
-  bool canonical = !swapped && aDims == std::make_pair(m, k) && m == 0 && n == 1 && k == 2;
+  bool canonical = !swapped && m == 0 && n == 1 && k == 2;
   if (canonical)
     return generic;
 
   Location loc = generic.getLoc();
   rewriter.setInsertionPoint(generic);
-  if (aDims != std::make_pair(m, k))
-    a = transposed(rewriter, loc, a);
-  // B stored [n][k] is read as stored: the schedule packs it into panels in one copy.
+  // Both are read as stored: A stored [k][m] gives the register tile its columns of A
+  // contiguous, B stored [n][k] is packed into panels in one copy.
+  bool aStoredTransposed = aDims != std::make_pair(m, k);
   bool bStoredTransposed = bDims != std::make_pair(k, n);
   MLIRContext *context = generic.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
   SmallVector<AffineMap> canonicalMaps = {
-      AffineMap::get(3, 0, {d(0), d(2)}, context),
+      aStoredTransposed ? AffineMap::get(3, 0, {d(2), d(0)}, context)
+                        : AffineMap::get(3, 0, {d(0), d(2)}, context),
       bStoredTransposed ? AffineMap::get(3, 0, {d(1), d(2)}, context)
                         : AffineMap::get(3, 0, {d(2), d(1)}, context),
       AffineMap::get(3, 0, {d(0), d(1)}, context)};

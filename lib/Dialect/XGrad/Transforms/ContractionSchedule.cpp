@@ -204,7 +204,8 @@ std::string mlir::xgrad::contractionScheduleSource(llvm::StringRef name,
 )";
   // MLIR 22 packs a linalg.matmul reading B[n, k] along k: B stored transposed stays a
   // generic.
-  if (!tiles.transposedB)
+  bool named = !tiles.transposedA && !tiles.transposedB;
+  if (named)
     os << R"(
     %matmul = transform.structured.specialize %kernel : (!transform.any_op) -> !transform.any_op
 )";
@@ -214,7 +215,7 @@ std::string mlir::xgrad::contractionScheduleSource(llvm::StringRef name,
     %pack_b = transform.get_producer_of_operand %packed[1]
       : (!transform.op<"linalg.generic">) -> !transform.op<"linalg.pack">
 )",
-                      tiles.registerN, tiles.transposedB ? "kernel" : "matmul");
+                      tiles.registerN, named ? "matmul" : "kernel");
   if (tiles.transposedB)
     os << R"(
     %compute = transform.cast %packed : !transform.op<"linalg.generic"> to !transform.op<"linalg.generic">
@@ -313,7 +314,9 @@ std::string mlir::xgrad::contractionScheduleSource(llvm::StringRef name,
 )",
                       tiles.copyDepth);
   // 4. Each full register tile: drop the unit panel dimension, become a linalg.matmul and
-  //    vectorize to one vector.contract.
+  //    vectorize to one vector.contract. A tile reading A [k][m] stays a generic (MLIR 22's
+  //    matmul of it vectorizes to a contraction over the wrong dimensions), its reduction
+  //    becoming the contraction all the same.
   os << R"(
     %tile_loops = transform.get_parent_op %full {deduplicate, op_name = "scf.for"} : (!transform.any_op) -> !transform.any_op
     transform.annotate %tile_loops "xgrad.register_tiles" : !transform.any_op
@@ -325,10 +328,22 @@ std::string mlir::xgrad::contractionScheduleSource(llvm::StringRef name,
         transform.apply_patterns.canonicalization
       } : !transform.any_op
       %tile = transform.structured.match ops{["linalg.generic"]} in %tile_loop : (!transform.any_op) -> !transform.any_op
+)";
+  if (tiles.transposedA)
+    os << R"(
+      transform.structured.vectorize %tile : !transform.any_op
+      transform.apply_patterns to %tile_loop {
+        transform.apply_patterns.vector.transfer_permutation_patterns
+        transform.apply_patterns.vector.reduction_to_contract
+        transform.apply_patterns.canonicalization
+      } : !transform.any_op
+)";
+  else
+    os << R"(
       %tile_matmul = transform.structured.specialize %tile : (!transform.any_op) -> !transform.any_op
       transform.structured.vectorize %tile_matmul {create_named_contraction} : !transform.any_op
-    }
 )";
+  os << "    }\n";
   os << R"(
     transform.apply_patterns to %func {
       transform.apply_patterns.vector.reduction_to_contract

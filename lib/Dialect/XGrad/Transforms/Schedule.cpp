@@ -226,8 +226,9 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
       if (failed(product))
         return success(); // Not a product of this form: the kernel keeps its loops.
       generic = *product;
-      AffineMap b = generic.getIndexingMapsArray()[1];
-      tiles->transposedB = b.getResult(0) == getAffineDimExpr(1, &getContext());
+      SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+      tiles->transposedA = maps[0].getResult(0) == getAffineDimExpr(2, &getContext());
+      tiles->transposedB = maps[1].getResult(0) == getAffineDimExpr(1, &getContext());
       std::string source = mlir::xgrad::contractionScheduleSource("contraction", *tiles);
       OwningOpRef<ModuleOp> schedule = parseSourceString<ModuleOp>(source, &getContext());
       if (!schedule)

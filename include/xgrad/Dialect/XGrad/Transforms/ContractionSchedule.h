@@ -27,6 +27,8 @@ struct ContractionTiles {
   /// B is stored [N][K] (toMatrixProduct's B[n, k]): its packing into panels transposes it,
   /// in vectorized blocks of copyDepth x registerN.
   bool transposedB = false;
+  /// A is stored [K][M] (toMatrixProduct's A[k, m]): the register tile reads it as stored.
+  bool transposedA = false;
   bool peelM = false, peelK = false;
 };
 
@@ -63,11 +65,10 @@ FailureOr<linalg::GenericOp> padProductColumns(RewriterBase &rewriter, linalg::G
 /// The body of `generic` is `out + a * b` on floats, with two inputs.
 bool isMultiplyAccumulate(linalg::GenericOp generic);
 
-/// Rewrites a matrix product with 3 loops (C[m, n] or C[n, m] from operands over {m, k} and
-/// {k, n}, in either order and layout) into C[m, n] += A[m, k] * B[k, n] or, B stored
-/// transposed, C[m, n] += A[m, k] * B[n, k], with loops (m, n, k); A stored transposed is
-/// read from a transposed copy (`linalg.transpose`). Returns `generic` itself when it
-/// already has that form.
+/// Rewrites a matrix product with 3 loops (C[m, n] from operands over {m, k} and {k, n}, in
+/// either order and layout) into C[m, n] += A * B with loops (m, n, k), A read as A[m, k]
+/// or A[k, m] and B as B[k, n] or B[n, k], as they are stored. Returns `generic` itself
+/// when it already has that form.
 FailureOr<linalg::GenericOp> toMatrixProduct(RewriterBase &rewriter, linalg::GenericOp generic);
 
 /// Rewrites a convolution-like kernel (one operand read at sums of loops such as `y + ky`,
