@@ -235,3 +235,53 @@ func.func @unpadded_columns(%a: tensor<16x7xf32>, %b: tensor<7x10xf32>) -> tenso
   } -> tensor<16x10xf32>
   return %r : tensor<16x10xf32>
 }
+
+// -----
+// An elementwise kernel over static channels is vectorized along them: every outer loop
+// tiled by one (the outermost one the threads' loop), one vector per tile. A 2 x 2 max
+// pooling window's reads at `2 * y + dy` become strided slices read at (b, y, x, c) first.
+// RUN: xgrad-opt %s --split-input-file --xgrad-schedule=vector-width=16 | FileCheck %s --check-prefix=ELEMENTWISE
+// ELEMENTWISE-LABEL: func.func @pooling
+// ELEMENTWISE: tensor.extract_slice %arg0[0, 0, 0, 0] [%{{.*}}, 2, 2, 8] [1, 2, 2, 1] : tensor<?x4x4x8xf32> to tensor<?x2x2x8xf32>
+// ELEMENTWISE: tensor.extract_slice %arg0[0, 1, 1, 0] [%{{.*}}, 2, 2, 8] [1, 2, 2, 1] : tensor<?x4x4x8xf32> to tensor<?x2x2x8xf32>
+// ELEMENTWISE: scf.for
+// ELEMENTWISE-COUNT-2: vector.transfer_read {{.*}} : tensor<1x1x1x8xf32>, vector<1x1x1x8xf32>
+// ELEMENTWISE: arith.maximumf {{.*}} : vector<1x1x1x8xf32>
+// ELEMENTWISE: vector.transfer_write {{.*}} : vector<1x1x1x8xf32>, tensor<1x1x1x8xf32>
+// ELEMENTWISE: } {xgrad.parallel_tiles}
+func.func @pooling(%x: tensor<?x4x4x8xf32>, %init: tensor<?x2x2x8xf32>) -> tensor<?x2x2x8xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(b, y, x, c) -> (b, y * 2, x * 2, c)>, affine_map<(b, y, x, c) -> (b, y * 2 + 1, x * 2 + 1, c)>, affine_map<(b, y, x, c) -> (b, y, x, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %x : tensor<?x4x4x8xf32>, tensor<?x4x4x8xf32>) outs(%init : tensor<?x2x2x8xf32>) attrs = {xgrad.kernel = "pool"} {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %m = arith.maximumf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<?x2x2x8xf32>
+  return %r : tensor<?x2x2x8xf32>
+}
+
+// -----
+// 784 features: tiles of 16 (the widest multiple of the vector within four that divides
+// 784); a dynamic innermost loop (above, @elementwise) or one no multiple of 4 is left to
+// LLVM, its loops as they are.
+// ELEMENTWISE-LABEL: func.func @features
+// ELEMENTWISE: scf.for {{.*}} step %c1
+// ELEMENTWISE: scf.for {{.*}} step %c16
+// ELEMENTWISE: math.exp {{.*}} : vector<1x16xf32>
+// ELEMENTWISE-LABEL: func.func @odd_features
+// ELEMENTWISE-NOT: vector.
+// ELEMENTWISE: linalg.generic
+func.func @features(%x: tensor<?x784xf32>, %init: tensor<?x784xf32>) -> tensor<?x784xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<?x784xf32>) outs(%init : tensor<?x784xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %e = math.exp %a : f32
+    linalg.yield %e : f32
+  } -> tensor<?x784xf32>
+  return %r : tensor<?x784xf32>
+}
+func.func @odd_features(%x: tensor<?x10xf32>, %init: tensor<?x10xf32>) -> tensor<?x10xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<?x10xf32>) outs(%init : tensor<?x10xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %e = math.exp %a : f32
+    linalg.yield %e : f32
+  } -> tensor<?x10xf32>
+  return %r : tensor<?x10xf32>
+}

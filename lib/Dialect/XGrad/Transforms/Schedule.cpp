@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "xgrad/Dialect/XGrad/Transforms/ContractionSchedule.h"
+#include "xgrad/Dialect/XGrad/Transforms/ElementwiseSchedule.h"
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h"
 #include "xgrad/Dialect/XGrad/Transforms/ScheduleLibrary.h"
 
@@ -236,11 +237,24 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
       auto sequence = schedule->lookupSymbol<transform::NamedSequenceOp>("contraction");
       return apply(generic, kernel, sequence, *schedule, "the default contraction");
     }
-    std::optional<SmallVector<unsigned>> order = preferredOrder(generic);
-    if (!order)
-      return success();
-    rewriter.setInsertionPoint(generic);
-    return linalg::interchangeGenericOp(rewriter, generic, *order);
+    generic = mlir::xgrad::readStridedInputsAsSlices(rewriter, generic);
+    if (std::optional<SmallVector<unsigned>> order = preferredOrder(generic)) {
+      rewriter.setInsertionPoint(generic);
+      FailureOr<linalg::GenericOp> interchanged =
+          linalg::interchangeGenericOp(rewriter, generic, *order);
+      if (failed(interchanged))
+        return failure();
+      generic = *interchanged;
+    }
+    std::optional<std::string> source =
+        mlir::xgrad::elementwiseScheduleSource("elementwise", generic, width);
+    if (!source)
+      return success(); // Loops in that order, for LLVM to vectorize.
+    OwningOpRef<ModuleOp> schedule = parseSourceString<ModuleOp>(*source, &getContext());
+    if (!schedule)
+      return generic.emitError() << "internal error: the elementwise schedule does not parse";
+    auto sequence = schedule->lookupSymbol<transform::NamedSequenceOp>("elementwise");
+    return apply(generic, kernel, sequence, *schedule, "the default elementwise");
   }
 
   LogicalResult apply(linalg::GenericOp generic, llvm::StringRef kernel,
