@@ -134,6 +134,24 @@ def test_convolutions_as_products_match_torch_and_threads():
     assert got.tobytes() == two.call("conv", {"images": x, "filters": w}).tobytes()
 
 
+def test_pooling_vectorized_matches_torch_and_threads():
+    # relu fused into a 2 x 2 max pool, whose strided reads become slices and whose 8
+    # channels one vector: the values of PyTorch's, the bits of one thread on two.
+    import torch
+    from xgrad import input, layers
+    images = input("images", [None, 10, 10, 8])
+    pooled = layers.max_pool2d(layers.relu(images)).target("pool")
+    source = xgrad.to_mlir(pooled)
+    one, two = xgrad.Model(source, threads=1), xgrad.Model(source, threads=2)
+    scheduled = one.ir("scheduled")
+    assert "tensor<1x1x1x8xf32>" in scheduled and 'xgrad.kernel = "relu"' not in scheduled
+    x = np.random.default_rng(6).standard_normal((33, 10, 10, 8), dtype=np.float32)
+    got = one.call("pool", {"images": x})
+    expected = torch.nn.functional.max_pool2d(torch.relu(torch.from_numpy(x).permute(0, 3, 1, 2)), 2)
+    np.testing.assert_array_equal(got, expected.permute(0, 2, 3, 1).numpy())
+    assert got.tobytes() == two.call("pool", {"images": x}).tobytes()
+
+
 def test_filter_gradients_computed_transposed_match_numpy_and_threads():
     # A 5x5 1->8 layer's filter gradient: 25 columns no vector takes, so the product is
     # computed transposed (its 8 filters along the vectors) over a dynamic batch.

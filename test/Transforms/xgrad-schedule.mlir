@@ -104,18 +104,24 @@ func.func @input_gradient(%d: tensor<?x128xf32>, %w: tensor<32x128xf32>, %c: ten
 
 // -----
 // A convolution (Exprgrad's conv2d: out[b, y, x, f] ++= in[b, y + ky, x + kx, c] * w[f, ky, kx,
-// c]) becomes a product over a patches tensor (im2col): rows (b, y, x), columns f, the
-// reduction (ky, kx, c), each collapsed to one loop, then the contraction schedule. The
-// filters, stored [f][ky kx c] (B transposed), are packed into panels [72][16] as stored, in
-// one copy transposing vectorized blocks of 8 x 16: no separate transposed copy.
+// c]) is computed one image at a time (a loop over b, the threads' loop), and each image's
+// kernel becomes a product over a patches tensor (im2col) that stays in cache: rows (y, x),
+// columns f, the reduction (ky, kx, c), each collapsed to one loop, then the contraction
+// schedule. The filters, stored [f][ky kx c] (B transposed), are packed into panels
+// [72][16] as stored, in one copy transposing vectorized blocks of 8 x 16: no separate
+// transposed copy.
 // MATMUL-LABEL: func.func @conv
-// MATMUL: linalg.generic {{.*}} ins(%arg0 : tensor<2x10x10x8xf32>) outs({{.*}} : tensor<2x8x8x3x3x8xf32>) attrs = {xgrad.kernel = "conv.patches"}
-// MATMUL: tensor.collapse_shape {{.*}} {{\[\[}}0, 1, 2], [3, 4, 5]] : tensor<2x8x8x3x3x8xf32> into tensor<128x72xf32>
+// MATMUL: scf.for %[[IMAGE:.*]] = %c0 to %c2 step %c1
+// MATMUL: tensor.extract_slice %arg0[%[[IMAGE]], 0, 0, 0] [1, 10, 10, 8] [1, 1, 1, 1]
+// MATMUL: linalg.generic {{.*}} ins(%{{.*}} : tensor<1x10x10x8xf32>) outs({{.*}} : tensor<1x8x8x3x3x8xf32>) attrs = {xgrad.kernel = "conv.patches"}
+// MATMUL: tensor.collapse_shape {{.*}} {{\[\[}}0, 1, 2], [3, 4, 5]] : tensor<1x8x8x3x3x8xf32> into tensor<64x72xf32>
 // MATMUL-NOT: linalg.transpose
 // MATMUL: vector.transfer_read {{.*}} : tensor<1x16x72xf32>, vector<1x8x16xf32>
 // MATMUL-NOT: linalg.transpose
 // MATMUL: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
-// MATMUL: tensor.expand_shape {{.*}} output_shape [2, 8, 8, 16] : tensor<128x16xf32> into tensor<2x8x8x16xf32>
+// MATMUL: tensor.expand_shape {{.*}} output_shape [1, 8, 8, 16] : tensor<64x16xf32> into tensor<1x8x8x16xf32>
+// MATMUL: tensor.insert_slice {{.*}} into %{{.*}}[%[[IMAGE]], 0, 0, 0] [1, 8, 8, 16] [1, 1, 1, 1]
+// MATMUL: } {xgrad.parallel_tiles}
 func.func @conv(%in: tensor<2x10x10x8xf32>, %w: tensor<16x3x3x8xf32>, %init: tensor<2x8x8x16xf32>) -> tensor<2x8x8x16xf32> {
   %r = linalg.generic {indexing_maps = [affine_map<(b, y, x, f, ky, kx, c) -> (b, y + ky, x + kx, c)>, affine_map<(b, y, x, f, ky, kx, c) -> (f, ky, kx, c)>, affine_map<(b, y, x, f, ky, kx, c) -> (b, y, x, f)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%in, %w : tensor<2x10x10x8xf32>, tensor<16x3x3x8xf32>) outs(%init : tensor<2x8x8x16xf32>) attrs = {xgrad.kernel = "conv"} {
   ^bb0(%x: f32, %y: f32, %acc: f32):

@@ -9,11 +9,13 @@
 //===----------------------------------------------------------------------===//
 #include "xgrad/Dialect/XGrad/Transforms/ContractionSchedule.h"
 #include "xgrad/Dialect/XGrad/IR/XGradOps.h"
+#include "xgrad/Dialect/XGrad/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/IndexingUtils.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -133,6 +135,76 @@ FailureOr<linalg::GenericOp> mlir::xgrad::toMatrixProduct(RewriterBase &rewriter
   product->setDiscardableAttrs(generic->getDiscardableAttrDictionary());
   rewriter.replaceOp(generic, product->getResults());
   return product;
+}
+
+std::optional<unsigned> mlir::xgrad::convolutionBatchLoop(linalg::GenericOp generic) {
+  if (!isMultiplyAccumulate(generic) || !generic.hasPureTensorSemantics() ||
+      generic.getNumLoops() <= 3)
+    return std::nullopt;
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  int image = -1;
+  for (int operand : {0, 1})
+    if (!maps[operand].isProjectedPermutation())
+      image = image == -1 ? operand : -2;
+  if (image < 0 || !maps[2].isProjectedPermutation() || maps[2].getNumResults() == 0 ||
+      maps[image].getNumResults() == 0)
+    return std::nullopt;
+  auto batch = dyn_cast<AffineDimExpr>(maps[2].getResult(0));
+  if (!batch || maps[image].getResult(0) != batch ||
+      maps[1 - image].isFunctionOfDim(batch.getPosition()) ||
+      generic.getIteratorTypesArray()[batch.getPosition()] != utils::IteratorType::parallel ||
+      generic.getStaticLoopRanges()[batch.getPosition()] == 1)
+    return std::nullopt;
+  for (AffineExpr result : maps[image].getResults().drop_front())
+    if (result.isFunctionOfDim(batch.getPosition()))
+      return std::nullopt;
+  return batch.getPosition();
+}
+
+FailureOr<std::pair<linalg::GenericOp, scf::ForOp>>
+mlir::xgrad::convolutionPerImage(RewriterBase &rewriter, linalg::GenericOp generic,
+                                 unsigned batch) {
+  Location loc = generic.getLoc();
+  rewriter.setInsertionPoint(generic);
+  Value init = generic.getDpsInits()[0];
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  Value images = tensor::DimOp::create(rewriter, loc, init, 0);
+  linalg::GenericOp perImage;
+  auto loop = scf::ForOp::create(
+      rewriter, loc, zero, images, one, ValueRange{init},
+      [&](OpBuilder &builder, Location loc, Value index, ValueRange iterArgs) {
+        // Each operand the batch loop indexes (the image at its first dimension, the result
+        // at its first) is sliced to that one image.
+        auto imageSlice = [&](Value tensor) {
+          auto type = cast<RankedTensorType>(tensor.getType());
+          SmallVector<OpFoldResult> offsets(type.getRank(), builder.getIndexAttr(0));
+          SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(builder, loc, tensor);
+          SmallVector<OpFoldResult> strides(type.getRank(), builder.getIndexAttr(1));
+          offsets[0] = index;
+          sizes[0] = builder.getIndexAttr(1);
+          return tensor::ExtractSliceOp::create(builder, loc, tensor, offsets, sizes, strides);
+        };
+        SmallVector<Value> inputs;
+        for (OpOperand *input : generic.getDpsInputOperands())
+          inputs.push_back(generic.getMatchingIndexingMap(input).isFunctionOfDim(batch)
+                               ? Value(imageSlice(input->get()))
+                               : input->get());
+        tensor::ExtractSliceOp out = imageSlice(iterArgs[0]);
+        perImage = linalg::GenericOp::create(
+            builder, loc, TypeRange{out.getType()}, inputs, ValueRange{out.getResult()},
+            generic.getIndexingMapsArray(), generic.getIteratorTypesArray());
+        IRMapping mapping;
+        generic.getRegion().cloneInto(&perImage.getRegion(), mapping);
+        perImage->setDiscardableAttrs(generic->getDiscardableAttrDictionary());
+        Value inserted = tensor::InsertSliceOp::create(
+            builder, loc, perImage.getResult(0), iterArgs[0], out.getMixedOffsets(),
+            out.getMixedSizes(), out.getMixedStrides());
+        scf::YieldOp::create(builder, loc, inserted);
+      });
+  loop->setAttr(kParallelTilesAttr, rewriter.getUnitAttr());
+  rewriter.replaceOp(generic, loop->getResults());
+  return std::make_pair(perImage, loop);
 }
 
 FailureOr<linalg::GenericOp> mlir::xgrad::convolutionToMatrixProduct(

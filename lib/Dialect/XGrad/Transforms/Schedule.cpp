@@ -194,6 +194,14 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
         return apply(generic, kernel, sequence, library, "the schedule library's");
     }
     IRRewriter rewriter(&getContext());
+    // A convolution over a batch gathers the patches of one image at a time, in cache, and
+    // multiplies them there: the whole batch's patches are KH x KW times the images.
+    if (std::optional<unsigned> batch = mlir::xgrad::convolutionBatchLoop(generic)) {
+      auto perImage = mlir::xgrad::convolutionPerImage(rewriter, generic, *batch);
+      if (failed(perImage))
+        return failure();
+      generic = perImage->first;
+    }
     FailureOr<linalg::GenericOp> overPatches =
         mlir::xgrad::convolutionToMatrixProduct(
             rewriter, generic, [&](int64_t m, int64_t n, int64_t k) {

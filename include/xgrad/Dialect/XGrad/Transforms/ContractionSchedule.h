@@ -10,6 +10,7 @@
 #define XGRAD_DIALECT_XGRAD_TRANSFORMS_CONTRACTIONSCHEDULE_H
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include <optional>
 #include <string>
 
@@ -70,6 +71,17 @@ bool isMultiplyAccumulate(linalg::GenericOp generic);
 /// or A[k, m] and B as B[k, n] or B[n, k], as they are stored. Returns `generic` itself
 /// when it already has that form.
 FailureOr<linalg::GenericOp> toMatrixProduct(RewriterBase &rewriter, linalg::GenericOp generic);
+
+/// The batch loop of a convolution-like kernel (see convolutionToMatrixProduct): the
+/// output's first dimension when it is a parallel loop the image reads as its own first
+/// dimension and the filters do not read, and its extent is not 1. Nothing otherwise.
+std::optional<unsigned> convolutionBatchLoop(linalg::GenericOp generic);
+
+/// Computes the convolution `generic` one image at a time: an scf.for over its batch loop
+/// (marked for the threads: images are disjoint rows of the result) around a copy of the
+/// kernel on that image's slices, whose batch extent is 1. Returns the copy, and the loop.
+FailureOr<std::pair<linalg::GenericOp, scf::ForOp>>
+convolutionPerImage(RewriterBase &rewriter, linalg::GenericOp generic, unsigned batch);
 
 /// Rewrites a convolution-like kernel (one operand read at sums of loops such as `y + ky`,
 /// the other and the result at plain loops; no loop shared by all three) into a product over
