@@ -152,35 +152,45 @@ def test_pooling_vectorized_matches_torch_and_threads():
     assert got.tobytes() == two.call("pool", {"images": x}).tobytes()
 
 
-def test_filter_gradients_computed_transposed_match_numpy_and_threads():
-    # A 5x5 1->8 layer's filter gradient: 25 columns no vector takes, so the product is
-    # computed transposed (its 8 filters along the vectors) over a dynamic batch.
-    source = """xgrad.graph @g {
-  %i = xgrad.input "images" : tensor<?x28x28x1xf32>
-  %d = xgrad.input "delta" : tensor<?x24x24x8xf32>
-  %o = xgrad.kernel "filter_gradient" -> tensor<*xf32> {
+def filter_gradient_source(size, channels, filters, kernel):
+    out = size - kernel + 1
+    return f"""xgrad.graph @g {{
+  %i = xgrad.input "images" : tensor<?x{size}x{size}x{channels}xf32>
+  %d = xgrad.input "delta" : tensor<?x{out}x{out}x{filters}xf32>
+  %o = xgrad.kernel "filter_gradient" -> tensor<*xf32> {{
   ^bb0(%b: index, %y: index, %x: index, %f: index, %ky: index, %kx: index, %c: index):
     %yy = arith.addi %y, %ky : index
     %xx = arith.addi %x, %kx : index
-    %l = xgrad.read %i[%b, %yy, %xx, %c] : tensor<?x28x28x1xf32>
-    %r = xgrad.read %d[%b, %y, %x, %f] : tensor<?x24x24x8xf32>
+    %l = xgrad.read %i[%b, %yy, %xx, %c] : tensor<?x{size}x{size}x{channels}xf32>
+    %r = xgrad.read %d[%b, %y, %x, %f] : tensor<?x{out}x{out}x{filters}xf32>
     %p = arith.mulf %r, %l : f32
     xgrad.accumulate %p at [%f, %ky, %kx, %c] : f32
-  }
+  }}
   xgrad.target "filter_gradient" %o : tensor<*xf32>
-}"""
+}}"""
+
+
+# A 5x5 1->8 layer's filter gradient: 25 columns no vector takes; a 3x3 8->16 layer's: 72
+# columns a split would cut into 64 and 8. Both products are computed transposed (the
+# filters along the vectors) over a dynamic batch.
+@pytest.mark.parametrize("size, channels, filters, kernel", [(28, 1, 8, 5), (12, 8, 16, 3)])
+def test_filter_gradients_computed_transposed_match_numpy_and_threads(size, channels, filters,
+                                                                       kernel):
+    source = filter_gradient_source(size, channels, filters, kernel)
     one, two = xgrad.Model(source, threads=1), xgrad.Model(source, threads=2)
     scheduled = one.ir("scheduled")
     assert "filter_gradient.patches" in scheduled and "vector.contract" in scheduled
+    assert "permutation = [3, 0, 1, 2]" in scheduled  # the transposed result, put back
+    out = size - kernel + 1
     rng = np.random.default_rng(6)
-    images = rng.standard_normal((37, 28, 28, 1), dtype=np.float32)
-    delta = rng.standard_normal((37, 24, 24, 8), dtype=np.float32)
+    images = rng.standard_normal((37, size, size, channels), dtype=np.float32)
+    delta = rng.standard_normal((37, out, out, filters), dtype=np.float32)
     inputs = {"images": images, "delta": delta}
     got = one.call("filter_gradient", inputs)
-    expected = np.zeros((8, 5, 5, 1))
-    for ky in range(5):
-        for kx in range(5):
-            window = images[:, ky:ky + 24, kx:kx + 24, :].astype(np.float64)
+    expected = np.zeros((filters, kernel, kernel, channels))
+    for ky in range(kernel):
+        for kx in range(kernel):
+            window = images[:, ky:ky + out, kx:kx + out, :].astype(np.float64)
             expected[:, ky, kx, :] = np.einsum("byxf,byxc->fc", delta, window)
     np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-3)
     assert got.tobytes() == two.call("filter_gradient", inputs).tobytes()

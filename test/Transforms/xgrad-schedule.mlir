@@ -229,6 +229,7 @@ func.func @pad_columns(%a: tensor<16x8xf32>, %b: tensor<8x10xf32>) -> tensor<16x
 // NOPAD-NOT: linalg.copy
 // NOPAD: linalg.generic {{.*}} outs(%{{.*}} : tensor<16x10xf32>)
 // NOPAD-NOT: vector.contract
+// NOPAD-LABEL: func.func @pooling
 func.func @unpadded_columns(%a: tensor<16x7xf32>, %b: tensor<7x10xf32>) -> tensor<16x10xf32> {
   %zero = arith.constant 0.0 : f32
   %empty = tensor.empty() : tensor<16x10xf32>
@@ -290,4 +291,23 @@ func.func @odd_features(%x: tensor<?x10xf32>, %init: tensor<?x10xf32>) -> tensor
     linalg.yield %e : f32
   } -> tensor<?x10xf32>
   return %r : tensor<?x10xf32>
+}
+
+// -----
+// A 3x3 8->16 layer's filter gradient, out[f][ky kx c] (16 x 72), would split its 72
+// columns into 64 and 8 for 16-float vectors; computed transposed, its 16 filters are one
+// panel and its 72 rows whole register tiles.
+// ELEMENTWISE-LABEL: func.func @filter_gradient_one_panel
+// ELEMENTWISE: linalg.transpose ins(%arg2 : tensor<16x3x3x8xf32>) outs({{.*}} : tensor<3x3x8x16xf32>) permutation = [1, 2, 3, 0]
+// ELEMENTWISE: vector.contract {{.*}} into vector<8x16xf32>
+// ELEMENTWISE-NOT: vector.contract
+// ELEMENTWISE: linalg.transpose ins({{.*}} : tensor<3x3x8x16xf32>) outs({{.*}} : tensor<16x3x3x8xf32>) permutation = [3, 0, 1, 2]
+func.func @filter_gradient_one_panel(%in: tensor<4x12x12x8xf32>, %d: tensor<4x10x10x16xf32>, %init: tensor<16x3x3x8xf32>) -> tensor<16x3x3x8xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(b, y, x, f, ky, kx, c) -> (b, y + ky, x + kx, c)>, affine_map<(b, y, x, f, ky, kx, c) -> (b, y, x, f)>, affine_map<(b, y, x, f, ky, kx, c) -> (f, ky, kx, c)>], iterator_types = ["reduction", "reduction", "reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%in, %d : tensor<4x12x12x8xf32>, tensor<4x10x10x16xf32>) outs(%init : tensor<16x3x3x8xf32>) attrs = {xgrad.kernel = "filter_gradient"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %y, %x : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x3x3x8xf32>
+  return %r : tensor<16x3x3x8xf32>
 }

@@ -209,7 +209,7 @@ mlir::xgrad::convolutionPerImage(RewriterBase &rewriter, linalg::GenericOp gener
 
 FailureOr<linalg::GenericOp> mlir::xgrad::convolutionToMatrixProduct(
     RewriterBase &rewriter, linalg::GenericOp generic,
-    llvm::function_ref<bool(int64_t, int64_t, int64_t)> accept) {
+    llvm::function_ref<int(int64_t, int64_t, int64_t)> fit) {
   if (!isMultiplyAccumulate(generic) || !generic.hasPureTensorSemantics() ||
       generic.getNumLoops() <= 3)
     return failure();
@@ -255,16 +255,16 @@ FailureOr<linalg::GenericOp> mlir::xgrad::convolutionToMatrixProduct(
   };
   int64_t firstOfResult = cast<AffineDimExpr>(maps[2].getResult(0)).getPosition();
   bool rowsFirst = llvm::is_contained(rows, firstOfResult);
-  // A result stored columns first (a filter gradient, out[f, ky, kx, c]) whose row extent
-  // vectorizes where its column extent does not (25 = 5 x 5 x 1) is computed transposed,
-  // rows first: patches and the other operand are then read as stored.
-  bool transposeResult = false;
-  if (!accept(extent(rowsFirst ? rows : columns), extent(rowsFirst ? columns : rows),
-              extent(depth))) {
-    if (rowsFirst || !accept(extent(rows), extent(columns), extent(depth)))
-      return failure();
-    transposeResult = true;
-  }
+  // A result stored columns first (a filter gradient, out[f, ky, kx, c]) whose product
+  // computed rows first fits the schedule better is computed transposed, rows first:
+  // patches and the other operand are then read as stored. 25 = 5 x 5 x 1 columns take no
+  // vector; 72 = 3 x 3 x 8 would be split into 64 and 8, where 16 filters are one panel.
+  int asStored = fit(extent(rowsFirst ? rows : columns), extent(rowsFirst ? columns : rows),
+                     extent(depth));
+  bool transposeResult =
+      !rowsFirst && fit(extent(rows), extent(columns), extent(depth)) > asStored;
+  if (!asStored && !transposeResult)
+    return failure();
 
   MLIRContext *context = generic.getContext();
   SmallVector<int64_t> patchLoops(rows);

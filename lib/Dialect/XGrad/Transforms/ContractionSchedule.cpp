@@ -81,6 +81,14 @@ std::optional<ProductColumns> mlir::xgrad::chooseColumnSplit(linalg::GenericOp g
   return ProductColumns{product->first.n, extentN / width * width};
 }
 
+int mlir::xgrad::contractionFit(int64_t extentM, int64_t extentN, int64_t extentK,
+                                int64_t vectorWidth) {
+  if (!chooseContractionTiles(extentM, extentN, extentK, vectorWidth))
+    return 0;
+  int64_t width = 2 * vectorWidth; // As chooseColumnSplit splits.
+  return extentN >= width && extentN % width != 0 ? 1 : 2;
+}
+
 std::optional<ProductColumns> mlir::xgrad::chooseColumnPadding(linalg::GenericOp generic,
                                                                int64_t vectorWidth) {
   auto product = staticColumns(generic);

@@ -205,7 +205,7 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
     FailureOr<linalg::GenericOp> overPatches =
         mlir::xgrad::convolutionToMatrixProduct(
             rewriter, generic, [&](int64_t m, int64_t n, int64_t k) {
-              return mlir::xgrad::chooseContractionTiles(m, n, k, width).has_value();
+              return mlir::xgrad::contractionFit(m, n, k, width);
             });
     if (succeeded(overPatches))
       generic = *overPatches;

@@ -87,11 +87,16 @@ convolutionPerImage(RewriterBase &rewriter, linalg::GenericOp generic, unsigned 
 /// the other and the result at plain loops; no loop shared by all three) into a product over
 /// a patches tensor (im2col: a `<kernel>.patches` generic gathers the image), its row,
 /// column and reduction loop groups collapsed to one loop each.
-/// Nothing changes unless `accept(M, N, K)` holds for the product's extents (the result's
-/// first and second dimension, the reduction; ShapedType::kDynamic when not static).
+/// `fit(M, N, K)` rates a product of those extents (the result's first and second
+/// dimension, the reduction; ShapedType::kDynamic when not static): nothing changes when it
+/// is 0 for the result as stored and for its transpose, which is taken when it rates higher.
 FailureOr<linalg::GenericOp>
 convolutionToMatrixProduct(RewriterBase &rewriter, linalg::GenericOp generic,
-                           llvm::function_ref<bool(int64_t, int64_t, int64_t)> accept);
+                           llvm::function_ref<int(int64_t, int64_t, int64_t)> fit);
+
+/// How well the contraction schedule takes a product of M x N x K: 0 not at all, 1 with its
+/// columns split (chooseColumnSplit), 2 in whole register tiles.
+int contractionFit(int64_t extentM, int64_t extentN, int64_t extentK, int64_t vectorWidth);
 
 /// A module holding `transform.named_sequence @<name>(%kernel: !transform.any_op
 /// {transform.consumed})` that applies `tiles` to one matrix-product kernel.
