@@ -59,6 +59,26 @@ def interleaved(runs, *functions):
     return [float(np.median(t)) for t in times]
 
 
+def interleaved_blocks(rounds, *functions, settle=0.25, measure=0.25):
+    """Median seconds of each function over rounds of A-block B-block ...: each block calls
+    its function for `settle` seconds unrecorded, then `measure` seconds recorded. On two
+    cores, threads of the previous block's runtime still spin for their wait time after
+    it returns (libomp 200 ms, OpenBLAS about 0.1 s), and calls timed in the meantime measure
+    that competition instead of the code."""
+    times = [[] for _ in functions]
+    for _ in range(rounds):
+        for f, t in zip(functions, times):
+            begin = time.perf_counter()
+            while time.perf_counter() - begin < settle:
+                f()
+            begin = time.perf_counter()
+            while time.perf_counter() - begin < measure or not t:
+                start = time.perf_counter()
+                f()
+                t.append(time.perf_counter() - start)
+    return [float(np.median(t)) for t in times]
+
+
 class Table:
     def __init__(self):
         self.rows = []
@@ -102,8 +122,10 @@ def bench_matmuls(table, quick, runs):
             result = model.call("matmul", inputs)
             assert np.allclose(result, a @ b, rtol=1e-3, atol=1e-3), "xgrad's matmul is wrong"
             ta, tb = torch.from_numpy(a), torch.from_numpy(b)
-            tx, tn, tt = interleaved(runs, lambda: model.call("matmul", inputs),
-                                     lambda: a @ b, lambda: torch.matmul(ta, tb))
+            functions = (lambda: model.call("matmul", inputs), lambda: a @ b,
+                         lambda: torch.matmul(ta, tb))
+            tx, tn, tt = (interleaved(runs, *functions) if threads == 1 else
+                          interleaved_blocks(3, *functions))
             flops = 2.0 * m * n * k / 1e9
             work = f"matmul {m}x{k}x{n} f32, {threads} thread{'s' if threads > 1 else ''}"
             table.add(work, "GFLOP/s", flops / tx, "numpy/OpenBLAS", flops / tn, True)
