@@ -276,6 +276,9 @@ func.func @pooling(%x: tensor<?x4x4x8xf32>, %init: tensor<?x2x2x8xf32>) -> tenso
 // ELEMENTWISE-LABEL: func.func @odd_features
 // ELEMENTWISE-NOT: vector.
 // ELEMENTWISE: linalg.generic
+// ELEMENTWISE-LABEL: func.func @no_features
+// ELEMENTWISE-NOT: vector.
+// ELEMENTWISE: linalg.generic
 func.func @features(%x: tensor<?x784xf32>, %init: tensor<?x784xf32>) -> tensor<?x784xf32> {
   %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<?x784xf32>) outs(%init : tensor<?x784xf32>) {
   ^bb0(%a: f32, %out: f32):
@@ -291,6 +294,14 @@ func.func @odd_features(%x: tensor<?x10xf32>, %init: tensor<?x10xf32>) -> tensor
     linalg.yield %e : f32
   } -> tensor<?x10xf32>
   return %r : tensor<?x10xf32>
+}
+func.func @no_features(%x: tensor<?x0xf32>, %init: tensor<?x0xf32>) -> tensor<?x0xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<?x0xf32>) outs(%init : tensor<?x0xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %e = math.exp %a : f32
+    linalg.yield %e : f32
+  } -> tensor<?x0xf32>
+  return %r : tensor<?x0xf32>
 }
 
 // -----

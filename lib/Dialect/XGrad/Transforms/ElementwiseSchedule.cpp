@@ -131,7 +131,8 @@ std::optional<std::string> mlir::xgrad::elementwiseScheduleSource(llvm::StringRe
     if (!isa<arith::ArithDialect, math::MathDialect>(op.getDialect()))
       return std::nullopt;
   int64_t extent = generic.getStaticLoopRanges()[innermost];
-  if (ShapedType::isDynamic(extent) || extent % 4 != 0)
+  // No vector has a zero extent.
+  if (ShapedType::isDynamic(extent) || extent <= 0 || extent % 4 != 0)
     return std::nullopt;
   // The widest multiple of the vector (up to four registers) dividing the loop; a loop
   // shorter than a register is one vector. The outermost loop's tiles are disjoint: the
