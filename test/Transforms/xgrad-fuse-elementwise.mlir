@@ -274,3 +274,63 @@ func.func @writable_argument(%m: tensor<8x4xf32>, %g: tensor<8x4xf32> {bufferiza
   } -> tensor<8x4xf32>
   return %update : tensor<8x4xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// An optimizer's moment update, read by the parameter's update and returned as state, is
+// computed inside the parameter's update, which writes both: one kernel reads the gradient,
+// the moment and the parameter once, and no caller's tensor is accumulated into (each is an
+// input, the results new tensors). A result a kernel that cannot take it (a reduction) reads
+// before the elementwise reader stays apart: the fused kernel would come after that read.
+// CHECK-LABEL: func.func @moment_and_step
+// CHECK-NOT: xgrad.kernel = "adam.m"
+// CHECK: %[[FUSED:.*]]:2 = linalg.generic {{.*}} ins(%arg1, %arg0, %arg2 : tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>) outs(%{{.*}}, %{{.*}} : tensor<8x4xf32>, tensor<8x4xf32>) attrs = {xgrad.kernel = "adam.step"}
+// CHECK-NEXT: ^bb0(%[[G:.*]]: f32, %[[M:.*]]: f32, %[[W:.*]]: f32, %{{.*}}: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[MOMENT:.*]] = arith.addf %[[M]], %[[G]] : f32
+// CHECK-NEXT: %[[SCALED:.*]] = arith.mulf %[[MOMENT]], %{{.*}} : f32
+// CHECK-NEXT: %[[STEP:.*]] = arith.subf %[[W]], %[[SCALED]] : f32
+// CHECK-NEXT: linalg.yield %[[MOMENT]], %[[STEP]] : f32, f32
+// CHECK: return %[[FUSED]]#0, %[[FUSED]]#1
+// CHECK-LABEL: func.func @read_before
+// CHECK: xgrad.kernel = "moment"
+// CHECK: xgrad.kernel = "early"
+// CHECK: xgrad.kernel = "late"
+func.func @moment_and_step(%m: tensor<8x4xf32> {bufferization.writable = false}, %g: tensor<8x4xf32> {bufferization.writable = false}, %w: tensor<8x4xf32> {bufferization.writable = false}) -> (tensor<8x4xf32>, tensor<8x4xf32>) {
+  %rate = arith.constant 0.1 : f32
+  %moment = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%g : tensor<8x4xf32>) outs(%m : tensor<8x4xf32>) attrs = {xgrad.kernel = "adam.m"} {
+  ^bb0(%grad: f32, %out: f32):
+    %sum = arith.addf %out, %grad : f32
+    linalg.yield %sum : f32
+  } -> tensor<8x4xf32>
+  %step = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%moment : tensor<8x4xf32>) outs(%w : tensor<8x4xf32>) attrs = {xgrad.kernel = "adam.step"} {
+  ^bb0(%mm: f32, %out: f32):
+    %scaled = arith.mulf %mm, %rate : f32
+    %new = arith.subf %out, %scaled : f32
+    linalg.yield %new : f32
+  } -> tensor<8x4xf32>
+  return %moment, %step : tensor<8x4xf32>, tensor<8x4xf32>
+}
+func.func @read_before(%g: tensor<8x4xf32>) -> (tensor<8xf32>, tensor<8x4xf32>) {
+  %empty = tensor.empty() : tensor<8x4xf32>
+  %zero = arith.constant 0.0 : f32
+  %rows = tensor.empty() : tensor<8xf32>
+  %zeros = linalg.fill ins(%zero : f32) outs(%rows : tensor<8xf32>) -> tensor<8xf32>
+  %moment = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%g : tensor<8x4xf32>) outs(%empty : tensor<8x4xf32>) attrs = {xgrad.kernel = "moment"} {
+  ^bb0(%grad: f32, %out: f32):
+    %d = arith.addf %grad, %grad : f32
+    linalg.yield %d : f32
+  } -> tensor<8x4xf32>
+  %early = linalg.generic {indexing_maps = [#id, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%moment : tensor<8x4xf32>) outs(%zeros : tensor<8xf32>) attrs = {xgrad.kernel = "early"} {
+  ^bb0(%mm: f32, %out: f32):
+    %s = arith.addf %out, %mm : f32
+    linalg.yield %s : f32
+  } -> tensor<8xf32>
+  %late = linalg.generic {indexing_maps = [#id, affine_map<(d0, d1) -> (d0)>, #id], iterator_types = ["parallel", "parallel"]} ins(%moment, %early : tensor<8x4xf32>, tensor<8xf32>) outs(%empty : tensor<8x4xf32>) attrs = {xgrad.kernel = "late"} {
+  ^bb0(%mm: f32, %e: f32, %out: f32):
+    %s = arith.subf %mm, %e : f32
+    linalg.yield %s : f32
+  } -> tensor<8x4xf32>
+  return %early, %late : tensor<8xf32>, tensor<8x4xf32>
+}

@@ -3,7 +3,9 @@
 // An elementwise kernel whose result one other kernel reads, each element once (through one
 // input, or the few strided inputs of a pooling window), is computed inside that kernel
 // (upstream linalg::fuseElementwiseOps): no temporary to allocate, one pass over memory
-// instead of two, and less IR for LLVM to compile. Flattened kernels (flat
+// instead of two, and less IR for LLVM to compile. One whose result is also read later (an
+// optimizer's moment, returned as state and read by the parameter's update) is computed in
+// its elementwise reader, which writes that result too. Flattened kernels (flat
 // reads `x{i}`) first take their neighbours' shape by upstream reshape propagation. Kernels
 // a user schedule names are left apart, so that schedule applies to the kernel it was
 // written for. A kernel accumulating into a caller's tensor reads it as an input instead,
@@ -111,35 +113,47 @@ struct WriteOnceIntoZeros : OpRewritePattern<linalg::GenericOp> {
 
 /// `producer` reading what it accumulates into (a bias added into a product's result) as an
 /// input instead, into a new tensor: fused, its result would otherwise still be written
-/// (upstream fusion keeps a result whose init the payload reads).
-static linalg::GenericOp readInitAsInput(RewriterBase &rewriter, linalg::GenericOp producer) {
-  if (producer.getNumDpsInits() != 1)
-    return producer;
-  OpOperand *init = producer.getDpsInitOperand(0);
-  BlockArgument out = producer.getMatchingBlockArgument(init);
-  if (out.use_empty())
+/// (upstream fusion keeps a result whose init the payload reads). Only the inits `which`
+/// accepts move; returns the rewritten kernel, or `producer` when none moved.
+static linalg::GenericOp readInitsAsInputs(RewriterBase &rewriter, linalg::GenericOp producer,
+                                           llvm::function_ref<bool(OpOperand &)> which) {
+  SmallVector<OpOperand *> moved;
+  for (OpOperand &init : producer.getDpsInitsMutable())
+    if (!producer.getMatchingBlockArgument(&init).use_empty() && which(init))
+      moved.push_back(&init);
+  if (moved.empty())
     return producer;
   Location loc = producer.getLoc();
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(producer);
-  Type element = getElementTypeOrSelf(init->get().getType());
-  Value empty = tensor::EmptyOp::create(
-      rewriter, loc, tensor::getMixedSizes(rewriter, loc, init->get()), element);
-  SmallVector<Value> inputs = producer.getDpsInputs();
-  inputs.push_back(init->get());
+  SmallVector<Value> inputs = producer.getDpsInputs(), inits = producer.getDpsInits();
   SmallVector<AffineMap> maps = producer.getIndexingMapsArray();
   unsigned numInputs = producer.getNumDpsInputs();
-  maps.insert(maps.begin() + numInputs, producer.getMatchingIndexingMap(init));
+  for (OpOperand *init : moved) {
+    inputs.push_back(init->get());
+    maps.insert(maps.begin() + inputs.size() - 1, producer.getMatchingIndexingMap(init));
+    unsigned index = init->getOperandNumber() - numInputs;
+    inits[index] = tensor::EmptyOp::create(rewriter, loc,
+                                           tensor::getMixedSizes(rewriter, loc, init->get()),
+                                           getElementTypeOrSelf(init->get().getType()));
+  }
   auto reading = linalg::GenericOp::create(rewriter, loc, producer.getResultTypes(), inputs,
-                                           ValueRange{empty}, maps,
-                                           producer.getIteratorTypesArray());
+                                           inits, maps, producer.getIteratorTypesArray());
   rewriter.inlineRegionBefore(producer.getRegion(), reading.getRegion(),
                               reading.getRegion().begin());
-  BlockArgument asInput = reading.getRegion().front().insertArgument(numInputs, element, loc);
-  rewriter.replaceAllUsesWith(out, asInput);
+  Block &body = reading.getRegion().front();
+  for (auto [position, init] : llvm::enumerate(moved)) {
+    BlockArgument out = body.getArgument(init->getOperandNumber() + position);
+    BlockArgument asInput = body.insertArgument(numInputs + position, out.getType(), loc);
+    rewriter.replaceAllUsesWith(out, asInput);
+  }
   reading->setDiscardableAttrs(producer->getDiscardableAttrDictionary());
   rewriter.replaceOp(producer, reading->getResults());
   return reading;
+}
+
+static linalg::GenericOp readInitAsInput(RewriterBase &rewriter, linalg::GenericOp producer) {
+  return readInitsAsInputs(rewriter, producer, [](OpOperand &) { return true; });
 }
 
 /// Whether `value` is an argument the caller owns (inputs and state): bufferization may not
@@ -165,13 +179,11 @@ struct ReadCallerOwnedInit : OpRewritePattern<linalg::GenericOp> {
 
   LogicalResult matchAndRewrite(linalg::GenericOp generic,
                                 PatternRewriter &rewriter) const override {
-    if (!fusable(generic) || generic.getNumDpsInits() != 1)
+    if (!fusable(generic))
       return failure();
-    OpOperand *init = generic.getDpsInitOperand(0);
-    if (!isCallerOwned(init->get()) || generic.getMatchingBlockArgument(init).use_empty())
-      return failure();
-    readInitAsInput(rewriter, generic);
-    return success();
+    linalg::GenericOp reading = readInitsAsInputs(
+        rewriter, generic, [](OpOperand &init) { return isCallerOwned(init.get()); });
+    return success(reading != generic);
   }
 
   Fusable fusable;
@@ -223,8 +235,33 @@ static bool fusesIntoReads(linalg::GenericOp producer, linalg::GenericOp consume
   return reads != 0;
 }
 
+/// Whether `producer`, whose result other kernels read too, is computed inside the
+/// elementwise `consumer` and its result written from there: the consumer reads it through
+/// one input, each element once, and comes before every other reader (which then reads the
+/// fused kernel's result). An optimizer's update of a moment, read by the parameter's update
+/// and returned as state, is one pass with it instead of a write and a read back.
+static bool fusesKeepingResult(linalg::GenericOp producer, linalg::GenericOp consumer,
+                               const Fusable &fusable) {
+  if (!fusable(consumer) || producer->getBlock() != consumer->getBlock())
+    return false;
+  unsigned reads = 0;
+  for (OpOperand &use : producer->getUses()) {
+    Operation *user = consumer->getBlock()->findAncestorOpInBlock(*use.getOwner());
+    if (use.getOwner() == consumer.getOperation()) {
+      if (!consumer.isDpsInput(&use) || !consumer.getMatchingIndexingMap(&use).isPermutation())
+        return false;
+      ++reads;
+    } else if (!user || !consumer->isBeforeInBlock(user)) {
+      return false;
+    }
+  }
+  return reads == 1;
+}
+
 /// The producer of one of a kernel's inputs, when it is elementwise and the kernel reads each
-/// of its elements a bounded number of times (fusesIntoReads), is computed inside the kernel.
+/// of its elements a bounded number of times (fusesIntoReads), is computed inside the kernel;
+/// so is one other kernels read too, its result then written by the fused kernel
+/// (fusesKeepingResult).
 struct FuseIntoReader : OpRewritePattern<linalg::GenericOp> {
   FuseIntoReader(MLIRContext *context, Fusable fusable)
       : OpRewritePattern(context), fusable(fusable) {}
@@ -237,7 +274,9 @@ struct FuseIntoReader : OpRewritePattern<linalg::GenericOp> {
     for (OpOperand *operand : consumer.getDpsInputOperands()) {
       auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
       // A broadcast or a product's operand would recompute it for each element it is read.
-      if (!fusable(producer) || !fusesIntoReads(producer, consumer) ||
+      if (!fusable(producer) ||
+          !(fusesIntoReads(producer, consumer) ||
+            fusesKeepingResult(producer, consumer, fusable)) ||
           !linalg::areElementwiseOpsFusable(operand))
         continue;
       StringAttr kernel =
