@@ -161,7 +161,7 @@ std::optional<unsigned> mlir::xgrad::convolutionBatchLoop(linalg::GenericOp gene
   return batch.getPosition();
 }
 
-FailureOr<std::pair<linalg::GenericOp, scf::ForOp>>
+std::pair<linalg::GenericOp, scf::ForOp>
 mlir::xgrad::convolutionPerImage(RewriterBase &rewriter, linalg::GenericOp generic,
                                  unsigned batch) {
   Location loc = generic.getLoc();

@@ -210,8 +210,8 @@ std::string mlir::xgrad::contractionScheduleSource(llvm::StringRef name,
   os << R"(
     %func = transform.get_parent_op %kernel {op_name = "func.func"} : (!transform.any_op) -> !transform.any_op
 )";
-  // MLIR 22 packs a linalg.matmul reading B[n, k] along k: B stored transposed stays a
-  // generic.
+  // MLIR 22 packs a linalg.matmul reading B[n, k] along k, and vectorizes one reading
+  // A[k, m] over the wrong dimensions: a product reading either stays a generic.
   bool named = !tiles.transposedA && !tiles.transposedB;
   if (named)
     os << R"(

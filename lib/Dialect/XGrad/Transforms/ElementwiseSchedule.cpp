@@ -14,16 +14,7 @@
 
 using namespace mlir;
 
-namespace {
-/// A read at `scale * loop + offset`.
-struct StridedRead {
-  unsigned loop;
-  int64_t scale, offset;
-};
-} // namespace
-
-/// `expr` as `scale * loop + offset` with constants scale > 0 and offset >= 0, or nothing.
-static std::optional<StridedRead> asStridedRead(AffineExpr expr) {
+std::optional<mlir::xgrad::StridedRead> mlir::xgrad::asStridedRead(AffineExpr expr) {
   int64_t offset = 0, scale = 1;
   if (auto sum = dyn_cast<AffineBinaryOpExpr>(expr);
       sum && sum.getKind() == AffineExprKind::Add) {
@@ -53,17 +44,17 @@ linalg::GenericOp mlir::xgrad::readStridedInputsAsSlices(RewriterBase &rewriter,
     return generic;
   MLIRContext *context = generic.getContext();
   SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
-  SmallVector<std::optional<SmallVector<StridedRead>>> reads;
+  SmallVector<std::optional<SmallVector<mlir::xgrad::StridedRead>>> reads;
   bool any = false;
   for (OpOperand *input : generic.getDpsInputOperands()) {
     AffineMap map = maps[input->getOperandNumber()];
     reads.emplace_back();
     if (map.isProjectedPermutation())
       continue;
-    SmallVector<StridedRead> strided;
+    SmallVector<mlir::xgrad::StridedRead> strided;
     llvm::SmallBitVector seen(map.getNumDims());
     for (AffineExpr result : map.getResults()) {
-      std::optional<StridedRead> read = asStridedRead(result);
+      std::optional<mlir::xgrad::StridedRead> read = mlir::xgrad::asStridedRead(result);
       if (!read || seen.test(read->loop))
         break;
       seen.set(read->loop);
@@ -91,7 +82,7 @@ linalg::GenericOp mlir::xgrad::readStridedInputsAsSlices(RewriterBase &rewriter,
     // the loop's range (in bounds, as the kernel's reads were).
     SmallVector<OpFoldResult> offsets, sizes, strides;
     SmallVector<AffineExpr> results;
-    for (const StridedRead &read : *strided) {
+    for (const mlir::xgrad::StridedRead &read : *strided) {
       offsets.push_back(rewriter.getIndexAttr(read.offset));
       sizes.push_back(ranges[read.loop].size);
       strides.push_back(rewriter.getIndexAttr(read.scale));

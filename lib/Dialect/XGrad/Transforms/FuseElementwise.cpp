@@ -12,6 +12,7 @@
 // so that bufferization does not copy the caller's read-only buffer first.
 //
 //===----------------------------------------------------------------------===//
+#include "xgrad/Dialect/XGrad/Transforms/ElementwiseSchedule.h"
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h"
 #include "xgrad/Dialect/XGrad/Transforms/ScheduleLibrary.h"
 
@@ -195,21 +196,10 @@ struct ReadCallerOwnedInit : OpRewritePattern<linalg::GenericOp> {
 static bool readsEachElementAtMostOnce(AffineMap map) {
   llvm::SmallBitVector loops(map.getNumDims());
   for (AffineExpr result : map.getResults()) {
-    AffineExpr term = result;
-    if (auto sum = dyn_cast<AffineBinaryOpExpr>(term);
-        sum && sum.getKind() == AffineExprKind::Add && isa<AffineConstantExpr>(sum.getRHS()))
-      term = sum.getLHS();
-    if (auto product = dyn_cast<AffineBinaryOpExpr>(term);
-        product && product.getKind() == AffineExprKind::Mul) {
-      auto scale = dyn_cast<AffineConstantExpr>(product.getRHS());
-      if (!scale || scale.getValue() == 0)
-        return false;
-      term = product.getLHS();
-    }
-    auto loop = dyn_cast<AffineDimExpr>(term);
-    if (!loop)
+    std::optional<mlir::xgrad::StridedRead> read = mlir::xgrad::asStridedRead(result);
+    if (!read)
       return false;
-    loops.set(loop.getPosition());
+    loops.set(read->loop);
   }
   return loops.all();
 }

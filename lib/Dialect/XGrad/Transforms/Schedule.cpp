@@ -2,8 +2,10 @@
 //
 // Every kernel gets one schedule: the user's named sequence of the kernel's name when the
 // schedule library has one, else the default: the contraction schedule for matrix products
-// and for convolutions rewritten as products (ContractionSchedule.h), else a loop order with
-// a contiguous innermost loop for LLVM to vectorize. Schedules are transform-dialect IR applied by the transform interpreter.
+// and for convolutions rewritten as products, a forward convolution one image at a time
+// (ContractionSchedule.h); else a loop order with a contiguous innermost loop, vectorized
+// along it when it is short and static (ElementwiseSchedule.h) and left to LLVM otherwise.
+// Schedules are transform-dialect IR applied by the transform interpreter.
 //
 //===----------------------------------------------------------------------===//
 #include "xgrad/Dialect/XGrad/Transforms/ContractionSchedule.h"
@@ -196,12 +198,8 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
     IRRewriter rewriter(&getContext());
     // A convolution over a batch gathers the patches of one image at a time, in cache, and
     // multiplies them there: the whole batch's patches are KH x KW times the images.
-    if (std::optional<unsigned> batch = mlir::xgrad::convolutionBatchLoop(generic)) {
-      auto perImage = mlir::xgrad::convolutionPerImage(rewriter, generic, *batch);
-      if (failed(perImage))
-        return failure();
-      generic = perImage->first;
-    }
+    if (std::optional<unsigned> batch = mlir::xgrad::convolutionBatchLoop(generic))
+      generic = mlir::xgrad::convolutionPerImage(rewriter, generic, *batch).first;
     FailureOr<linalg::GenericOp> overPatches =
         mlir::xgrad::convolutionToMatrixProduct(
             rewriter, generic, [&](int64_t m, int64_t n, int64_t k) {
@@ -238,12 +236,8 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
       SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
       tiles->transposedA = maps[0].getResult(0) == getAffineDimExpr(2, &getContext());
       tiles->transposedB = maps[1].getResult(0) == getAffineDimExpr(1, &getContext());
-      std::string source = mlir::xgrad::contractionScheduleSource("contraction", *tiles);
-      OwningOpRef<ModuleOp> schedule = parseSourceString<ModuleOp>(source, &getContext());
-      if (!schedule)
-        return generic.emitError() << "internal error: the contraction schedule does not parse";
-      auto sequence = schedule->lookupSymbol<transform::NamedSequenceOp>("contraction");
-      return apply(generic, kernel, sequence, *schedule, "the default contraction");
+      return applyDefault(generic, kernel, "contraction",
+                          mlir::xgrad::contractionScheduleSource("contraction", *tiles));
     }
     generic = mlir::xgrad::readStridedInputsAsSlices(rewriter, generic);
     if (std::optional<SmallVector<unsigned>> order = preferredOrder(generic)) {
@@ -258,11 +252,18 @@ struct XGradSchedulePass : public mlir::xgrad::impl::XGradScheduleBase<XGradSche
         mlir::xgrad::elementwiseScheduleSource("elementwise", generic, width);
     if (!source)
       return success(); // Loops in that order, for LLVM to vectorize.
-    OwningOpRef<ModuleOp> schedule = parseSourceString<ModuleOp>(*source, &getContext());
+    return applyDefault(generic, kernel, "elementwise", *source);
+  }
+
+  /// Applies the default schedule `source`, whose named sequence is `@<name>`.
+  LogicalResult applyDefault(linalg::GenericOp generic, llvm::StringRef kernel,
+                             llvm::StringRef name, llvm::StringRef source) {
+    OwningOpRef<ModuleOp> schedule = parseSourceString<ModuleOp>(source, &getContext());
     if (!schedule)
-      return generic.emitError() << "internal error: the elementwise schedule does not parse";
-    auto sequence = schedule->lookupSymbol<transform::NamedSequenceOp>("elementwise");
-    return apply(generic, kernel, sequence, *schedule, "the default elementwise");
+      return generic.emitError() << "internal error: the " << name
+                                 << " schedule does not parse";
+    auto sequence = schedule->lookupSymbol<transform::NamedSequenceOp>(name);
+    return apply(generic, kernel, sequence, *schedule, ("the default " + name).str());
   }
 
   LogicalResult apply(linalg::GenericOp generic, llvm::StringRef kernel,

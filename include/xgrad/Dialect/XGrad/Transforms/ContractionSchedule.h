@@ -80,7 +80,7 @@ std::optional<unsigned> convolutionBatchLoop(linalg::GenericOp generic);
 /// Computes the convolution `generic` one image at a time: an scf.for over its batch loop
 /// (marked for the threads: images are disjoint rows of the result) around a copy of the
 /// kernel on that image's slices, whose batch extent is 1. Returns the copy, and the loop.
-FailureOr<std::pair<linalg::GenericOp, scf::ForOp>>
+std::pair<linalg::GenericOp, scf::ForOp>
 convolutionPerImage(RewriterBase &rewriter, linalg::GenericOp generic, unsigned batch);
 
 /// Rewrites a convolution-like kernel (one operand read at sums of loops such as `y + ky`,

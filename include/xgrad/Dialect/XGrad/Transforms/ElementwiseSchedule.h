@@ -16,6 +16,15 @@
 
 namespace mlir::xgrad {
 
+/// A read at `scale * loop + offset`.
+struct StridedRead {
+  unsigned loop;
+  int64_t scale, offset;
+};
+
+/// `expr` as `scale * loop + offset` with constants scale > 0 and offset >= 0, or nothing.
+std::optional<StridedRead> asStridedRead(AffineExpr expr);
+
 /// Rewrites the inputs of `generic` read at `c * loop + k` (every result one loop, scaled
 /// and offset by constants, each loop at most once) into strided `tensor.extract_slice`s read
 /// at the loops themselves. Returns the rewritten kernel, or `generic` when no input changed.
