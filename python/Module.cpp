@@ -325,9 +325,10 @@ PYBIND11_MODULE(_xgrad, m) {
                        const std::string &sourceName, const std::string &schedule, bool cache,
                        const std::string &cacheDirectory, bool lazy, bool checkFinite,
                        bool distributed, const std::string &lossReduction,
-                       bool flushDenormals) {
+                       bool flushDenormals, uint64_t parallelMinWork) {
              CompileOptions options;
              options.threads = threads;
+             options.parallelMinWork = parallelMinWork;
              options.useLinalg = useLinalg;
              options.optLevel = optLevel;
              options.sourceName = sourceName;
@@ -352,8 +353,10 @@ PYBIND11_MODULE(_xgrad, m) {
            py::arg("schedule") = "", py::arg("cache") = true, py::arg("cache_dir") = "",
            py::arg("lazy") = true, py::arg("check_finite") = false,
            py::arg("distributed") = false, py::arg("loss_reduction") = "mean",
-           py::arg("flush_denormals") = true)
+           py::arg("flush_denormals") = true,
+           py::arg("parallel_min_work") = CompileOptions().parallelMinWork)
       .def_readonly("threads", &CompileOptions::threads)
+      .def_readonly("parallel_min_work", &CompileOptions::parallelMinWork)
       .def_readonly("use_linalg", &CompileOptions::useLinalg)
       .def_readonly("opt_level", &CompileOptions::optLevel)
       .def_readonly("source_name", &CompileOptions::sourceName)

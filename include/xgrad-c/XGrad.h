@@ -71,6 +71,9 @@ typedef struct {
   /* Compute with subnormal floats flushed to zero (1, the default; the caller's mode is
      restored after each call) or as IEEE 754 says (0, slower): docs/Rationale.md. */
   int32_t flushDenormals;
+  /* Estimated operations a parallel loop needs to run on `threads` (default 32768); smaller
+     ones run on the calling thread. 0: every parallel loop on threads. */
+  uint64_t parallelMinWork;
 } XGradCompileOptions;
 
 void xgradCompileOptionsInit(XGradCompileOptions *options);

@@ -36,6 +36,7 @@ void xgradCompileOptionsInit(XGradCompileOptions *options) {
   options->lazy = defaults.lazy;
   options->checkFinite = defaults.checkFinite;
   options->flushDenormals = defaults.flushDenormals;
+  options->parallelMinWork = defaults.parallelMinWork;
 }
 
 /// Reads the fields the caller's version of the struct has; later ones keep their defaults.
@@ -79,6 +80,8 @@ static llvm::Expected<CompileOptions> toCompileOptions(const XGradCompileOptions
     options.lossReduction = given->lossIsSum ? LossReduction::sum : LossReduction::mean;
   if (has(offsetof(XGradCompileOptions, flushDenormals), sizeof(int32_t)))
     options.flushDenormals = given->flushDenormals != 0;
+  if (has(offsetof(XGradCompileOptions, parallelMinWork), sizeof(uint64_t)))
+    options.parallelMinWork = given->parallelMinWork;
   return options;
 }
 

@@ -154,6 +154,9 @@ static void addLLVMPasses(OpPassManager &pm, const ::xgrad::CompileOptions &opti
     ConvertSCFToOpenMPPassOptions openmp;
     openmp.numThreads = options.threads;
     pm.addPass(createConvertSCFToOpenMPPass(openmp));
+    mlir::xgrad::XGradParallelThresholdOptions threshold;
+    threshold.minWork = int64_t(options.parallelMinWork);
+    pm.addNestedPass<func::FuncOp>(mlir::xgrad::createXGradParallelThreshold(threshold));
     pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   }
   pm.addPass(createSCFToControlFlowPass());
@@ -201,6 +204,7 @@ void mlir::xgrad::buildXGradPipeline(OpPassManager &pm, const ::xgrad::CompileOp
   ::xgrad::CompileOptions options;
   options.useLinalg = pipeline.useLinalg;
   options.threads = pipeline.threads;
+  options.parallelMinWork = pipeline.parallelMinWork;
   options.schedule = pipeline.schedule;
   options.checkFinite = pipeline.checkFinite;
   options.flushDenormals = pipeline.flushDenormals;

@@ -145,6 +145,7 @@ llvm::Expected<std::string> xgrad::compileCacheKey(StringRef source,
   // The options that decide the code; a new one must be added here (CompileOptions says so).
   field(elementTypeName(options.elementType));
   field(std::to_string(options.threads));
+  field(std::to_string(options.parallelMinWork));
   field(options.useLinalg ? "linalg" : "loops");
   field(std::to_string(options.optLevel));
   field(options.sourceName); // Check messages name the source.

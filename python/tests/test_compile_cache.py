@@ -102,10 +102,13 @@ def test_a_changed_option_misses(tmp_path):
     model = xgrad.Model(source, cache_dir=cache_dir, threads=2)
     np.testing.assert_array_equal(model.call("double", {"x": np.arange(3, dtype=np.float32)}),
                                   [0, 2, 4])
+    model = xgrad.Model(source, cache_dir=cache_dir, threads=2, parallel_min_work=0)
+    np.testing.assert_array_equal(model.call("double", {"x": np.arange(3, dtype=np.float32)}),
+                                  [0, 2, 4])
     after = xgrad.compile_cache_stats(cache_dir)
     assert after["hits"] - before["hits"] == 1
-    assert after["misses"] - before["misses"] == 5  # 4 interfaces, 1 target's code
-    assert after["entries"] == 5
+    assert after["misses"] - before["misses"] == 7  # 5 interfaces, 2 targets' code
+    assert after["entries"] == 7
 
 
 def double_and_square():

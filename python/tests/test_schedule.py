@@ -73,7 +73,9 @@ def test_threads_give_the_bits_of_one_thread(case):
     shape = CASES[case]
     a, b = operands(**shape)
     one = xgrad.Model(product(**shape), threads=1).call("matmul", {"a": a, "b": b})
-    two = xgrad.Model(product(**shape), threads=2).call("matmul", {"a": a, "b": b})
+    # parallel_min_work=0: every parallel loop on both threads, however small.
+    two = xgrad.Model(product(**shape), threads=2, parallel_min_work=0).call(
+        "matmul", {"a": a, "b": b})
     assert one.tobytes() == two.tobytes()
 
 
@@ -122,7 +124,8 @@ def test_convolutions_as_products_match_torch_and_threads():
     filters = input("filters", [16, 3, 3, 8])
     conv = layers.conv2d(images, filters).target("conv")
     source = xgrad.to_mlir(conv)
-    one, two = xgrad.Model(source, threads=1), xgrad.Model(source, threads=2)
+    one = xgrad.Model(source, threads=1)
+    two = xgrad.Model(source, threads=2, parallel_min_work=0)
     assert "conv2d.patches" in one.ir("scheduled") and "vector.contract" in one.ir("scheduled")
     rng = np.random.default_rng(5)
     x = rng.standard_normal((70, 12, 12, 8), dtype=np.float32)
@@ -142,7 +145,8 @@ def test_pooling_vectorized_matches_torch_and_threads():
     images = input("images", [None, 10, 10, 8])
     pooled = layers.max_pool2d(layers.relu(images)).target("pool")
     source = xgrad.to_mlir(pooled)
-    one, two = xgrad.Model(source, threads=1), xgrad.Model(source, threads=2)
+    one = xgrad.Model(source, threads=1)
+    two = xgrad.Model(source, threads=2, parallel_min_work=0)
     scheduled = one.ir("scheduled")
     assert "tensor<1x1x1x8xf32>" in scheduled and 'xgrad.kernel = "relu"' not in scheduled
     x = np.random.default_rng(6).standard_normal((33, 10, 10, 8), dtype=np.float32)
@@ -177,7 +181,8 @@ def filter_gradient_source(size, channels, filters, kernel):
 def test_filter_gradients_computed_transposed_match_numpy_and_threads(size, channels, filters,
                                                                        kernel):
     source = filter_gradient_source(size, channels, filters, kernel)
-    one, two = xgrad.Model(source, threads=1), xgrad.Model(source, threads=2)
+    one = xgrad.Model(source, threads=1)
+    two = xgrad.Model(source, threads=2, parallel_min_work=0)
     scheduled = one.ir("scheduled")
     assert "filter_gradient.patches" in scheduled and "vector.contract" in scheduled
     assert "permutation = [3, 0, 1, 2]" in scheduled  # the transposed result, put back

@@ -343,7 +343,7 @@ def to_mlir(*targets, dtype="f32"):
 def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
                      source_name="model", schedule=None, cache=True, cache_dir=None,
                      lazy=True, check_finite=False, distributed=False,
-                     loss_reduction="mean", flush_denormals=True):
+                     loss_reduction="mean", flush_denormals=True, parallel_min_work=None):
     """The compiler's options (xgrad::CompileOptions): ``threads`` of the parallel loops (1:
     sequential; ``parallel=True`` alone means every core), ``use_linalg``, LLVM's
     ``opt_level`` 0-3, ``schedule``: a file of transform IR whose named sequences schedule
@@ -355,7 +355,9 @@ def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
     data-parallel over the ranks of an MPI run (``mpirun -np N python3 script.py``,
     docs/Distributed.md), ``loss_reduction`` "mean" (the layers' losses) or "sum" saying how
     the loss combines a batch's rows; ``flush_denormals=False`` computes with subnormal
-    floats as IEEE 754 says instead of flushing them to zero (slower: docs/Rationale.md)."""
+    floats as IEEE 754 says instead of flushing them to zero (slower: docs/Rationale.md);
+    ``parallel_min_work``: the estimated operations a parallel loop needs to run on threads
+    (smaller ones run on the calling thread; 0: every one; default 32768)."""
     if threads is None:
         threads = _xgrad.all_threads() if parallel else 1
     return _xgrad.CompileOptions(threads=threads, use_linalg=use_linalg, opt_level=opt_level,
@@ -366,7 +368,9 @@ def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
                                  lazy=bool(lazy), check_finite=bool(check_finite),
                                  distributed=bool(distributed),
                                  loss_reduction=str(loss_reduction),
-                                 flush_denormals=bool(flush_denormals))
+                                 flush_denormals=bool(flush_denormals),
+                                 **({} if parallel_min_work is None else
+                                    {"parallel_min_work": int(parallel_min_work)}))
 
 
 def rank():

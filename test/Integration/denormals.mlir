@@ -10,8 +10,8 @@
 // KEEP: tiny: 3xf32
 // KEEP-NEXT: [0, 1e-30, 9.99995e-41]
 // RUN: %python -c "import numpy, sys; numpy.save(sys.argv[1], numpy.full(4096, 1e-10, numpy.float32))" %t/x.npy
-// RUN: xgrad-run %s --target tiny --input x=%t/x.npy --num-threads 2 --output %t/flushed.npy > /dev/null
-// RUN: xgrad-run %s --target tiny --input x=%t/x.npy --num-threads 2 --keep-denormals --output %t/kept.npy > /dev/null
+// RUN: xgrad-run %s --target tiny --input x=%t/x.npy --num-threads 2 --parallel-min-work=0 --output %t/flushed.npy > /dev/null
+// RUN: xgrad-run %s --target tiny --input x=%t/x.npy --num-threads 2 --parallel-min-work=0 --keep-denormals --output %t/kept.npy > /dev/null
 // RUN: %python -c "import numpy, sys; print('zeros', *[int((numpy.load(f) == 0).sum()) for f in sys.argv[1:]])" %t/flushed.npy %t/kept.npy | FileCheck %s --check-prefix=THREADS
 // THREADS: zeros 4096 0
 xgrad.graph @denormals {

@@ -7,12 +7,12 @@
 // CHECK-GATHER-OK: out: 3xf32
 // CHECK-GATHER-OK-NEXT: [10, 30, 40]
 // A write at an index computed from a Scalar is checked too, also on OpenMP threads.
-// RUN: xgrad-run %t/scatter.mlir --target out --input idx=5:0,3,3,1,3 --parallel | FileCheck %s --check-prefix=CHECK-SCATTER-OK
+// RUN: xgrad-run %t/scatter.mlir --target out --input idx=5:0,3,3,1,3 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=CHECK-SCATTER-OK
 // CHECK-SCATTER-OK: out: 4xf32
 // CHECK-SCATTER-OK-NEXT: [1, 1, 0, 3]
-// RUN: not xgrad-run %t/scatter.mlir --target out --input idx=3:0,7,1 --parallel 2>&1 | FileCheck %s --check-prefix=CHECK-SCATTER
+// RUN: not xgrad-run %t/scatter.mlir --target out --input idx=3:0,7,1 --parallel --parallel-min-work=0 2>&1 | FileCheck %s --check-prefix=CHECK-SCATTER
 // CHECK-SCATTER: xgrad-run: error: run-time check failed: the write of kernel 'histogram' at dimension 0 is out of bounds: index 7, extent 4
-// RUN: not xgrad-run %t/gather.mlir --target out --input idx=3:0,2,5 --input table=4:10,20,30,40 --parallel 2>&1 | FileCheck %s --check-prefix=CHECK-GATHER
+// RUN: not xgrad-run %t/gather.mlir --target out --input idx=3:0,2,5 --input table=4:10,20,30,40 --parallel --parallel-min-work=0 2>&1 | FileCheck %s --check-prefix=CHECK-GATHER
 // RUN: not xgrad-run %t/matmul.mlir --target out --input a=2x3:1,2,3,4,5,6 --input c=1:1 2>&1 | FileCheck %s --check-prefix=CHECK-NAME
 // An input no target of the model takes is a typo; one another target takes is passed on
 // to that target (inputs a target does not take are ignored).
@@ -70,7 +70,7 @@
 // A read before the start of an input (o[y] ++= a[y - 1]) is an error naming the tensor,
 // the dimension and the iterator, never a read outside `a`; also with threads.
 // RUN: not xgrad-run %t/previous.mlir --target prev --input a=5:1,2,3,4,5 2>&1 | FileCheck %s --check-prefix=CHECK-PREVIOUS
-// RUN: not xgrad-run %t/previous.mlir --target prev --input a=5:1,2,3,4,5 --parallel 2>&1 | FileCheck %s --check-prefix=CHECK-PREVIOUS
+// RUN: not xgrad-run %t/previous.mlir --target prev --input a=5:1,2,3,4,5 --parallel --parallel-min-work=0 2>&1 | FileCheck %s --check-prefix=CHECK-PREVIOUS
 // CHECK-PREVIOUS: previous.mlir:{{[0-9]+}}:{{[0-9]+}}: error: kernel 'prev': the read of input 'a' at dimension 0 has the negative index -1 when iterator `y` is 0
 // RUN: not xgrad-run %S/layers.mlir --target maxpool2d --input images=1x1x1x1:0.5 2>&1 | FileCheck %s --check-prefix=CHECK-POOL
 // CHECK-POOL: xgrad-run: error: run-time check failed: kernel 'maxpool2d': the read of input 'images' at dimension 1 can index past its extent (2 vs 1)

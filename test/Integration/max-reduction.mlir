@@ -2,7 +2,7 @@
 // elements equal to the maximum.
 // RUN: xgrad-run %s --target max --input x=2x3:1,5,-2,-7,-3,-9 | FileCheck %s
 // RUN: xgrad-run %s --target max --input x=2x3:1,5,-2,-7,-3,-9 --no-linalg | FileCheck %s
-// RUN: xgrad-run %s --target max --input x=2x3:1,5,-2,-7,-3,-9 --parallel | FileCheck %s
+// RUN: xgrad-run %s --target max --input x=2x3:1,5,-2,-7,-3,-9 --parallel --parallel-min-work=0 | FileCheck %s
 // CHECK: max: 2xf64
 // CHECK-NEXT: [5, -3]
 // RUN: xgrad-run %s --target loss --input x=2x3:1,5,-2,-7,-3,-9 --check-gradients | FileCheck %s --check-prefix=GRAD

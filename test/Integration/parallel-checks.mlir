@@ -12,26 +12,26 @@
 // IR-NOT: xgrad_check_failed
 //
 // Two threads split the 8 elements 0-3 and 4-7; element 7 is out of bounds.
-// RUN: env OMP_NUM_THREADS=2 %python %S/Inputs/exit_status.py xgrad-run %t/gather.mlir --target out --input idx=8:0,1,2,3,0,1,2,9 --input table=4:10,20,30,40 --num-threads 2 | FileCheck %s --check-prefix=WORKER --implicit-check-not={{.}}
+// RUN: env OMP_NUM_THREADS=2 %python %S/Inputs/exit_status.py xgrad-run %t/gather.mlir --target out --input idx=8:0,1,2,3,0,1,2,9 --input table=4:10,20,30,40 --num-threads 2 --parallel-min-work=0 | FileCheck %s --check-prefix=WORKER --implicit-check-not={{.}}
 // WORKER: xgrad-run: error: run-time check failed: the read of input 'table' at dimension 0 is out of bounds: index 9, extent 4
 // WORKER-NEXT: exit status 1
 //
 // Both threads fail: the first failure recorded wins, and its values come with its message.
-// RUN: env OMP_NUM_THREADS=2 %python %S/Inputs/exit_status.py xgrad-run %t/gather.mlir --target out --input idx=8:0,-1,2,3,0,1,2,9 --input table=4:10,20,30,40 --num-threads 2 | FileCheck %s --check-prefix=BOTH --implicit-check-not={{.}}
+// RUN: env OMP_NUM_THREADS=2 %python %S/Inputs/exit_status.py xgrad-run %t/gather.mlir --target out --input idx=8:0,-1,2,3,0,1,2,9 --input table=4:10,20,30,40 --num-threads 2 --parallel-min-work=0 | FileCheck %s --check-prefix=BOTH --implicit-check-not={{.}}
 // BOTH: xgrad-run: error: run-time check failed: the read of input 'table' at dimension 0 is out of bounds: index {{-1|9}}, extent 4
 // BOTH-NEXT: exit status 1
 //
 // In bounds, the same run succeeds on both threads.
-// RUN: env OMP_NUM_THREADS=2 xgrad-run %t/gather.mlir --target out --input idx=8:0,1,2,3,3,2,1,0 --input table=4:10,20,30,40 --num-threads 2 | FileCheck %s --check-prefix=OK
+// RUN: env OMP_NUM_THREADS=2 xgrad-run %t/gather.mlir --target out --input idx=8:0,1,2,3,3,2,1,0 --input table=4:10,20,30,40 --num-threads 2 --parallel-min-work=0 | FileCheck %s --check-prefix=OK
 // OK: out: 8xf32
 // OK-NEXT: [10, 20, 30, 40, 40, 30, 20, 10]
 //
 // A kernel after a failed gather does not run: its result is never computed, so nothing
 // reads the gather's zeros. The message is the gather's, from the worker thread.
-// RUN: env OMP_NUM_THREADS=2 %python %S/Inputs/exit_status.py xgrad-run %t/chain.mlir --target out --input idx=8:0,1,2,3,0,1,2,5 --input table=4:10,20,30,40 --num-threads 2 | FileCheck %s --check-prefix=CHAIN --implicit-check-not={{.}}
+// RUN: env OMP_NUM_THREADS=2 %python %S/Inputs/exit_status.py xgrad-run %t/chain.mlir --target out --input idx=8:0,1,2,3,0,1,2,5 --input table=4:10,20,30,40 --num-threads 2 --parallel-min-work=0 | FileCheck %s --check-prefix=CHAIN --implicit-check-not={{.}}
 // CHAIN: xgrad-run: error: run-time check failed: the read of input 'table' at dimension 0 is out of bounds: index 5, extent 4
 // CHAIN-NEXT: exit status 1
-// RUN: env OMP_NUM_THREADS=2 xgrad-run %t/chain.mlir --target out --input idx=8:0,1,2,3,0,1,2,3 --input table=4:10,20,30,40 --num-threads 2 | FileCheck %s --check-prefix=CHAIN-OK
+// RUN: env OMP_NUM_THREADS=2 xgrad-run %t/chain.mlir --target out --input idx=8:0,1,2,3,0,1,2,3 --input table=4:10,20,30,40 --num-threads 2 --parallel-min-work=0 | FileCheck %s --check-prefix=CHAIN-OK
 // CHAIN-OK: out: 1xf32
 // CHAIN-OK-NEXT: [200]
 

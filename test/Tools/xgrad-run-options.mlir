@@ -1,5 +1,6 @@
 // xgrad-run fills CompileOptions from its flags; CompileOptions rejects what is out of range.
 // RUN: xgrad-run %s --target double --input x=2x3:1,2,3,4,5,6 --num-threads 2 | FileCheck %s
+// RUN: xgrad-run %s --target double --input x=2x3:1,2,3,4,5,6 --num-threads 2 --parallel-min-work=0 | FileCheck %s
 // RUN: xgrad-run %s --target double --input x=2x3:1,2,3,4,5,6 --opt-level 0 | FileCheck %s
 // RUN: not xgrad-run %s --target double --input x=2x3:1,2,3,4,5,6 --num-threads 0 2>&1 | FileCheck %s --check-prefix=THREADS
 // RUN: not xgrad-run %s --target double --input x=2x3:1,2,3,4,5,6 --opt-level 4 2>&1 | FileCheck %s --check-prefix=OPT

@@ -59,6 +59,10 @@ static cl::opt<bool> printState("print-state", cl::desc("Print the model state a
 static cl::opt<bool> parallel("parallel",
                               cl::desc("Run parallel loops on OpenMP threads, one per core"),
                               cl::cat(category));
+static cl::opt<uint64_t> parallelMinWork(
+    "parallel-min-work",
+    cl::desc("Estimated operations a parallel loop needs to run on threads (0: every one)"),
+    cl::init(xgrad::CompileOptions().parallelMinWork), cl::cat(category));
 static cl::opt<unsigned> threads("num-threads",
                                  cl::desc("OpenMP threads of parallel loops (1: sequential)"),
                                  cl::init(0), cl::cat(category));
@@ -176,6 +180,7 @@ int main(int argc, char **argv) {
   options.threads = threads.getNumOccurrences() ? unsigned(threads)
                     : parallel                  ? xgrad::allThreads()
                                                 : 1;
+  options.parallelMinWork = parallelMinWork;
   options.optLevel = optLevel;
   options.schedule = schedule;
   options.useLinalg = !noLinalg;

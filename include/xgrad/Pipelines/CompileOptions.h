@@ -23,6 +23,10 @@ struct CompileOptions {
   /// Threads the kernels' parallel loops run on: 1 runs everything on the calling thread,
   /// more uses OpenMP with that many threads.
   unsigned threads = 1;
+  /// Operations (a static estimate: xgrad-parallel-threshold) a parallel loop must have
+  /// before it runs on `threads`; smaller ones run on the calling thread, whose fork and join
+  /// would cost more than they save. 0: every parallel loop on threads.
+  uint64_t parallelMinWork = 32768;
   /// Lower projection kernels through linalg.generic (otherwise plain loop nests).
   bool useLinalg = true;
   /// LLVM's optimisation level for the generated code, 0 to 3. 2, not 3: the kernels that

@@ -62,6 +62,10 @@ struct XGradPipelineOptions : public PassPipelineOptions<XGradPipelineOptions> {
   Option<unsigned> threads{*this, "threads",
                            llvm::cl::desc("OpenMP threads of parallel loops (1: sequential)"),
                            llvm::cl::init(1)};
+  Option<uint64_t> parallelMinWork{
+      *this, "parallel-min-work",
+      llvm::cl::desc("Estimated operations a parallel loop needs to run on threads (0: all)"),
+      llvm::cl::init(32768)};
   Option<bool> checkFinite{
       *this, "check-finite",
       llvm::cl::desc("Fail the run at the first kernel whose result holds a NaN or an infinity"),

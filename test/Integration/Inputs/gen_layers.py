@@ -72,10 +72,10 @@ lines = ["// Each layer kernel of Exprgrad (dnn.nim, base.nim) and each access f
 for name, ins, exp in runs:
     args = " ".join(f"--input {n}={lit(a)}" for n, a in ins.items())
     pre = name.upper().replace("_", "-")
-    for mode in ["", " --no-linalg", " --parallel"]:
+    for mode in ["", " --no-linalg", " --parallel --parallel-min-work=0"]:
         lines.append(f"// RUN: xgrad-run %s --target {name} {args} --precision 8{mode} | FileCheck %s --check-prefix={pre}")
     lines.append(f"// RUN: xgrad-run %s --target {name} {args} --output %t.{name}.serial.npy && "
-                 f"env OMP_NUM_THREADS=2 xgrad-run %s --target {name} {args} --parallel --output %t.{name}.parallel.npy && "
+                 f"env OMP_NUM_THREADS=2 xgrad-run %s --target {name} {args} --parallel --parallel-min-work=0 --output %t.{name}.parallel.npy && "
                  f"cmp %t.{name}.serial.npy %t.{name}.parallel.npy")
     text = fmt(exp).split("\n")
     lines.append(f"// {pre}: {name}: " + "x".join(map(str, exp.shape)) + "xf64")

@@ -235,6 +235,25 @@ def XGradFlushDenormals : Pass<"xgrad-flush-denormals", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def XGradParallelThreshold : Pass<"xgrad-parallel-threshold", "::mlir::func::FuncOp"> {
+  let summary = "Runs a parallel region on threads only when its loop has the work to pay for them";
+  let description = [{
+    Every `omp.parallel` (one per parallel kernel loop, after `convert-scf-to-openmp`) runs
+    on its `num_threads` only when the loop's trip count, computed at run time before the
+    region, times a static estimate of one iteration's work (the operations of its body,
+    each loop nested in it counted by its static trip count, a vector operation by its
+    elements over 8) reaches `min-work`; else on one thread, the calling one. Forking and joining
+    threads costs microseconds, more than most kernels of a small model take: a README XOR
+    training step has dozens of kernels of a few elements each. With one thread or many the
+    iterations and their order within each are the same, so results stay bit-identical.
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+           "Estimated operations a parallel loop needs before it runs on threads">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def XGradOuterParallel : Pass<"xgrad-outer-parallel", "::mlir::func::FuncOp"> {
   let summary = "Keeps only the outermost parallel loop of each nest parallel";
   let description = [{
