@@ -27,8 +27,8 @@ static double estimateWork(Region &region) {
     for (Type type : op->getResultTypes())
       if (auto vector = dyn_cast<VectorType>(type))
         weight = std::max<double>(weight, vector.getNumElements() / 8.0);
-    for (Operation *parent = op->getParentOp(); parent && region.isAncestor(parent->getParentRegion());
-         parent = parent->getParentOp())
+    for (Operation *parent = op->getParentOp();
+         parent && region.isAncestor(parent->getParentRegion()); parent = parent->getParentOp())
       if (auto loop = dyn_cast<scf::ForOp>(parent)) {
         std::optional<APInt> trips = loop.getStaticTripCount();
         weight *= trips ? double(trips->getSExtValue()) : double(kDynamicTrips);
