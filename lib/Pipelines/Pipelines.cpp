@@ -155,7 +155,7 @@ static void addLLVMPasses(OpPassManager &pm, const ::xgrad::CompileOptions &opti
     openmp.numThreads = options.threads;
     pm.addPass(createConvertSCFToOpenMPPass(openmp));
     mlir::xgrad::XGradParallelThresholdOptions threshold;
-    threshold.minWork = int64_t(options.parallelMinWork);
+    threshold.minWork = options.parallelMinWork;
     pm.addNestedPass<func::FuncOp>(mlir::xgrad::createXGradParallelThreshold(threshold));
     pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   }

@@ -360,6 +360,8 @@ def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
     (smaller ones run on the calling thread; 0: every one; default 32768)."""
     if threads is None:
         threads = _xgrad.all_threads() if parallel else 1
+    if parallel_min_work is None:
+        parallel_min_work = _xgrad.CompileOptions().parallel_min_work
     return _xgrad.CompileOptions(threads=threads, use_linalg=use_linalg, opt_level=opt_level,
                                  source_name=source_name,
                                  schedule=os.fspath(schedule) if schedule else "",
@@ -369,8 +371,7 @@ def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
                                  distributed=bool(distributed),
                                  loss_reduction=str(loss_reduction),
                                  flush_denormals=bool(flush_denormals),
-                                 **({} if parallel_min_work is None else
-                                    {"parallel_min_work": int(parallel_min_work)}))
+                                 parallel_min_work=int(parallel_min_work))
 
 
 def rank():

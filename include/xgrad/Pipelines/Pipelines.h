@@ -65,7 +65,7 @@ struct XGradPipelineOptions : public PassPipelineOptions<XGradPipelineOptions> {
   Option<uint64_t> parallelMinWork{
       *this, "parallel-min-work",
       llvm::cl::desc("Estimated operations a parallel loop needs to run on threads (0: all)"),
-      llvm::cl::init(32768)};
+      llvm::cl::init(::xgrad::CompileOptions().parallelMinWork)};
   Option<bool> checkFinite{
       *this, "check-finite",
       llvm::cl::desc("Fail the run at the first kernel whose result holds a NaN or an infinity"),

@@ -248,7 +248,7 @@ def XGradParallelThreshold : Pass<"xgrad-parallel-threshold", "::mlir::func::Fun
     iterations and their order within each are the same, so results stay bit-identical.
   }];
   let options = [
-    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+    Option<"minWork", "min-work", "uint64_t", /*default=*/"32768",
            "Estimated operations a parallel loop needs before it runs on threads">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
