@@ -1,18 +1,34 @@
 // RUN: xgrad-opt %s --convert-scf-to-openmp="num-threads=2" --xgrad-parallel-threshold | FileCheck %s
 // RUN: xgrad-opt %s --convert-scf-to-openmp="num-threads=2" --xgrad-parallel-threshold="min-work=1" | FileCheck %s --check-prefix=ANY
+// RUN: xgrad-opt %s --convert-scf-to-openmp="num-threads=2" --xgrad-parallel-threshold="copy-limit=0" | FileCheck %s --check-prefix=BIG
 
 // Rows of 8 floats, each row 24 operations (a load, an add and a store in a loop of 8): the
-// region runs on 2 threads from ceil(32768 / 24) = 1366 rows on, on the calling thread alone
-// below; the trip count is computed before the region. With min-work=1, from one row on.
+// region runs on 2 threads from ceil(32768 / 24) = 1366 rows on; below, a copy of the loops
+// runs on the calling thread, without the alloca_scope of the region's body. The trip count
+// is computed before the branch. With min-work=1, from one row on.
 // CHECK-LABEL: func.func @rows
 // CHECK: %[[SPAN:.*]] = arith.subi %[[N:.*]], %c0
 // CHECK: %[[COUNT:.*]] = arith.ceildivsi %[[SPAN]], %c1
 // CHECK: %[[TRIPS:.*]] = arith.maxsi %[[COUNT]], %c0
 // CHECK: %[[ENOUGH:.*]] = arith.cmpi sge, %{{.*}}, %c1366
-// CHECK: %[[THREADS:.*]] = arith.select %[[ENOUGH]], %{{.*}}, %{{.*}} : i32
-// CHECK: omp.parallel num_threads(%[[THREADS]] : i32)
+// CHECK: scf.if %[[ENOUGH]] {
+// CHECK-NEXT: omp.parallel num_threads(%{{.*}} : i32)
+// CHECK: memref.alloca_scope
+// CHECK: } else {
+// CHECK-NEXT: scf.for %[[ROW:.*]] = %c0 to %[[N]] step %c1 {
+// CHECK-NEXT: scf.for %[[COLUMN:.*]] = %c0 to %c8 step %c1 {
+// CHECK-NEXT: memref.load %{{.*}}[%[[ROW]], %[[COLUMN]]]
+// CHECK-NOT: omp.
+// CHECK: return
 // ANY-LABEL: func.func @rows
 // ANY: arith.cmpi sge, %{{.*}}, %c1
+// A body bigger than copy-limit is not copied: the region runs on one thread below the
+// threshold.
+// BIG-LABEL: func.func @rows
+// BIG: %[[ENOUGH:.*]] = arith.cmpi sge, %{{.*}}, %c1366
+// BIG: %[[THREADS:.*]] = arith.select %[[ENOUGH]], %{{.*}}, %{{.*}} : i32
+// BIG-NOT: scf.if
+// BIG: omp.parallel num_threads(%[[THREADS]] : i32)
 func.func @rows(%a: memref<?x8xf32>, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -22,6 +38,51 @@ func.func @rows(%a: memref<?x8xf32>, %n: index) {
       %v = memref.load %a[%i, %j] : memref<?x8xf32>
       %d = arith.addf %v, %v : f32
       memref.store %d, %a[%i, %j] : memref<?x8xf32>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// 100 rows of 24 operations: too little work, known at compile time: loops, no region.
+// CHECK-LABEL: func.func @few_rows
+// CHECK-NOT: omp.parallel
+// CHECK-NOT: scf.if
+// CHECK: scf.for %{{.*}} = %c0 to %c100 step %c1 {
+// CHECK-NEXT: scf.for
+// ANY-LABEL: func.func @few_rows
+// ANY: omp.parallel
+func.func @few_rows(%a: memref<100x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c100 = arith.constant 100 : index
+  scf.parallel (%i) = (%c0) to (%c100) step (%c1) {
+    scf.for %j = %c0 to %c8 step %c1 {
+      %v = memref.load %a[%i, %j] : memref<100x8xf32>
+      %d = arith.addf %v, %v : f32
+      memref.store %d, %a[%i, %j] : memref<100x8xf32>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// 2000 rows: enough, known at compile time: the region as it was, no branch, no select.
+// CHECK-LABEL: func.func @many_rows
+// CHECK-NOT: scf.if
+// CHECK-NOT: arith.select
+// CHECK: omp.parallel num_threads
+func.func @many_rows(%a: memref<2000x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c2000 = arith.constant 2000 : index
+  scf.parallel (%i) = (%c0) to (%c2000) step (%c1) {
+    scf.for %j = %c0 to %c8 step %c1 {
+      %v = memref.load %a[%i, %j] : memref<2000x8xf32>
+      %d = arith.addf %v, %v : f32
+      memref.store %d, %a[%i, %j] : memref<2000x8xf32>
     }
     scf.reduce
   }

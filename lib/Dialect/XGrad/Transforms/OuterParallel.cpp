@@ -1,6 +1,7 @@
 //===- OuterParallel.cpp - only outermost loops run in parallel -----------===//
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 
@@ -27,6 +28,53 @@ static LogicalResult sequentialize(scf::ParallelOp parallel) {
                      });
   parallel.erase();
   return success();
+}
+
+/// Iterations the leading dimensions of a parallel loop need before the rest stay serial.
+static constexpr int64_t kSharedIterations = 16;
+
+/// The leading dimensions of `parallel` that threads split: the fewest with at least
+/// kSharedIterations iterations together (a dynamic extent counts as enough).
+static unsigned sharedDimensions(scf::ParallelOp parallel) {
+  int64_t iterations = 1;
+  unsigned dimensions = 0;
+  for (auto [lower, upper, step] : llvm::zip(parallel.getLowerBound(),
+                                             parallel.getUpperBound(), parallel.getStep())) {
+    if (iterations >= kSharedIterations)
+      break;
+    ++dimensions;
+    std::optional<int64_t> l = getConstantIntValue(lower), u = getConstantIntValue(upper),
+                           s = getConstantIntValue(step);
+    if (!l || !u || !s || *s <= 0)
+      break;
+    iterations *= std::max<int64_t>(0, llvm::divideCeil(*u - *l, *s));
+  }
+  return std::max(1u, dimensions);
+}
+
+/// Keeps the first `shared` dimensions of a reduction-free scf.parallel parallel and runs
+/// the others as scf.for inside them. OpenMP collapses a multi-dimensional loop into one
+/// and recovers every index by division in each iteration: the 6-d im2col copies of the
+/// CNN's filter gradients ran several times slower that way than as loops.
+static void keepLeadingParallel(scf::ParallelOp parallel, unsigned shared) {
+  OpBuilder builder(parallel);
+  Location loc = parallel.getLoc();
+  auto outer = scf::ParallelOp::create(builder, loc, parallel.getLowerBound().take_front(shared),
+                                       parallel.getUpperBound().take_front(shared),
+                                       parallel.getStep().take_front(shared));
+  builder.setInsertionPoint(outer.getBody()->getTerminator());
+  Block &body = *parallel.getBody();
+  IRMapping mapping;
+  mapping.map(body.getArguments().take_front(shared), outer.getInductionVars());
+  scf::buildLoopNest(builder, loc, parallel.getLowerBound().drop_front(shared),
+                     parallel.getUpperBound().drop_front(shared),
+                     parallel.getStep().drop_front(shared),
+                     [&](OpBuilder &inner, Location, ValueRange ivs) {
+                       mapping.map(body.getArguments().drop_front(shared), ivs);
+                       for (Operation &op : body.without_terminator())
+                         inner.clone(op, mapping);
+                     });
+  parallel.erase();
 }
 
 /// A loop the schedule marked as over disjoint output tiles becomes an scf.parallel.
@@ -64,6 +112,14 @@ struct XGradOuterParallelPass
     for (scf::ParallelOp parallel : nested)
       if (failed(sequentialize(parallel)))
         return signalPassFailure();
+    SmallVector<scf::ParallelOp> outermost;
+    getOperation().walk([&](scf::ParallelOp parallel) {
+      if (parallel.getNumReductions() == 0 &&
+          sharedDimensions(parallel) < parallel.getNumLoops())
+        outermost.push_back(parallel);
+    });
+    for (scf::ParallelOp parallel : outermost)
+      keepLeadingParallel(parallel, sharedDimensions(parallel));
   }
 };
 } // namespace

@@ -1,7 +1,11 @@
 //===- ParallelThreshold.cpp - threads only for loops with the work for them -===//
 #include "xgrad/Dialect/XGrad/Transforms/Passes.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
 
 #include <cmath>
 
@@ -38,54 +42,140 @@ static double estimateWork(Region &region) {
   return work;
 }
 
+/// The worksharing loop that is all `parallel` runs (what convert-scf-to-openmp makes of a
+/// reduction-free scf.parallel), with a single-block body: a loop that can run as scf.for.
+static omp::LoopNestOp soleLoop(omp::ParallelOp parallel) {
+  Region &region = parallel.getRegion();
+  if (!region.hasOneBlock() || region.front().getOperations().size() != 2)
+    return {};
+  auto wsloop = dyn_cast<omp::WsloopOp>(region.front().front());
+  if (!wsloop || !wsloop.getReductionVars().empty() || !wsloop.getPrivateVars().empty())
+    return {};
+  auto nest = dyn_cast<omp::LoopNestOp>(wsloop.getWrappedLoop());
+  if (!nest || !nest.getRegion().hasOneBlock() || nest.getLoopInclusive())
+    return {};
+  return nest;
+}
+
+/// The loops of `nest` as scf.for on the calling thread, at the builder's insertion point.
+/// Without the memref.alloca_scope convert-scf-to-openmp wraps each body in: lowered, it
+/// would split the scf.for's body into blocks (loops run serially have none either).
+static void buildSequentialCopy(OpBuilder &builder, Location loc, omp::LoopNestOp nest) {
+  Block &body = nest.getRegion().front();
+  scf::buildLoopNest(builder, loc, nest.getLoopLowerBounds(), nest.getLoopUpperBounds(),
+                     nest.getLoopSteps(), [&](OpBuilder &inner, Location, ValueRange ivs) {
+                       IRMapping mapping;
+                       mapping.map(body.getArguments(), ivs);
+                       for (Operation &op : body.without_terminator()) {
+                         auto scope = dyn_cast<memref::AllocaScopeOp>(op);
+                         if (!scope || scope.getNumResults() != 0 ||
+                             !scope.getBodyRegion().hasOneBlock()) {
+                           inner.clone(op, mapping);
+                           continue;
+                         }
+                         for (Operation &scoped :
+                              scope.getBodyRegion().front().without_terminator())
+                           inner.clone(scoped, mapping);
+                       }
+                     });
+}
+
+/// The trip count of `nest` when its bounds are constants.
+static std::optional<int64_t> staticTrips(omp::LoopNestOp nest) {
+  int64_t trips = 1;
+  for (auto [lower, upper, step] : llvm::zip(nest.getLoopLowerBounds(),
+                                             nest.getLoopUpperBounds(), nest.getLoopSteps())) {
+    std::optional<int64_t> l = getConstantIntValue(lower), u = getConstantIntValue(upper),
+                           s = getConstantIntValue(step);
+    if (!l || !u || !s || *s <= 0)
+      return std::nullopt;
+    trips *= std::max<int64_t>(0, llvm::divideCeil(*u - *l, *s));
+  }
+  return trips;
+}
+
+/// The trip count of `nest`, computed before `builder`'s insertion point.
+static Value buildTrips(OpBuilder &builder, Location loc, omp::LoopNestOp nest) {
+  Type type = nest.getLoopLowerBounds().front().getType();
+  Value zero = arith::ConstantOp::create(builder, loc, builder.getIntegerAttr(type, 0));
+  Value trips = arith::ConstantOp::create(builder, loc, builder.getIntegerAttr(type, 1));
+  for (auto [lower, upper, step] : llvm::zip(nest.getLoopLowerBounds(),
+                                             nest.getLoopUpperBounds(), nest.getLoopSteps())) {
+    Value span = arith::SubIOp::create(builder, loc, upper, lower);
+    Value count = arith::CeilDivSIOp::create(builder, loc, span, step);
+    count = arith::MaxSIOp::create(builder, loc, count, zero);
+    trips = arith::MulIOp::create(builder, loc, trips, count);
+  }
+  return trips;
+}
+
 namespace {
 struct XGradParallelThresholdPass
     : public mlir::xgrad::impl::XGradParallelThresholdBase<XGradParallelThresholdPass> {
   using Base::Base;
 
-  void runOnOperation() override {
-    getOperation().walk([&](omp::ParallelOp parallel) {
-      if (!parallel.getNumThreads() || parallel->getParentOfType<omp::ParallelOp>())
-        return;
-      omp::LoopNestOp nest;
-      parallel.walk([&](omp::LoopNestOp found) {
-        nest = found;
-        return WalkResult::interrupt();
-      });
-      if (!nest)
-        return;
-      // The bounds must be known before the region starts.
-      for (Value bound : nest->getOperands())
-        if (parallel.getRegion().isAncestor(bound.getParentRegion()))
-          return;
-      OpBuilder builder(parallel);
-      Location loc = parallel.getLoc();
-      Type type = nest.getLoopLowerBounds().front().getType();
-      auto constant = [&](int64_t value) -> Value {
-        return arith::ConstantOp::create(builder, loc, builder.getIntegerAttr(type, value));
-      };
-      Value zero = constant(0), trips = constant(1);
-      for (auto [lower, upper, step] : llvm::zip(nest.getLoopLowerBounds(),
-                                                 nest.getLoopUpperBounds(),
-                                                 nest.getLoopSteps())) {
-        Value span = arith::SubIOp::create(builder, loc, upper, lower);
-        Value count = arith::CeilDivSIOp::create(builder, loc, span, step);
-        count = arith::MaxSIOp::create(builder, loc, count, zero);
-        trips = arith::MulIOp::create(builder, loc, trips, count);
-      }
-      double work = std::max(1.0, estimateWork(nest.getRegion()));
-      // The fewest iterations whose work reaches minWork.
-      int64_t needed = std::max<int64_t>(1, int64_t(std::ceil(double(minWork) / work)));
-      Value enough = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sge, trips,
-                                           constant(needed));
-      // One thread below the threshold. Not the `if` clause: the libomp of Debian 12 has no
-      // __kmpc_fork_call_if, which LLVM 22 lowers it to; a team of one runs serialized.
-      Value threads = parallel.getNumThreads();
-      Value one = arith::ConstantOp::create(builder, loc,
-                                            builder.getIntegerAttr(threads.getType(), 1));
-      parallel.getNumThreadsMutable().assign(
-          arith::SelectOp::create(builder, loc, enough, threads, one));
+  /// Decides where `parallel` runs: on its threads, on the calling thread alone, or (for a
+  /// trip count known only at run time) on either by a branch around the region.
+  void decide(omp::ParallelOp parallel) {
+    omp::LoopNestOp nest;
+    parallel.walk([&](omp::LoopNestOp found) {
+      nest = found;
+      return WalkResult::interrupt();
     });
+    if (!nest)
+      return;
+    // The bounds must be known before the region starts.
+    for (Value bound : nest->getOperands())
+      if (parallel.getRegion().isAncestor(bound.getParentRegion()))
+        return;
+    double work = std::max(1.0, estimateWork(nest.getRegion()));
+    // The fewest iterations whose work reaches minWork.
+    int64_t needed = std::max<int64_t>(1, int64_t(std::ceil(double(minWork) / work)));
+    omp::LoopNestOp copyable = soleLoop(parallel);
+    OpBuilder builder(parallel);
+    Location loc = parallel.getLoc();
+    std::optional<int64_t> trips = staticTrips(nest);
+    if (trips && *trips >= needed)
+      return;
+    if (trips && copyable) {
+      // Too little work, known now: plain loops, no region at all.
+      buildSequentialCopy(builder, loc, copyable);
+      parallel.erase();
+      return;
+    }
+    Type type = nest.getLoopLowerBounds().front().getType();
+    Value enough = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::sge, buildTrips(builder, loc, nest),
+        arith::ConstantOp::create(builder, loc, builder.getIntegerAttr(type, needed)));
+    int64_t size = 0;
+    if (copyable)
+      copyable.walk([&](Operation *) { ++size; });
+    if (copyable && size <= int64_t(copyLimit)) {
+      // Even a region on one thread costs a fork's bookkeeping, several times the work of
+      // the small kernels this copy runs instead (the README XOR's training step).
+      auto branch = scf::IfOp::create(builder, loc, enough, /*withElseRegion=*/true);
+      parallel->moveBefore(branch.thenBlock()->getTerminator());
+      builder.setInsertionPoint(branch.elseBlock()->getTerminator());
+      buildSequentialCopy(builder, loc, copyable);
+      return;
+    }
+    // One thread below the threshold. Not the `if` clause: the libomp of Debian 12 has no
+    // __kmpc_fork_call_if, which LLVM 22 lowers it to; a team of one runs serialized.
+    Value threads = parallel.getNumThreads();
+    Value one =
+        arith::ConstantOp::create(builder, loc, builder.getIntegerAttr(threads.getType(), 1));
+    parallel.getNumThreadsMutable().assign(
+        arith::SelectOp::create(builder, loc, enough, threads, one));
+  }
+
+  void runOnOperation() override {
+    SmallVector<omp::ParallelOp> outermost;
+    getOperation().walk([&](omp::ParallelOp parallel) {
+      if (parallel.getNumThreads() && !parallel->getParentOfType<omp::ParallelOp>())
+        outermost.push_back(parallel);
+    });
+    for (omp::ParallelOp parallel : outermost)
+      decide(parallel);
   }
 };
 } // namespace

@@ -239,19 +239,26 @@ def XGradParallelThreshold : Pass<"xgrad-parallel-threshold", "::mlir::func::Fun
   let summary = "Runs a parallel region on threads only when its loop has the work to pay for them";
   let description = [{
     Every `omp.parallel` (one per parallel kernel loop, after `convert-scf-to-openmp`) runs
-    on its `num_threads` only when the loop's trip count, computed at run time before the
-    region, times a static estimate of one iteration's work (the operations of its body,
-    each loop nested in it counted by its static trip count, a vector operation by its
-    elements over 8) reaches `min-work`; else on one thread, the calling one. Forking and joining
-    threads costs microseconds, more than most kernels of a small model take: a README XOR
-    training step has dozens of kernels of a few elements each. With one thread or many the
+    on its `num_threads` only when the loop's trip count times a static estimate of one
+    iteration's work (the operations of its body, each loop nested in it counted by its
+    static trip count, a vector operation by its elements over 8) reaches `min-work`; else
+    on the calling thread alone. Forking and joining threads costs microseconds, more than
+    most kernels of a small model take: a README XOR training step has dozens of kernels of
+    a few elements each. A loop whose trip count is a constant is decided here: below the
+    threshold it becomes plain `scf.for` loops, no region. Otherwise the trip count is
+    computed before the region; a body of at most `copy-limit` operations gets a copy as
+    `scf.for` loops that a branch runs instead of the region below the threshold (even a
+    region on one thread costs libomp's bookkeeping, several times a small kernel's work),
+    a bigger body runs in the region with `num_threads` 1. With one thread or many the
     iterations and their order within each are the same, so results stay bit-identical.
   }];
   let options = [
     Option<"minWork", "min-work", "uint64_t", /*default=*/"32768",
            "Estimated operations a parallel loop needs before it runs on threads">,
+    Option<"copyLimit", "copy-limit", "unsigned", /*default=*/"256",
+           "Operations a loop body may have to get a sequential copy">,
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect"];
 }
 
 def XGradOuterParallel : Pass<"xgrad-outer-parallel", "::mlir::func::FuncOp"> {
@@ -263,7 +270,11 @@ def XGradOuterParallel : Pass<"xgrad-outer-parallel", "::mlir::func::FuncOp"> {
     every iteration of the reduction. This pass turns every `scf.parallel` nested in another
     loop back into `scf.for`s, so threads split the outermost parallel loop once per kernel.
     Only loops that write distinct elements were parallel to begin with, so results stay
-    bit-identical to a single-threaded run. First, every `scf.for` a schedule marked
+    bit-identical to a single-threaded run. Of an outermost loop with several dimensions,
+    threads split only the leading ones, as few as give 16 iterations (a dynamic extent is
+    enough), and the rest run as `scf.for` inside: OpenMP collapses a multi-dimensional loop
+    into one and recovers each index by a division in every iteration, which made the CNN's
+    6-d im2col copies several times slower than loops. First, every `scf.for` a schedule marked
     `xgrad.parallel_tiles` (the contraction schedule's loop over row blocks, after
     bufferization) becomes an `scf.parallel`: its iterations write disjoint tiles.
   }];
