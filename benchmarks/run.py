@@ -238,7 +238,7 @@ def bench_cnn(table, quick):
     loss = layers.softmax_cross_entropy(logits, labels).target("loss")
     train = loss.backprop(optimizers.adam(0.002)).target("train")
     start = time.perf_counter()
-    model = xgrad.compile(logits, loss, train, cache=False)
+    model = xgrad.compile(logits, loss, train, threads=1, cache=False)
     model.prepare("train", "predict")
     compile_seconds = time.perf_counter() - start
 
@@ -288,7 +288,7 @@ def bench_conv(table, quick):
         conv = layers.conv2d_layer(images, channels, kernel, kernel, filters)
         loss = layers.mse(conv, input("target", [None, out, out, filters])).target("loss")
         train = loss.backprop(optimizers.gradient_descent(0.01)).target("train")
-        model = xgrad.compile(conv.target("conv"), loss, train, cache=False)
+        model = xgrad.compile(conv.target("conv"), loss, train, threads=1, cache=False)
         model.prepare("train")
         data = rng.random((32, size, size, channels), dtype=np.float32)
         target = rng.random((32, out, out, filters), dtype=np.float32)
@@ -321,7 +321,7 @@ def bench_xor(table):
     loss = layers.mse(predict, input("y", [None, 1])).target("loss")
     train = loss.backprop(optimizers.gradient_descent(0.1)).target("train")
     start = time.perf_counter()
-    model = xgrad.compile(predict, loss, train, cache=False)
+    model = xgrad.compile(predict, loss, train, threads=1, cache=False)
     model.prepare("train", "predict")
     compile_seconds = time.perf_counter() - start
     net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.LeakyReLU(),

@@ -348,7 +348,8 @@ PYBIND11_MODULE(_xgrad, m) {
                throw std::invalid_argument(llvm::toString(std::move(error)));
              return options;
            }),
-           py::kw_only(), py::arg("threads") = 1, py::arg("use_linalg") = true,
+           py::kw_only(), py::arg("threads") = CompileOptions().threads,
+           py::arg("use_linalg") = true,
            py::arg("opt_level") = 2, py::arg("source_name") = "model",
            py::arg("schedule") = "", py::arg("cache") = true, py::arg("cache_dir") = "",
            py::arg("lazy") = true, py::arg("check_finite") = false,

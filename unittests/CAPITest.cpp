@@ -86,7 +86,7 @@ TEST(CAPI, CompileOptionsAreCheckedAndVersioned) {
   XGradCompileOptions options;
   xgradCompileOptionsInit(&options);
   EXPECT_EQ(options.size, sizeof(XGradCompileOptions));
-  EXPECT_EQ(options.threads, 1);
+  EXPECT_EQ(options.threads, 0); // One per core.
   EXPECT_EQ(options.useLinalg, 1);
   EXPECT_EQ(options.optLevel, 2);
   // One process unless asked; a mean loss, as every loss of the layers library.
@@ -94,9 +94,10 @@ TEST(CAPI, CompileOptionsAreCheckedAndVersioned) {
   EXPECT_EQ(options.lossIsSum, 0);
   EXPECT_EQ(options.flushDenormals, 1);
 
-  options.threads = 0;
+  options.threads = -1;
   EXPECT_EQ(xgradCompile(kGraph, std::strlen(kGraph), &options, &error), nullptr);
-  EXPECT_NE(take(error).find("threads must be at least 1, got 0"), std::string::npos);
+  EXPECT_NE(take(error).find("threads must be 0 (one per core) or more, got -1"),
+            std::string::npos);
   options.threads = 1;
   options.optLevel = 7;
   EXPECT_EQ(xgradCompile(kGraph, std::strlen(kGraph), &options, &error), nullptr);

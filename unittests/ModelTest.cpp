@@ -76,6 +76,20 @@ std::map<std::string, Tensor> data() {
           {"t", matrix({4, 1}, {1, 2, 3, 4})}};
 }
 
+TEST(CompileOptions, ThreadsZeroMeansOnePerCoreAndOnePerRankWhenDistributed) {
+  CompileOptions options;
+  EXPECT_EQ(options.threads, 0u);
+  EXPECT_EQ(options.threadCount(), allThreads());
+  EXPECT_EQ(options.parallel(), allThreads() > 1);
+  options.distributed = true; // The ranks of the run already share the cores.
+  EXPECT_EQ(options.threadCount(), 1u);
+  options.threads = 3;
+  EXPECT_EQ(options.threadCount(), 3u);
+  EXPECT_TRUE(options.parallel());
+  options.threads = 1;
+  EXPECT_FALSE(options.parallel());
+}
+
 TEST(Model, CallsTargetsAndReportsErrors) {
   auto model = compileOrDie(kLinear);
   ASSERT_TRUE(model);

@@ -58,8 +58,9 @@ static cl::opt<int> batchSize("batch", cl::desc("Mini-batch size"), cl::init(64)
                               cl::cat(category));
 static cl::opt<int> limit("limit", cl::desc("Train on the first N images only (0: all)"),
                           cl::init(0), cl::cat(category));
-static cl::opt<bool> parallel("parallel", cl::desc("Run kernels on OpenMP threads"),
-                              cl::cat(category));
+static cl::opt<unsigned> threads("num-threads",
+                               cl::desc("Threads of the kernels (0: one per core, 1: sequential)"),
+                               cl::init(xgrad::CompileOptions().threads), cl::cat(category));
 static cl::opt<bool> quiet("quiet",
                            cl::desc("No progress and no line per epoch: only the final test "
                                     "accuracy (and errors)"),
@@ -198,7 +199,7 @@ int main(int argc, char **argv) {
     testImages.reshape({testImages.shape()[0], 28, 28, 1});
   }
   xgrad::CompileOptions options;
-  options.threads = parallel ? xgrad::allThreads() : 1;
+  options.threads = threads;
   options.sourceName = modelPath;
   options.distributed = distributedRun;
   Clock::time_point start = Clock::now();

@@ -41,7 +41,8 @@ typedef struct {
  * the end without breaking compiled callers. */
 typedef struct {
   size_t size;
-  /* Threads of the kernels' parallel loops: 1 (the default) runs on the calling thread. */
+  /* Threads of the kernels' parallel loops: 0 (the default) one per core, 1 the calling
+     thread alone. */
   int32_t threads;
   /* Lower projection kernels through linalg.generic (1, the default) or plain loops (0). */
   int32_t useLinalg;

@@ -49,8 +49,9 @@ static llvm::Expected<CompileOptions> toCompileOptions(const XGradCompileOptions
                                    "with xgradCompileOptionsInit",
                                    given->size);
   auto has = [&](size_t offset, size_t fieldSize) { return given->size >= offset + fieldSize; };
-  if (given->threads < 1)
-    return llvm::createStringError("xgradCompile: threads must be at least 1, got %d",
+  if (given->threads < 0)
+    return llvm::createStringError("xgradCompile: threads must be 0 (one per core) or more, "
+                                   "got %d",
                                    given->threads);
   options.threads = unsigned(given->threads);
   if (has(offsetof(XGradCompileOptions, useLinalg), sizeof(int32_t)))

@@ -85,6 +85,12 @@ unsigned ::xgrad::allThreads() {
   return std::max(1u, llvm::hardware_concurrency().compute_thread_count());
 }
 
+unsigned ::xgrad::CompileOptions::threadCount() const {
+  if (threads != 0)
+    return threads;
+  return distributed ? 1 : allThreads();
+}
+
 /// Shape inference, autodiff and the cleanup after them, on each graph.
 static void addGraphPasses(OpPassManager &pm, const ::xgrad::CompileOptions &options) {
   OpPassManager &graph = pm.nest<mlir::xgrad::GraphOp>();
@@ -152,7 +158,7 @@ static void addLLVMPasses(OpPassManager &pm, const ::xgrad::CompileOptions &opti
     // scf-to-openmp wraps loop bodies in memref.alloca_scope, whose region must still be a
     // single block when memrefs are lowered: lower memrefs before scf becomes cf.
     ConvertSCFToOpenMPPassOptions openmp;
-    openmp.numThreads = options.threads;
+    openmp.numThreads = options.threadCount();
     pm.addPass(createConvertSCFToOpenMPPass(openmp));
     mlir::xgrad::XGradParallelThresholdOptions threshold;
     threshold.minWork = options.parallelMinWork;
@@ -211,7 +217,7 @@ void mlir::xgrad::buildXGradPipeline(OpPassManager &pm, const ::xgrad::CompileOp
   options.distributed = pipeline.distributed;
   options.lossReduction = pipeline.lossReduction;
   if (pipeline.parallel && options.threads == 1)
-    options.threads = ::xgrad::allThreads();
+    options.threads = 0;
   return options;
 }
 

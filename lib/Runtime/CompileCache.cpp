@@ -144,7 +144,8 @@ llvm::Expected<std::string> xgrad::compileCacheKey(StringRef source,
   field(hostCPU());
   // The options that decide the code; a new one must be added here (CompileOptions says so).
   field(elementTypeName(options.elementType));
-  field(std::to_string(options.threads));
+  // The option and what it means here: 0 decides the code by this machine's cores.
+  field(std::to_string(options.threads) + ":" + std::to_string(options.threadCount()));
   field(std::to_string(options.parallelMinWork));
   field(options.useLinalg ? "linalg" : "loops");
   field(std::to_string(options.optLevel));

@@ -14,6 +14,7 @@ BUILD = os.environ.get("XGRAD_BUILD_DIR") or os.path.abspath(
     os.path.join(os.path.dirname(xgrad.__file__), "..", ".."))
 XGRAD_OPT = os.path.join(BUILD, "bin", "xgrad-opt")
 STAGES = ["xgrad", "inferred", "functions", "linalg", "scheduled", "llvm"]
+CORES = xgrad._xgrad.all_threads()
 
 
 def xor_targets():
@@ -64,14 +65,18 @@ def xgrad_opt(source, options):
 
 @pytest.mark.parametrize("kind", ["mlp", "cnn"])
 def test_every_stage_prints_what_xgrad_opt_prints(kind):
-    model = xgrad.compile(*MODELS[kind]())
+    model = xgrad.compile(*MODELS[kind](), threads=1)
     for stage in STAGES:
-        assert model.ir(stage) == xgrad_opt(model.source, f"until={stage}"), stage
+        assert model.ir(stage) == xgrad_opt(model.source, f"until={stage} threads=1"), stage
     parallel = xgrad.compile(*MODELS[kind](), threads=2)
     for stage in ["linalg", "llvm"]:
         assert parallel.ir(stage) == xgrad_opt(parallel.source, f"until={stage} threads=2")
     assert "omp.parallel" in parallel.ir("llvm") or "omp.wsloop" in parallel.ir("llvm")
     assert "omp." not in model.ir("llvm")
+    # The default, threads=0, is one per core in both.
+    default = xgrad.compile(*MODELS[kind]())
+    assert default.ir("llvm") == xgrad_opt(default.source, "until=llvm")
+    assert default.ir("llvm") == xgrad_opt(default.source, f"until=llvm threads={CORES}")
 
 
 def test_unknown_stage_lists_the_stages():
@@ -145,8 +150,8 @@ def test_unsupported_options_are_errors_not_defaults():
         xgrad.compile(*xor_targets(), dtype=np.float16)
     with pytest.raises(TypeError, match="dtype must be"):
         xgrad.compile(*xor_targets(), dtype=object())
-    with pytest.raises(ValueError, match="threads must be at least 1"):
-        xgrad.compile(*xor_targets(), threads=0)
+    with pytest.raises(ValueError, match=r"threads must be 0 \(one per core\) or more, got -1"):
+        xgrad.compile(*xor_targets(), threads=-1)
     with pytest.raises(ValueError, match="optimisation level must be 0 to 3"):
         xgrad.compile(*xor_targets(), opt_level=4)
     with pytest.raises(TypeError):
@@ -156,8 +161,8 @@ def test_unsupported_options_are_errors_not_defaults():
 def test_options_reach_the_code():
     x = {"x": np.array([[0, 1]], np.float32)}
     reference = xgrad.compile(*xor_targets()).call("predict", x)
-    for options in [dict(threads=2), dict(use_linalg=False), dict(opt_level=0),
-                    dict(parallel=True)]:
+    for options in [dict(threads=1), dict(threads=2), dict(use_linalg=False),
+                    dict(opt_level=0), dict(parallel=True)]:
         model = xgrad.compile(*xor_targets(), **options)
         np.testing.assert_allclose(model.call("predict", x), reference, rtol=1e-6)
     loops = xgrad.compile(*xor_targets(), use_linalg=False)

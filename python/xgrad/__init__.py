@@ -344,8 +344,9 @@ def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
                      source_name="model", schedule=None, cache=True, cache_dir=None,
                      lazy=True, check_finite=False, distributed=False,
                      loss_reduction="mean", flush_denormals=True, parallel_min_work=None):
-    """The compiler's options (xgrad::CompileOptions): ``threads`` of the parallel loops (1:
-    sequential; ``parallel=True`` alone means every core), ``use_linalg``, LLVM's
+    """The compiler's options (xgrad::CompileOptions): ``threads`` of the parallel loops (0,
+    the default: one per core; 1: sequential; ``parallel=True`` means 0 unless ``threads``
+    says otherwise; results are bit-identical for every count), ``use_linalg``, LLVM's
     ``opt_level`` 0-3, ``schedule``: a file of transform IR whose named sequences schedule
     the kernels they name (docs/Scheduling.md); ``cache=False`` neither reads nor writes the
     compile cache, ``cache_dir`` is its directory (default: $XGRAD_CACHE_DIR, else
@@ -359,7 +360,9 @@ def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
     ``parallel_min_work``: the estimated operations a parallel loop needs to run on threads
     (smaller ones run on the calling thread; 0: every one; default 32768)."""
     if threads is None:
-        threads = _xgrad.all_threads() if parallel else 1
+        threads = _xgrad.CompileOptions().threads
+    if threads < 0:
+        raise ValueError(f"threads must be 0 (one per core) or more, got {threads}")
     if parallel_min_work is None:
         parallel_min_work = _xgrad.CompileOptions().parallel_min_work
     return _xgrad.CompileOptions(threads=threads, use_linalg=use_linalg, opt_level=opt_level,
@@ -482,8 +485,9 @@ class Model:
 
 def compile(*targets, dtype="f32", **options):
     """Exprgrad's ``compile[float32](net)``. ``dtype``: "f32"/"float32"/numpy.float32 or
-    "f64"/"float64"/numpy.float64. Options: ``threads=1`` (OpenMP threads of parallel loops),
-    ``parallel=False`` (every core), ``use_linalg=True``, ``opt_level=2``, ``schedule=None``
+    "f64"/"float64"/numpy.float64. Options: ``threads=0`` (OpenMP threads of parallel
+    loops: 0 one per core, 1 sequential), ``use_linalg=True``, ``opt_level=2``,
+    ``schedule=None``
     (a transform-dialect file, docs/Scheduling.md), ``cache=True`` (the on-disk compile
     cache), ``cache_dir=None``, ``lazy=True`` (each target compiled on its first call),
     ``check_finite=False``, ``distributed=False`` (data-parallel over MPI ranks),

@@ -13,7 +13,7 @@
 // RUN: xgrad-run %s --target dense --input x=3x2:0.25,0.794,0.551,-0.55,-0.4,0.747 --input w=2x4:-0.989,0.642,0.594,-0.064,-0.394,-0.443,-0.49,-0.11 --input bias=4:0.009,0.107,0.991,0.585 --precision 8 | FileCheck %s --check-prefix=DENSE
 // RUN: xgrad-run %s --target dense --input x=3x2:0.25,0.794,0.551,-0.55,-0.4,0.747 --input w=2x4:-0.989,0.642,0.594,-0.064,-0.394,-0.443,-0.49,-0.11 --input bias=4:0.009,0.107,0.991,0.585 --precision 8 --no-linalg | FileCheck %s --check-prefix=DENSE
 // RUN: xgrad-run %s --target dense --input x=3x2:0.25,0.794,0.551,-0.55,-0.4,0.747 --input w=2x4:-0.989,0.642,0.594,-0.064,-0.394,-0.443,-0.49,-0.11 --input bias=4:0.009,0.107,0.991,0.585 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=DENSE
-// RUN: xgrad-run %s --target dense --input x=3x2:0.25,0.794,0.551,-0.55,-0.4,0.747 --input w=2x4:-0.989,0.642,0.594,-0.064,-0.394,-0.443,-0.49,-0.11 --input bias=4:0.009,0.107,0.991,0.585 --output %t.dense.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target dense --input x=3x2:0.25,0.794,0.551,-0.55,-0.4,0.747 --input w=2x4:-0.989,0.642,0.594,-0.064,-0.394,-0.443,-0.49,-0.11 --input bias=4:0.009,0.107,0.991,0.585 --parallel --parallel-min-work=0 --output %t.dense.parallel.npy && cmp %t.dense.serial.npy %t.dense.parallel.npy
+// RUN: xgrad-run %s --target dense --input x=3x2:0.25,0.794,0.551,-0.55,-0.4,0.747 --input w=2x4:-0.989,0.642,0.594,-0.064,-0.394,-0.443,-0.49,-0.11 --input bias=4:0.009,0.107,0.991,0.585 --num-threads 1 --output %t.dense.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target dense --input x=3x2:0.25,0.794,0.551,-0.55,-0.4,0.747 --input w=2x4:-0.989,0.642,0.594,-0.064,-0.394,-0.443,-0.49,-0.11 --input bias=4:0.009,0.107,0.991,0.585 --parallel --parallel-min-work=0 --output %t.dense.parallel.npy && cmp %t.dense.serial.npy %t.dense.parallel.npy
 // DENSE: dense: 3x4xf64
 // DENSE-NEXT: {{\[\[}}-0.551086, -0.084242, 0.75044, 0.48166],
 // DENSE-NEXT:  [-0.319239, 0.704392, 1.587794, 0.610236],
@@ -21,7 +21,7 @@
 // RUN: xgrad-run %s --target conv2d --input images=1x4x4x1:0.244,0.978,-0.569,-0.68,0.225,-0.912,-0.929,0.03,-0.068,0.834,0.258,0.028,-0.006,-0.505,-0.976,-0.615 --input filters=2x3x3x1:0.384,-0.599,-0.261,-0.993,0.66,-0.691,-0.465,0.761,0.02,0.694,0.279,0.484,-0.817,0.082,0.016,0.743,-0.277,0.196 --precision 8 | FileCheck %s --check-prefix=CONV2D
 // RUN: xgrad-run %s --target conv2d --input images=1x4x4x1:0.244,0.978,-0.569,-0.68,0.225,-0.912,-0.929,0.03,-0.068,0.834,0.258,0.028,-0.006,-0.505,-0.976,-0.615 --input filters=2x3x3x1:0.384,-0.599,-0.261,-0.993,0.66,-0.691,-0.465,0.761,0.02,0.694,0.279,0.484,-0.817,0.082,0.016,0.743,-0.277,0.196 --precision 8 --no-linalg | FileCheck %s --check-prefix=CONV2D
 // RUN: xgrad-run %s --target conv2d --input images=1x4x4x1:0.244,0.978,-0.569,-0.68,0.225,-0.912,-0.929,0.03,-0.068,0.834,0.258,0.028,-0.006,-0.505,-0.976,-0.615 --input filters=2x3x3x1:0.384,-0.599,-0.261,-0.993,0.66,-0.691,-0.465,0.761,0.02,0.694,0.279,0.484,-0.817,0.082,0.016,0.743,-0.277,0.196 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=CONV2D
-// RUN: xgrad-run %s --target conv2d --input images=1x4x4x1:0.244,0.978,-0.569,-0.68,0.225,-0.912,-0.929,0.03,-0.068,0.834,0.258,0.028,-0.006,-0.505,-0.976,-0.615 --input filters=2x3x3x1:0.384,-0.599,-0.261,-0.993,0.66,-0.691,-0.465,0.761,0.02,0.694,0.279,0.484,-0.817,0.082,0.016,0.743,-0.277,0.196 --output %t.conv2d.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target conv2d --input images=1x4x4x1:0.244,0.978,-0.569,-0.68,0.225,-0.912,-0.929,0.03,-0.068,0.834,0.258,0.028,-0.006,-0.505,-0.976,-0.615 --input filters=2x3x3x1:0.384,-0.599,-0.261,-0.993,0.66,-0.691,-0.465,0.761,0.02,0.694,0.279,0.484,-0.817,0.082,0.016,0.743,-0.277,0.196 --parallel --parallel-min-work=0 --output %t.conv2d.parallel.npy && cmp %t.conv2d.serial.npy %t.conv2d.parallel.npy
+// RUN: xgrad-run %s --target conv2d --input images=1x4x4x1:0.244,0.978,-0.569,-0.68,0.225,-0.912,-0.929,0.03,-0.068,0.834,0.258,0.028,-0.006,-0.505,-0.976,-0.615 --input filters=2x3x3x1:0.384,-0.599,-0.261,-0.993,0.66,-0.691,-0.465,0.761,0.02,0.694,0.279,0.484,-0.817,0.082,0.016,0.743,-0.277,0.196 --num-threads 1 --output %t.conv2d.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target conv2d --input images=1x4x4x1:0.244,0.978,-0.569,-0.68,0.225,-0.912,-0.929,0.03,-0.068,0.834,0.258,0.028,-0.006,-0.505,-0.976,-0.615 --input filters=2x3x3x1:0.384,-0.599,-0.261,-0.993,0.66,-0.691,-0.465,0.761,0.02,0.694,0.279,0.484,-0.817,0.082,0.016,0.743,-0.277,0.196 --parallel --parallel-min-work=0 --output %t.conv2d.parallel.npy && cmp %t.conv2d.serial.npy %t.conv2d.parallel.npy
 // CONV2D: conv2d: 1x2x2x2xf64
 // CONV2D-NEXT: {{\[\[}}{{\[\[}}0.144431, -0.337645],
 // CONV2D-NEXT:    [0.974697, 1.413951]],
@@ -30,7 +30,7 @@
 // RUN: xgrad-run %s --target maxpool2d --input images=1x4x4x1:0.244,0.978,-0.569,-0.68,0.225,-0.912,-0.929,0.03,-0.068,0.834,0.258,0.028,-0.006,-0.505,-0.976,-0.615 --precision 8 | FileCheck %s --check-prefix=MAXPOOL2D
 // RUN: xgrad-run %s --target maxpool2d --input images=1x4x4x1:0.244,0.978,-0.569,-0.68,0.225,-0.912,-0.929,0.03,-0.068,0.834,0.258,0.028,-0.006,-0.505,-0.976,-0.615 --precision 8 --no-linalg | FileCheck %s --check-prefix=MAXPOOL2D
 // RUN: xgrad-run %s --target maxpool2d --input images=1x4x4x1:0.244,0.978,-0.569,-0.68,0.225,-0.912,-0.929,0.03,-0.068,0.834,0.258,0.028,-0.006,-0.505,-0.976,-0.615 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=MAXPOOL2D
-// RUN: xgrad-run %s --target maxpool2d --input images=1x4x4x1:0.244,0.978,-0.569,-0.68,0.225,-0.912,-0.929,0.03,-0.068,0.834,0.258,0.028,-0.006,-0.505,-0.976,-0.615 --output %t.maxpool2d.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target maxpool2d --input images=1x4x4x1:0.244,0.978,-0.569,-0.68,0.225,-0.912,-0.929,0.03,-0.068,0.834,0.258,0.028,-0.006,-0.505,-0.976,-0.615 --parallel --parallel-min-work=0 --output %t.maxpool2d.parallel.npy && cmp %t.maxpool2d.serial.npy %t.maxpool2d.parallel.npy
+// RUN: xgrad-run %s --target maxpool2d --input images=1x4x4x1:0.244,0.978,-0.569,-0.68,0.225,-0.912,-0.929,0.03,-0.068,0.834,0.258,0.028,-0.006,-0.505,-0.976,-0.615 --num-threads 1 --output %t.maxpool2d.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target maxpool2d --input images=1x4x4x1:0.244,0.978,-0.569,-0.68,0.225,-0.912,-0.929,0.03,-0.068,0.834,0.258,0.028,-0.006,-0.505,-0.976,-0.615 --parallel --parallel-min-work=0 --output %t.maxpool2d.parallel.npy && cmp %t.maxpool2d.serial.npy %t.maxpool2d.parallel.npy
 // MAXPOOL2D: maxpool2d: 1x2x2x1xf64
 // MAXPOOL2D-NEXT: {{\[\[}}{{\[\[}}0.978],
 // MAXPOOL2D-NEXT:    [0.03]],
@@ -39,7 +39,7 @@
 // RUN: xgrad-run %s --target upsample2 --input small=1x2x2x1:-0.881,-0.225,-0.354,-0.7 --precision 8 | FileCheck %s --check-prefix=UPSAMPLE2
 // RUN: xgrad-run %s --target upsample2 --input small=1x2x2x1:-0.881,-0.225,-0.354,-0.7 --precision 8 --no-linalg | FileCheck %s --check-prefix=UPSAMPLE2
 // RUN: xgrad-run %s --target upsample2 --input small=1x2x2x1:-0.881,-0.225,-0.354,-0.7 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=UPSAMPLE2
-// RUN: xgrad-run %s --target upsample2 --input small=1x2x2x1:-0.881,-0.225,-0.354,-0.7 --output %t.upsample2.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target upsample2 --input small=1x2x2x1:-0.881,-0.225,-0.354,-0.7 --parallel --parallel-min-work=0 --output %t.upsample2.parallel.npy && cmp %t.upsample2.serial.npy %t.upsample2.parallel.npy
+// RUN: xgrad-run %s --target upsample2 --input small=1x2x2x1:-0.881,-0.225,-0.354,-0.7 --num-threads 1 --output %t.upsample2.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target upsample2 --input small=1x2x2x1:-0.881,-0.225,-0.354,-0.7 --parallel --parallel-min-work=0 --output %t.upsample2.parallel.npy && cmp %t.upsample2.serial.npy %t.upsample2.parallel.npy
 // UPSAMPLE2: upsample2: 1x4x4x1xf64
 // UPSAMPLE2-NEXT: {{\[\[}}{{\[\[}}-0.881],
 // UPSAMPLE2-NEXT:    [-0.881],
@@ -60,50 +60,50 @@
 // RUN: xgrad-run %s --target softmax --input logits=2x3:1.265,-0.482,1.915,0.36,0.42,0.552 --precision 8 | FileCheck %s --check-prefix=SOFTMAX
 // RUN: xgrad-run %s --target softmax --input logits=2x3:1.265,-0.482,1.915,0.36,0.42,0.552 --precision 8 --no-linalg | FileCheck %s --check-prefix=SOFTMAX
 // RUN: xgrad-run %s --target softmax --input logits=2x3:1.265,-0.482,1.915,0.36,0.42,0.552 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=SOFTMAX
-// RUN: xgrad-run %s --target softmax --input logits=2x3:1.265,-0.482,1.915,0.36,0.42,0.552 --output %t.softmax.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target softmax --input logits=2x3:1.265,-0.482,1.915,0.36,0.42,0.552 --parallel --parallel-min-work=0 --output %t.softmax.parallel.npy && cmp %t.softmax.serial.npy %t.softmax.parallel.npy
+// RUN: xgrad-run %s --target softmax --input logits=2x3:1.265,-0.482,1.915,0.36,0.42,0.552 --num-threads 1 --output %t.softmax.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target softmax --input logits=2x3:1.265,-0.482,1.915,0.36,0.42,0.552 --parallel --parallel-min-work=0 --output %t.softmax.parallel.npy && cmp %t.softmax.serial.npy %t.softmax.parallel.npy
 // SOFTMAX: softmax: 2x3xf64
 // SOFTMAX-NEXT: {{\[\[}}0.32364168, 0.056409466, 0.61994885],
 // SOFTMAX-NEXT:  [0.30548277, 0.32437277, 0.37014446]]
 // RUN: xgrad-run %s --target cross_entropy --input logits=2x3:1.265,-0.482,1.915,0.36,0.42,0.552 --input labels=2x3:0,1,0,1,0,0 --precision 8 | FileCheck %s --check-prefix=CROSS-ENTROPY
 // RUN: xgrad-run %s --target cross_entropy --input logits=2x3:1.265,-0.482,1.915,0.36,0.42,0.552 --input labels=2x3:0,1,0,1,0,0 --precision 8 --no-linalg | FileCheck %s --check-prefix=CROSS-ENTROPY
 // RUN: xgrad-run %s --target cross_entropy --input logits=2x3:1.265,-0.482,1.915,0.36,0.42,0.552 --input labels=2x3:0,1,0,1,0,0 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=CROSS-ENTROPY
-// RUN: xgrad-run %s --target cross_entropy --input logits=2x3:1.265,-0.482,1.915,0.36,0.42,0.552 --input labels=2x3:0,1,0,1,0,0 --output %t.cross_entropy.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target cross_entropy --input logits=2x3:1.265,-0.482,1.915,0.36,0.42,0.552 --input labels=2x3:0,1,0,1,0,0 --parallel --parallel-min-work=0 --output %t.cross_entropy.parallel.npy && cmp %t.cross_entropy.serial.npy %t.cross_entropy.parallel.npy
+// RUN: xgrad-run %s --target cross_entropy --input logits=2x3:1.265,-0.482,1.915,0.36,0.42,0.552 --input labels=2x3:0,1,0,1,0,0 --num-threads 1 --output %t.cross_entropy.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target cross_entropy --input logits=2x3:1.265,-0.482,1.915,0.36,0.42,0.552 --input labels=2x3:0,1,0,1,0,0 --parallel --parallel-min-work=0 --output %t.cross_entropy.parallel.npy && cmp %t.cross_entropy.serial.npy %t.cross_entropy.parallel.npy
 // CROSS-ENTROPY: cross_entropy: 1xf64
 // CROSS-ENTROPY-NEXT: [2.0304901]
 // RUN: xgrad-run %s --target mse --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --precision 8 | FileCheck %s --check-prefix=MSE
 // RUN: xgrad-run %s --target mse --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --precision 8 --no-linalg | FileCheck %s --check-prefix=MSE
 // RUN: xgrad-run %s --target mse --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=MSE
-// RUN: xgrad-run %s --target mse --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --output %t.mse.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target mse --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --parallel --parallel-min-work=0 --output %t.mse.parallel.npy && cmp %t.mse.serial.npy %t.mse.parallel.npy
+// RUN: xgrad-run %s --target mse --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --num-threads 1 --output %t.mse.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target mse --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --parallel --parallel-min-work=0 --output %t.mse.parallel.npy && cmp %t.mse.serial.npy %t.mse.parallel.npy
 // MSE: mse: 1xf64
 // MSE-NEXT: [1.8356543]
 // RUN: xgrad-run %s --target relu --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --precision 8 | FileCheck %s --check-prefix=RELU
 // RUN: xgrad-run %s --target relu --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --precision 8 --no-linalg | FileCheck %s --check-prefix=RELU
 // RUN: xgrad-run %s --target relu --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=RELU
-// RUN: xgrad-run %s --target relu --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --output %t.relu.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target relu --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --parallel --parallel-min-work=0 --output %t.relu.parallel.npy && cmp %t.relu.serial.npy %t.relu.parallel.npy
+// RUN: xgrad-run %s --target relu --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --num-threads 1 --output %t.relu.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target relu --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --parallel --parallel-min-work=0 --output %t.relu.parallel.npy && cmp %t.relu.serial.npy %t.relu.parallel.npy
 // RELU: relu: 6xf64
 // RELU-NEXT: [0.706, 0, 0, 0, 0, 0]
 // RUN: xgrad-run %s --target leaky_relu --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --precision 8 | FileCheck %s --check-prefix=LEAKY-RELU
 // RUN: xgrad-run %s --target leaky_relu --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --precision 8 --no-linalg | FileCheck %s --check-prefix=LEAKY-RELU
 // RUN: xgrad-run %s --target leaky_relu --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=LEAKY-RELU
-// RUN: xgrad-run %s --target leaky_relu --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --output %t.leaky_relu.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target leaky_relu --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --parallel --parallel-min-work=0 --output %t.leaky_relu.parallel.npy && cmp %t.leaky_relu.serial.npy %t.leaky_relu.parallel.npy
+// RUN: xgrad-run %s --target leaky_relu --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --num-threads 1 --output %t.leaky_relu.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target leaky_relu --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --parallel --parallel-min-work=0 --output %t.leaky_relu.parallel.npy && cmp %t.leaky_relu.serial.npy %t.leaky_relu.parallel.npy
 // LEAKY-RELU: leaky_relu: 6xf64
 // LEAKY-RELU-NEXT: [0.706, -0.01397, -0.00239, -0.01042, -0.0039, -0.01613]
 // RUN: xgrad-run %s --target sigmoid --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --precision 8 | FileCheck %s --check-prefix=SIGMOID
 // RUN: xgrad-run %s --target sigmoid --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --precision 8 --no-linalg | FileCheck %s --check-prefix=SIGMOID
 // RUN: xgrad-run %s --target sigmoid --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=SIGMOID
-// RUN: xgrad-run %s --target sigmoid --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --output %t.sigmoid.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target sigmoid --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --parallel --parallel-min-work=0 --output %t.sigmoid.parallel.npy && cmp %t.sigmoid.serial.npy %t.sigmoid.parallel.npy
+// RUN: xgrad-run %s --target sigmoid --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --num-threads 1 --output %t.sigmoid.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target sigmoid --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --parallel --parallel-min-work=0 --output %t.sigmoid.parallel.npy && cmp %t.sigmoid.serial.npy %t.sigmoid.parallel.npy
 // SIGMOID: sigmoid: 6xf64
 // SIGMOID-NEXT: [0.6695167, 0.1982926, 0.4405328, 0.26076428, 0.4037173, 0.16617252]
 // RUN: xgrad-run %s --target tanh --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --precision 8 | FileCheck %s --check-prefix=TANH
 // RUN: xgrad-run %s --target tanh --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --precision 8 --no-linalg | FileCheck %s --check-prefix=TANH
 // RUN: xgrad-run %s --target tanh --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=TANH
-// RUN: xgrad-run %s --target tanh --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --output %t.tanh.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target tanh --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --parallel --parallel-min-work=0 --output %t.tanh.parallel.npy && cmp %t.tanh.serial.npy %t.tanh.parallel.npy
+// RUN: xgrad-run %s --target tanh --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --num-threads 1 --output %t.tanh.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target tanh --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --parallel --parallel-min-work=0 --output %t.tanh.parallel.npy && cmp %t.tanh.serial.npy %t.tanh.parallel.npy
 // TANH: tanh: 6xf64
 // TANH-NEXT: [0.60816241, -0.88470147, -0.23455099, -0.77867662, -0.37136023, -0.92360213]
 // RUN: xgrad-run %s --target transpose --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --precision 8 | FileCheck %s --check-prefix=TRANSPOSE
 // RUN: xgrad-run %s --target transpose --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --precision 8 --no-linalg | FileCheck %s --check-prefix=TRANSPOSE
 // RUN: xgrad-run %s --target transpose --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=TRANSPOSE
-// RUN: xgrad-run %s --target transpose --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --output %t.transpose.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target transpose --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --parallel --parallel-min-work=0 --output %t.transpose.parallel.npy && cmp %t.transpose.serial.npy %t.transpose.parallel.npy
+// RUN: xgrad-run %s --target transpose --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --num-threads 1 --output %t.transpose.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target transpose --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --parallel --parallel-min-work=0 --output %t.transpose.parallel.npy && cmp %t.transpose.serial.npy %t.transpose.parallel.npy
 // TRANSPOSE: transpose: 3x2xf64
 // TRANSPOSE-NEXT: {{\[\[}}-0.737, 0.808],
 // TRANSPOSE-NEXT:  [0.69, 0.139],
@@ -111,56 +111,56 @@
 // RUN: xgrad-run %s --target rowsum --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --precision 8 | FileCheck %s --check-prefix=ROWSUM
 // RUN: xgrad-run %s --target rowsum --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --precision 8 --no-linalg | FileCheck %s --check-prefix=ROWSUM
 // RUN: xgrad-run %s --target rowsum --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=ROWSUM
-// RUN: xgrad-run %s --target rowsum --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --output %t.rowsum.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target rowsum --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --parallel --parallel-min-work=0 --output %t.rowsum.parallel.npy && cmp %t.rowsum.serial.npy %t.rowsum.parallel.npy
+// RUN: xgrad-run %s --target rowsum --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --num-threads 1 --output %t.rowsum.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target rowsum --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --parallel --parallel-min-work=0 --output %t.rowsum.parallel.npy && cmp %t.rowsum.serial.npy %t.rowsum.parallel.npy
 // ROWSUM: rowsum: 2xf64
 // ROWSUM-NEXT: [0.843, 0.238]
 // RUN: xgrad-run %s --target total --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --precision 8 | FileCheck %s --check-prefix=TOTAL
 // RUN: xgrad-run %s --target total --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --precision 8 --no-linalg | FileCheck %s --check-prefix=TOTAL
 // RUN: xgrad-run %s --target total --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=TOTAL
-// RUN: xgrad-run %s --target total --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --output %t.total.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target total --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --parallel --parallel-min-work=0 --output %t.total.parallel.npy && cmp %t.total.serial.npy %t.total.parallel.npy
+// RUN: xgrad-run %s --target total --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --num-threads 1 --output %t.total.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target total --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --parallel --parallel-min-work=0 --output %t.total.parallel.npy && cmp %t.total.serial.npy %t.total.parallel.npy
 // TOTAL: total: 1xf64
 // TOTAL-NEXT: [1.081]
 // RUN: xgrad-run %s --target gather --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --precision 8 | FileCheck %s --check-prefix=GATHER
 // RUN: xgrad-run %s --target gather --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --precision 8 --no-linalg | FileCheck %s --check-prefix=GATHER
 // RUN: xgrad-run %s --target gather --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=GATHER
-// RUN: xgrad-run %s --target gather --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --output %t.gather.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target gather --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --parallel --parallel-min-work=0 --output %t.gather.parallel.npy && cmp %t.gather.serial.npy %t.gather.parallel.npy
+// RUN: xgrad-run %s --target gather --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --num-threads 1 --output %t.gather.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target gather --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --parallel --parallel-min-work=0 --output %t.gather.parallel.npy && cmp %t.gather.serial.npy %t.gather.parallel.npy
 // GATHER: gather: 12xf64
 // GATHER-NEXT: [0.706, 0.706, -1.397, -1.397, -0.239, -0.239, -1.042, -1.042, -0.39, -0.39, -1.613, -1.613]
 // RUN: xgrad-run %s --target scatter --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input k=3:-0.615,0.856,0.105 --precision 8 | FileCheck %s --check-prefix=SCATTER
 // RUN: xgrad-run %s --target scatter --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input k=3:-0.615,0.856,0.105 --precision 8 --no-linalg | FileCheck %s --check-prefix=SCATTER
 // RUN: xgrad-run %s --target scatter --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input k=3:-0.615,0.856,0.105 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=SCATTER
-// RUN: xgrad-run %s --target scatter --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input k=3:-0.615,0.856,0.105 --output %t.scatter.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target scatter --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input k=3:-0.615,0.856,0.105 --parallel --parallel-min-work=0 --output %t.scatter.parallel.npy && cmp %t.scatter.serial.npy %t.scatter.parallel.npy
+// RUN: xgrad-run %s --target scatter --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input k=3:-0.615,0.856,0.105 --num-threads 1 --output %t.scatter.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target scatter --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input k=3:-0.615,0.856,0.105 --parallel --parallel-min-work=0 --output %t.scatter.parallel.npy && cmp %t.scatter.serial.npy %t.scatter.parallel.npy
 // SCATTER: scatter: 8xf64
 // SCATTER-NEXT: [-0.43419, 1.463491, -0.974717, 0.289561, -0.677197, 0.548745, -1.421678, -0.169365]
 // RUN: xgrad-run %s --target flat_double --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --precision 8 | FileCheck %s --check-prefix=FLAT-DOUBLE
 // RUN: xgrad-run %s --target flat_double --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --precision 8 --no-linalg | FileCheck %s --check-prefix=FLAT-DOUBLE
 // RUN: xgrad-run %s --target flat_double --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=FLAT-DOUBLE
-// RUN: xgrad-run %s --target flat_double --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --output %t.flat_double.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target flat_double --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --parallel --parallel-min-work=0 --output %t.flat_double.parallel.npy && cmp %t.flat_double.serial.npy %t.flat_double.parallel.npy
+// RUN: xgrad-run %s --target flat_double --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --num-threads 1 --output %t.flat_double.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target flat_double --input m=2x3:-0.737,0.69,0.89,0.808,0.139,-0.709 --parallel --parallel-min-work=0 --output %t.flat_double.parallel.npy && cmp %t.flat_double.serial.npy %t.flat_double.parallel.npy
 // FLAT-DOUBLE: flat_double: 2x3xf64
 // FLAT-DOUBLE-NEXT: {{\[\[}}-1.474, 1.38, 1.78],
 // FLAT-DOUBLE-NEXT:  [1.616, 0.278, -1.418]]
 // RUN: xgrad-run %s --target add --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --precision 8 | FileCheck %s --check-prefix=ADD
 // RUN: xgrad-run %s --target add --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --precision 8 --no-linalg | FileCheck %s --check-prefix=ADD
 // RUN: xgrad-run %s --target add --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=ADD
-// RUN: xgrad-run %s --target add --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --output %t.add.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target add --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --parallel --parallel-min-work=0 --output %t.add.parallel.npy && cmp %t.add.serial.npy %t.add.parallel.npy
+// RUN: xgrad-run %s --target add --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --num-threads 1 --output %t.add.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target add --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --parallel --parallel-min-work=0 --output %t.add.parallel.npy && cmp %t.add.serial.npy %t.add.parallel.npy
 // ADD: add: 6xf64
 // ADD-NEXT: [2.577, -2.537, 0.448, -1.84, 1.106, -0.964]
 // RUN: xgrad-run %s --target sub --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --precision 8 | FileCheck %s --check-prefix=SUB
 // RUN: xgrad-run %s --target sub --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --precision 8 --no-linalg | FileCheck %s --check-prefix=SUB
 // RUN: xgrad-run %s --target sub --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=SUB
-// RUN: xgrad-run %s --target sub --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --output %t.sub.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target sub --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --parallel --parallel-min-work=0 --output %t.sub.parallel.npy && cmp %t.sub.serial.npy %t.sub.parallel.npy
+// RUN: xgrad-run %s --target sub --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --num-threads 1 --output %t.sub.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target sub --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --parallel --parallel-min-work=0 --output %t.sub.parallel.npy && cmp %t.sub.serial.npy %t.sub.parallel.npy
 // SUB: sub: 6xf64
 // SUB-NEXT: [-1.165, -0.257, -0.926, -0.244, -1.886, -2.262]
 // RUN: xgrad-run %s --target min --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --precision 8 | FileCheck %s --check-prefix=MIN
 // RUN: xgrad-run %s --target min --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --precision 8 --no-linalg | FileCheck %s --check-prefix=MIN
 // RUN: xgrad-run %s --target min --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=MIN
-// RUN: xgrad-run %s --target min --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --output %t.min.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target min --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --parallel --parallel-min-work=0 --output %t.min.parallel.npy && cmp %t.min.serial.npy %t.min.parallel.npy
+// RUN: xgrad-run %s --target min --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --num-threads 1 --output %t.min.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target min --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --parallel --parallel-min-work=0 --output %t.min.parallel.npy && cmp %t.min.serial.npy %t.min.parallel.npy
 // MIN: min: 6xf64
 // MIN-NEXT: [0.706, -1.397, -0.239, -1.042, -0.39, -1.613]
 // RUN: xgrad-run %s --target max --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --precision 8 | FileCheck %s --check-prefix=MAX
 // RUN: xgrad-run %s --target max --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --precision 8 --no-linalg | FileCheck %s --check-prefix=MAX
 // RUN: xgrad-run %s --target max --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --precision 8 --parallel --parallel-min-work=0 | FileCheck %s --check-prefix=MAX
-// RUN: xgrad-run %s --target max --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --output %t.max.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target max --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --parallel --parallel-min-work=0 --output %t.max.parallel.npy && cmp %t.max.serial.npy %t.max.parallel.npy
+// RUN: xgrad-run %s --target max --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --num-threads 1 --output %t.max.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target max --input v=6:0.706,-1.397,-0.239,-1.042,-0.39,-1.613 --input u=6:1.871,-1.14,0.687,-0.798,1.496,0.649 --parallel --parallel-min-work=0 --output %t.max.parallel.npy && cmp %t.max.serial.npy %t.max.parallel.npy
 // MAX: max: 6xf64
 // MAX-NEXT: [1.871, -1.14, 0.687, -0.798, 1.496, 0.649]
 

@@ -3,7 +3,7 @@
 // The checked gather is an OpenMP loop (the only one: each element is written once, so no
 // zero fill comes first), and a failure inside it is recorded with an atomic or, not a
 // call out of the loop.
-// RUN: split-file %s %t && xgrad-opt %t/gather.mlir --xgrad-to-llvm=threads=2 | FileCheck %s --check-prefix=IR
+// RUN: split-file %s %t && xgrad-opt %t/gather.mlir --xgrad-to-llvm="threads=2 parallel-min-work=0" | FileCheck %s --check-prefix=IR
 // IR-LABEL: llvm.func @g.out(
 // IR: omp.wsloop
 // IR-NOT: omp.terminator

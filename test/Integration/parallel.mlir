@@ -1,8 +1,8 @@
 // A run on OpenMP threads gives bit-identical results to a single-threaded one: only the
 // iterators a kernel writes are parallel, so each element's sum keeps its order.
 // RUN: %python -c "import numpy as n; r = n.random.default_rng(3); n.save('%t.a.npy', r.standard_normal((67, 45), dtype=n.float32)); n.save('%t.b.npy', r.standard_normal((45, 33), dtype=n.float32))"
-// RUN: xgrad-run %s --target loss --input a=%t.a.npy --input b=%t.b.npy --output %t.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target loss --input a=%t.a.npy --input b=%t.b.npy --parallel --parallel-min-work=0 --output %t.parallel.npy && cmp %t.serial.npy %t.parallel.npy
-// RUN: xgrad-run %s --target conv --input a=%t.a.npy --input b=%t.b.npy --output %t.conv.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target conv --input a=%t.a.npy --input b=%t.b.npy --parallel --parallel-min-work=0 --output %t.conv.parallel.npy && cmp %t.conv.serial.npy %t.conv.parallel.npy
+// RUN: xgrad-run %s --target loss --input a=%t.a.npy --input b=%t.b.npy --num-threads 1 --output %t.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target loss --input a=%t.a.npy --input b=%t.b.npy --parallel --parallel-min-work=0 --output %t.parallel.npy && cmp %t.serial.npy %t.parallel.npy
+// RUN: xgrad-run %s --target conv --input a=%t.a.npy --input b=%t.b.npy --num-threads 1 --output %t.conv.serial.npy && env OMP_NUM_THREADS=2 xgrad-run %s --target conv --input a=%t.a.npy --input b=%t.b.npy --parallel --parallel-min-work=0 --output %t.conv.parallel.npy && cmp %t.conv.serial.npy %t.conv.parallel.npy
 // And the values are right: numpy recomputes them from the same files.
 // RUN: %python %S/Inputs/check_parallel.py %t | FileCheck %s
 // CHECK: matmul+relu+sum matches numpy: True

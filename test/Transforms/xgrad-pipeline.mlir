@@ -5,8 +5,8 @@
 // RUN: xgrad-opt %s --xgrad-pipeline=until=functions | FileCheck %s --check-prefix=FUNCTIONS
 // RUN: xgrad-opt %s --xgrad-pipeline=until=linalg | FileCheck %s --check-prefix=LINALG
 // RUN: xgrad-opt %s --xgrad-pipeline="until=linalg use-linalg=false" | FileCheck %s --check-prefix=LOOPS
-// RUN: xgrad-opt %s --xgrad-pipeline=until=llvm | FileCheck %s --check-prefix=LLVM
-// RUN: xgrad-opt %s --xgrad-pipeline="until=llvm threads=2" | FileCheck %s --check-prefix=OMP
+// RUN: xgrad-opt %s --xgrad-pipeline="until=llvm threads=1" | FileCheck %s --check-prefix=LLVM
+// RUN: xgrad-opt %s --xgrad-pipeline="until=llvm threads=2 parallel-min-work=0" | FileCheck %s --check-prefix=OMP
 // RUN: not xgrad-opt %s --xgrad-pipeline=until=lowered 2>&1 | FileCheck %s --check-prefix=BAD
 
 xgrad.graph @g {

@@ -1,5 +1,5 @@
 // RUN: xgrad-opt %s --xgrad-to-llvm | FileCheck %s
-// RUN: xgrad-opt %s --xgrad-to-llvm=threads=2 | FileCheck %s --check-prefix=OMP
+// RUN: xgrad-opt %s --xgrad-to-llvm="threads=2 parallel-min-work=0" | FileCheck %s --check-prefix=OMP
 
 // The whole pipeline ends in the LLVM dialect only, with the buffers' aligned_alloc and free.
 // CHECK: module attributes {xgrad.messages = ["kernel 'scale': its result (tensor<?x?xf32>) needs {lhs} bytes{{[^"]*}}"], xgrad.state.g = []}

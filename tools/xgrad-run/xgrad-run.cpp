@@ -57,15 +57,16 @@ static cl::opt<std::string> savePath("save",
 static cl::opt<bool> printState("print-state", cl::desc("Print the model state after the runs"),
                                 cl::cat(category));
 static cl::opt<bool> parallel("parallel",
-                              cl::desc("Run parallel loops on OpenMP threads, one per core"),
+                              cl::desc("Run parallel loops on OpenMP threads, one per core "
+                                       "(the default; --num-threads decides over it)"),
                               cl::cat(category));
 static cl::opt<uint64_t> parallelMinWork(
     "parallel-min-work",
     cl::desc("Estimated operations a parallel loop needs to run on threads (0: every one)"),
     cl::init(xgrad::CompileOptions().parallelMinWork), cl::cat(category));
-static cl::opt<unsigned> threads("num-threads",
-                                 cl::desc("OpenMP threads of parallel loops (1: sequential)"),
-                                 cl::init(0), cl::cat(category));
+static cl::opt<unsigned> threads(
+    "num-threads", cl::desc("OpenMP threads of parallel loops (0: one per core, 1: sequential)"),
+    cl::init(xgrad::CompileOptions().threads), cl::cat(category));
 static cl::opt<std::string> schedule(
     "schedule", cl::desc("A file of transform IR whose named sequences schedule the kernels "
                          "they name (docs/Scheduling.md)"),
@@ -177,9 +178,7 @@ int main(int argc, char **argv) {
     fail("cannot read " + inputFile + ": " + source.getError().message());
   xgrad::CompileOptions options;
   // Every option goes into CompileOptions, which rejects values out of range.
-  options.threads = threads.getNumOccurrences() ? unsigned(threads)
-                    : parallel                  ? xgrad::allThreads()
-                                                : 1;
+  options.threads = threads;
   options.parallelMinWork = parallelMinWork;
   options.optLevel = optLevel;
   options.schedule = schedule;

@@ -20,9 +20,10 @@ enum class LossReduction { mean, sum };
 struct CompileOptions {
   /// The float type front ends print the model in (IR text already names its types).
   ElementType elementType = ElementType::f32;
-  /// Threads the kernels' parallel loops run on: 1 runs everything on the calling thread,
-  /// more uses OpenMP with that many threads.
-  unsigned threads = 1;
+  /// Threads the kernels' parallel loops run on: 0 (the default) one per core (threadCount),
+  /// 1 everything on the calling thread, more OpenMP with that many. Results are
+  /// bit-identical for every count: threads split loops over disjoint outputs, never a sum.
+  unsigned threads = 0;
   /// Operations (a static estimate: xgrad-parallel-threshold) a parallel loop must have
   /// before it runs on `threads`; smaller ones run on the calling thread, whose fork and join
   /// would cost more than they save. 0: every parallel loop on threads.
@@ -67,18 +68,19 @@ struct CompileOptions {
   /// The cache's size bound in bytes: a store beyond it evicts the least recently used entries.
   uint64_t cacheLimit = uint64_t(1) << 30;
 
-  bool parallel() const { return threads > 1; }
+  /// The threads `threads` means on this machine: 0 is one per core, except in a
+  /// distributed run, whose ranks already share the cores (one thread each).
+  unsigned threadCount() const;
+  bool parallel() const { return threadCount() > 1; }
   /// An error naming the first option that is out of range.
   llvm::Error validate() const {
-    if (threads < 1)
-      return llvm::createStringError("threads must be at least 1, got %u", threads);
     if (optLevel > 3)
       return llvm::createStringError("the optimisation level must be 0 to 3, got %u", optLevel);
     return llvm::Error::success();
   }
 };
 
-/// The threads `parallel` means in the tools and front ends: every core of this machine.
+/// One thread per core of this machine: what `threads` 0 means.
 unsigned allThreads();
 
 } // namespace xgrad

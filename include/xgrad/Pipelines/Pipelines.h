@@ -56,12 +56,13 @@ struct XGradPipelineOptions : public PassPipelineOptions<XGradPipelineOptions> {
                          llvm::cl::desc("Lower projection kernels through linalg.generic"),
                          llvm::cl::init(true)};
   Option<bool> parallel{*this, "parallel",
-                        llvm::cl::desc("Run the parallel loops of kernels on OpenMP threads "
-                                       "(as many as `threads`, or every core)"),
+                        llvm::cl::desc("Run the parallel loops of kernels on one OpenMP thread "
+                                       "per core, also with threads=1 (0, the default, is that)"),
                         llvm::cl::init(false)};
-  Option<unsigned> threads{*this, "threads",
-                           llvm::cl::desc("OpenMP threads of parallel loops (1: sequential)"),
-                           llvm::cl::init(1)};
+  Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("OpenMP threads of parallel loops (0: one per core, 1: sequential)"),
+      llvm::cl::init(::xgrad::CompileOptions().threads)};
   Option<uint64_t> parallelMinWork{
       *this, "parallel-min-work",
       llvm::cl::desc("Estimated operations a parallel loop needs to run on threads (0: all)"),

@@ -74,7 +74,7 @@ for name, ins, exp in runs:
     pre = name.upper().replace("_", "-")
     for mode in ["", " --no-linalg", " --parallel --parallel-min-work=0"]:
         lines.append(f"// RUN: xgrad-run %s --target {name} {args} --precision 8{mode} | FileCheck %s --check-prefix={pre}")
-    lines.append(f"// RUN: xgrad-run %s --target {name} {args} --output %t.{name}.serial.npy && "
+    lines.append(f"// RUN: xgrad-run %s --target {name} {args} --num-threads 1 --output %t.{name}.serial.npy && "
                  f"env OMP_NUM_THREADS=2 xgrad-run %s --target {name} {args} --parallel --parallel-min-work=0 --output %t.{name}.parallel.npy && "
                  f"cmp %t.{name}.serial.npy %t.{name}.parallel.npy")
     text = fmt(exp).split("\n")

@@ -129,16 +129,20 @@ struct XGradParallelThresholdPass
       if (parallel.getRegion().isAncestor(bound.getParentRegion()))
         return;
     double work = std::max(1.0, estimateWork(nest.getRegion()));
-    // The fewest iterations whose work reaches minWork.
-    int64_t needed = std::max<int64_t>(1, int64_t(std::ceil(double(minWork) / work)));
+    // The fewest iterations whose work reaches minWork, and never one: a single iteration
+    // runs on one thread anyway, after a fork (minWork 0 still puts every loop on threads).
+    int64_t needed = minWork == 0
+                         ? 1
+                         : std::max<int64_t>(2, int64_t(std::ceil(double(minWork) / work)));
     omp::LoopNestOp copyable = soleLoop(parallel);
     OpBuilder builder(parallel);
     Location loc = parallel.getLoc();
     std::optional<int64_t> trips = staticTrips(nest);
-    if (trips && *trips >= needed)
+    if (needed <= 1 || (trips && *trips >= needed))
       return;
-    if (trips && copyable) {
-      // Too little work, known now: plain loops, no region at all.
+    bool rarelyEnough = !trips && needed > int64_t(dynamicLimit);
+    if ((trips || rarelyEnough) && copyable) {
+      // Too little work, known now, or in all but the largest runs: plain loops, no region.
       buildSequentialCopy(builder, loc, copyable);
       parallel.erase();
       return;

@@ -241,12 +241,17 @@ def XGradParallelThreshold : Pass<"xgrad-parallel-threshold", "::mlir::func::Fun
     Every `omp.parallel` (one per parallel kernel loop, after `convert-scf-to-openmp`) runs
     on its `num_threads` only when the loop's trip count times a static estimate of one
     iteration's work (the operations of its body, each loop nested in it counted by its
-    static trip count, a vector operation by its elements over 8) reaches `min-work`; else
-    on the calling thread alone. Forking and joining threads costs microseconds, more than
+    static trip count, a vector operation by its elements over 8) reaches `min-work` and the
+    loop has two iterations at least (one would run on one thread anyway, after a fork);
+    else on the calling thread alone (`min-work` 0: every loop on threads). Forking and joining threads costs microseconds, more than
     most kernels of a small model take: a README XOR training step has dozens of kernels of
     a few elements each. A loop whose trip count is a constant is decided here: below the
-    threshold it becomes plain `scf.for` loops, no region. Otherwise the trip count is
-    computed before the region; a body of at most `copy-limit` operations gets a copy as
+    threshold it becomes plain `scf.for` loops, no region. So does a loop whose trip count
+    is known only at run time when it would need more than `dynamic-limit` iterations (its
+    iterations are cheap: only the largest batches would pay for threads, and every region
+    costs compile time: the README XOR compiled 1.6x slower with a region per kernel).
+    Otherwise the trip count is computed before the region; a body of at most `copy-limit`
+    operations gets a copy as
     `scf.for` loops that a branch runs instead of the region below the threshold (even a
     region on one thread costs libomp's bookkeeping, several times a small kernel's work),
     a bigger body runs in the region with `num_threads` 1. With one thread or many the
@@ -257,6 +262,9 @@ def XGradParallelThreshold : Pass<"xgrad-parallel-threshold", "::mlir::func::Fun
            "Estimated operations a parallel loop needs before it runs on threads">,
     Option<"copyLimit", "copy-limit", "unsigned", /*default=*/"256",
            "Operations a loop body may have to get a sequential copy">,
+    Option<"dynamicLimit", "dynamic-limit", "unsigned", /*default=*/"256",
+           "Iterations a loop with a trip count unknown until run time may need to reach "
+           "min-work and still get threads">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect"];
 }
