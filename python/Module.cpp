@@ -402,6 +402,9 @@ PYBIND11_MODULE(_xgrad, m) {
       .def("prepare", [](Model &model, const std::string &target) {
         raiseIf(withoutGIL([&] { return model.prepare(target); }));
       }, py::arg("target"))
+      .def("prepare_all", [](Model &model, const std::vector<std::string> &targets) {
+        raiseIf(withoutGIL([&] { return model.prepareTargets(targets); }));
+      }, py::arg("targets"))
       .def("call", [](Model &model, const std::string &target, py::dict inputs) {
         Inputs views = viewsOf(model, target, inputs);
         return toNumpy(orRaise(callWithoutGIL(model, target, views)));

@@ -1,5 +1,6 @@
 //===- ModelTest.cpp - compile, call, fit, save and load ------------------===//
 #include "xgrad/Runtime/Model.h"
+#include "xgrad/Runtime/CompileCache.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -358,6 +359,41 @@ TEST(Model, LazyTargetsCompileOnceUnderConcurrentFirstCalls) {
        it.increment(error))
     entries += llvm::StringRef(it->path()).ends_with(".xgradmod");
   EXPECT_EQ(entries, 2u);
+  llvm::sys::fs::remove_directories(directory);
+}
+
+/// Targets prepared together compile at once, each once (a name given twice too), and give
+/// what sequential calls give; an unknown name fails the call with its name, and the
+/// targets that compiled stay usable.
+TEST(Model, TargetsPreparedTogetherCompileOnceEach) {
+  llvm::SmallString<128> directory;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("xgrad-prepare-test", directory));
+  CompileOptions options;
+  options.cacheDirectory = directory.str().str();
+  auto model = Model::compile(kLinear, options);
+  ASSERT_TRUE(bool(model)) << llvm::toString(model.takeError());
+  uint64_t misses = compileCacheStats(options).misses;
+  ASSERT_FALSE(bool((*model)->prepareTargets({"train", "predict", "train"})));
+  // Two compiles (each a lookup that missed), and the interface and the two targets' code.
+  EXPECT_EQ(compileCacheStats(options).misses, misses + 2);
+  EXPECT_EQ(compileCacheStats(options).entries, 3u);
+  auto sequential = compileOrDie(kLinear);
+  for (int step = 0; step < 3; ++step) {
+    ASSERT_TRUE(bool((*model)->call("train", data())));
+    ASSERT_TRUE(bool(sequential->call("train", data())));
+  }
+  std::map<std::string, Tensor> inputs{{"x", data()["x"]}};
+  auto got = (*model)->call("predict", inputs);
+  auto expected = sequential->call("predict", inputs);
+  ASSERT_TRUE(got && expected);
+  for (int64_t i = 0; i < expected->numElements(); ++i)
+    EXPECT_EQ(got->at(i), expected->at(i));
+
+  llvm::Error unknown = (*model)->prepareTargets({"predict", "nothing", "train"});
+  ASSERT_TRUE(bool(unknown));
+  EXPECT_NE(llvm::toString(std::move(unknown)).find("unknown or ambiguous target 'nothing'"),
+            std::string::npos);
+  EXPECT_TRUE(bool((*model)->call("predict", inputs)));
   llvm::sys::fs::remove_directories(directory);
 }
 } // namespace

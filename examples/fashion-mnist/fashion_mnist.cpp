@@ -206,9 +206,8 @@ int main(int argc, char **argv) {
   std::unique_ptr<xgrad::Model> model = orFail(xgrad::Model::compile(source, options));
   // Targets compile on their first call: the two this program calls are compiled here, so
   // that the time printed is the whole compile (or the compile cache's reading of it).
-  for (StringRef target : {"train", "predict"})
-    if (Error error = model->prepare(target))
-      fail(toString(std::move(error)));
+  if (Error error = model->prepareTargets({"train", "predict"}))
+    fail(toString(std::move(error)));
   if (!loadPath.empty())
     if (Error error = model->load(loadPath))
       fail(toString(std::move(error)));

@@ -12,6 +12,7 @@
 #include "mlir/Support/Timing.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/ThreadPool.h"
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -71,10 +72,15 @@ struct Model::Impl {
     /// The check messages of the code the function is in.
     const std::vector<std::string> *messages;
   };
-  /// Guards what follows, `code` and `whole`: a target's first calls from several threads
-  /// compile and link it once.
+  /// A target asked for, with a lock of its own: different targets compile at once, and a
+  /// target's first calls from several threads compile and link it once.
+  struct TargetSlot {
+    std::mutex mutex;
+    std::optional<LinkedTarget> linked;
+  };
+  /// Guards what follows, `code` and `whole` (not the compiles themselves).
   std::mutex mutex;
-  std::map<std::string, LinkedTarget> linked;
+  std::map<std::string, std::unique_ptr<TargetSlot>> slots;
   std::vector<std::unique_ptr<std::vector<std::string>>> pieceMessages;
 
   llvm::Expected<LinkedTarget> link(const std::string &symbol, mlir::TimingScope &timing);
@@ -82,20 +88,31 @@ struct Model::Impl {
 
 llvm::Expected<Model::Impl::LinkedTarget> Model::Impl::link(const std::string &symbol,
                                                             mlir::TimingScope &timing) {
-  std::lock_guard<std::mutex> lock(mutex);
-  if (auto found = linked.find(symbol); found != linked.end())
-    return found->second;
+  TargetSlot *slot;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::unique_ptr<TargetSlot> &entry = slots[symbol];
+    if (!entry)
+      entry = std::make_unique<TargetSlot>();
+    slot = entry.get();
+  }
+  std::lock_guard<std::mutex> targetLock(slot->mutex);
+  if (slot->linked)
+    return *slot->linked;
   LinkedTarget target;
   if (wholeLibrary) {
+    std::lock_guard<std::mutex> lock(mutex);
     auto function = code->lookupPacked(*wholeLibrary, symbol);
     if (!function)
       return function.takeError();
     target = {*function, &interface.checkMessages};
   } else if (lazy) {
+    // Without the model's lock: another target may compile meanwhile.
     llvm::Expected<CompiledModule> piece =
         compileModuleCached(source, options, timing, CodeSelection::one(symbol));
     if (!piece)
       return piece.takeError();
+    std::lock_guard<std::mutex> lock(mutex);
     mlir::TimingScope linkTiming = timing.nest("linking");
     auto library = code->add(piece->objectCode);
     if (!library)
@@ -110,13 +127,31 @@ llvm::Expected<Model::Impl::LinkedTarget> Model::Impl::link(const std::string &s
     return llvm::createStringError("the compiled module holds no code for target '%s'",
                                    symbol.c_str());
   }
-  linked[symbol] = target;
+  slot->linked = target;
   return target;
 }
 
 llvm::Error Model::prepare(StringRef name) {
   mlir::TimingScope untimed;
   return prepare(name, untimed);
+}
+
+llvm::Error Model::prepareTargets(llvm::ArrayRef<std::string> names) {
+  // Each on a thread of its own, up to one per core: a model's targets compile apart.
+  llvm::ThreadPoolStrategy strategy = llvm::hardware_concurrency(names.size());
+  strategy.Limit = true;
+  llvm::DefaultThreadPool pool(strategy);
+  std::mutex errorsMutex;
+  llvm::Error errors = llvm::Error::success();
+  for (const std::string &name : names)
+    pool.async([&, name] {
+      if (llvm::Error error = prepare(name)) {
+        std::lock_guard<std::mutex> lock(errorsMutex);
+        errors = llvm::joinErrors(std::move(errors), std::move(error));
+      }
+    });
+  pool.wait();
+  return errors;
 }
 
 llvm::Error Model::prepare(StringRef name, mlir::TimingScope &timing) {

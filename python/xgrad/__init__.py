@@ -425,9 +425,9 @@ class Model:
 
     def prepare(self, *targets):
         """Compiles the targets' code now instead of on their first calls (a no-op for code
-        already compiled); no targets: every target."""
-        for target in targets or self.targets:
-            self._model.prepare(target)
+        already compiled), each on a thread of its own up to one per core; no targets: every
+        target."""
+        self._model.prepare_all(list(targets or self.targets))
 
     def call(self, target, inputs=None):
         return self._model.call(target, dict(inputs or {}))

@@ -198,11 +198,18 @@ int main(int argc, char **argv) {
     if (!model)
       return model.takeError();
     // The targets it runs, compiled now: so the timing covers them (and an error in their
-    // code is a compile error).
-    for (StringRef name : {StringRef(trainTarget), StringRef(targetName)}) {
-      if (name.empty() || !(*model)->findTarget(name))
-        continue;
-      mlir::TimingScope targetTiming = compileTiming.nest(("target " + name).str());
+    // code is a compile error). At once, unless each is timed.
+    std::vector<std::string> names;
+    for (StringRef name : {StringRef(trainTarget), StringRef(targetName)})
+      if (!name.empty() && (*model)->findTarget(name) && !llvm::is_contained(names, name))
+        names.push_back(name.str());
+    if (!timeStages) {
+      if (Error error = (*model)->prepareTargets(names))
+        return std::move(error);
+      return model;
+    }
+    for (const std::string &name : names) {
+      mlir::TimingScope targetTiming = compileTiming.nest("target " + name);
       if (Error error = (*model)->prepare(name, targetTiming))
         return std::move(error);
     }

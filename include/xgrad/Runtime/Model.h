@@ -59,6 +59,9 @@ public:
   /// Compiles and links a target's code now rather than on its first call (with timers
   /// under `timing`); a no-op when it is already linked.
   llvm::Error prepare(llvm::StringRef target);
+  /// Compiles these targets at once, each on a thread of its own (up to one per core); the
+  /// error joins every target's.
+  llvm::Error prepareTargets(llvm::ArrayRef<std::string> targets);
   llvm::Error prepare(llvm::StringRef target, mlir::TimingScope &timing);
 
   /// Links compiled code (from compileModule, or read back from bytes) and creates the state
