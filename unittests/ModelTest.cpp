@@ -323,15 +323,26 @@ xgrad.graph @other {
 } // namespace
 
 namespace {
+/// kLinear compiled lazily, its compile cache in a directory of its own.
+class LazyModel : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("xgrad-lazy-test", directory));
+    options.cacheDirectory = directory.str().str();
+    auto compiled = Model::compile(kLinear, options);
+    ASSERT_TRUE(bool(compiled)) << llvm::toString(compiled.takeError());
+    model = std::move(*compiled);
+  }
+  void TearDown() override { llvm::sys::fs::remove_directories(directory); }
+
+  llvm::SmallString<128> directory;
+  CompileOptions options;
+  std::unique_ptr<Model> model;
+};
+
 /// Four threads make a lazily compiled target's first calls at once: it is compiled and
 /// linked once, and every thread gets the value one sequential call gives.
-TEST(Model, LazyTargetsCompileOnceUnderConcurrentFirstCalls) {
-  llvm::SmallString<128> directory;
-  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("xgrad-lazy-test", directory));
-  CompileOptions options;
-  options.cacheDirectory = directory.str().str();
-  auto model = Model::compile(kLinear, options);
-  ASSERT_TRUE(bool(model)) << llvm::toString(model.takeError());
+TEST_F(LazyModel, TargetsCompileOnceUnderConcurrentFirstCalls) {
   std::map<std::string, Tensor> inputs{{"x", data()["x"]}};
   auto expected = compileOrDie(kLinear)->call("predict", inputs);
   ASSERT_TRUE(bool(expected));
@@ -339,7 +350,7 @@ TEST(Model, LazyTargetsCompileOnceUnderConcurrentFirstCalls) {
   std::vector<std::thread> threads;
   for (auto &result : results)
     threads.emplace_back([&] {
-      auto value = (*model)->call("predict", inputs);
+      auto value = model->call("predict", inputs);
       if (value)
         result = std::move(*value);
       else
@@ -359,41 +370,33 @@ TEST(Model, LazyTargetsCompileOnceUnderConcurrentFirstCalls) {
        it.increment(error))
     entries += llvm::StringRef(it->path()).ends_with(".xgradmod");
   EXPECT_EQ(entries, 2u);
-  llvm::sys::fs::remove_directories(directory);
 }
 
 /// Targets prepared together compile at once, each once (a name given twice too), and give
 /// what sequential calls give; an unknown name fails the call with its name, and the
 /// targets that compiled stay usable.
-TEST(Model, TargetsPreparedTogetherCompileOnceEach) {
-  llvm::SmallString<128> directory;
-  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("xgrad-prepare-test", directory));
-  CompileOptions options;
-  options.cacheDirectory = directory.str().str();
-  auto model = Model::compile(kLinear, options);
-  ASSERT_TRUE(bool(model)) << llvm::toString(model.takeError());
+TEST_F(LazyModel, TargetsPreparedTogetherCompileOnceEach) {
   uint64_t misses = compileCacheStats(options).misses;
-  ASSERT_FALSE(bool((*model)->prepareTargets({"train", "predict", "train"})));
+  ASSERT_FALSE(bool(model->prepareTargets({"train", "predict", "train"})));
   // Two compiles (each a lookup that missed), and the interface and the two targets' code.
   EXPECT_EQ(compileCacheStats(options).misses, misses + 2);
   EXPECT_EQ(compileCacheStats(options).entries, 3u);
   auto sequential = compileOrDie(kLinear);
   for (int step = 0; step < 3; ++step) {
-    ASSERT_TRUE(bool((*model)->call("train", data())));
+    ASSERT_TRUE(bool(model->call("train", data())));
     ASSERT_TRUE(bool(sequential->call("train", data())));
   }
   std::map<std::string, Tensor> inputs{{"x", data()["x"]}};
-  auto got = (*model)->call("predict", inputs);
+  auto got = model->call("predict", inputs);
   auto expected = sequential->call("predict", inputs);
   ASSERT_TRUE(got && expected);
   for (int64_t i = 0; i < expected->numElements(); ++i)
     EXPECT_EQ(got->at(i), expected->at(i));
 
-  llvm::Error unknown = (*model)->prepareTargets({"predict", "nothing", "train"});
+  llvm::Error unknown = model->prepareTargets({"predict", "nothing", "train"});
   ASSERT_TRUE(bool(unknown));
   EXPECT_NE(llvm::toString(std::move(unknown)).find("unknown or ambiguous target 'nothing'"),
             std::string::npos);
-  EXPECT_TRUE(bool((*model)->call("predict", inputs)));
-  llvm::sys::fs::remove_directories(directory);
+  EXPECT_TRUE(bool(model->call("predict", inputs)));
 }
 } // namespace
