@@ -286,18 +286,23 @@ std::string mlir::xgrad::contractionScheduleSource(llvm::StringRef name,
     registerTile("row", "cache_part", 1);
     os << llvm::formatv("    %full = transform.cast %{0} : !transform.any_op to !transform.any_op\n",
                         tiles.peelK ? "reg_full" : "reg");
-    // One-row tiles fold to a vector-matrix product, which has no named op: vectorized as
-    // a generic, the reduction becomes a vector.contract all the same.
+    // One-row tiles are a vector-matrix product, which has no named op: vectorized as a
+    // generic, with their unit dimensions kept (the accumulator's read and write then match,
+    // and the hoisting below keeps it in registers), and A's broadcast folded into the
+    // contraction (else it multiplies a broadcast A elementwise and lowers to a horizontal
+    // sum per column: 3 us a row at 100x784x10, against 0.6 now).
     os << llvm::formatv(R"(
     %row_tile_loops = transform.get_parent_op %{0} {{deduplicate, op_name = "scf.for"} : (!transform.any_op) -> !transform.any_op
+    transform.annotate %row_tile_loops "xgrad.register_tiles" : !transform.any_op
     transform.foreach %row_tile_loops : !transform.any_op {{
     ^bb0(%one_row_loop: !transform.any_op):
-      transform.apply_patterns to %one_row_loop {{
-        transform.apply_patterns.linalg.fold_unit_extent_dims_via_slices
-        transform.apply_patterns.canonicalization
-      } : !transform.any_op
       %row_tile = transform.structured.match ops{{["linalg.generic"]} in %one_row_loop : (!transform.any_op) -> !transform.any_op
       transform.structured.vectorize %row_tile : !transform.any_op
+      transform.apply_patterns to %one_row_loop {{
+        transform.apply_patterns.vector.transfer_permutation_patterns
+        transform.apply_patterns.vector.reduction_to_contract
+        transform.apply_patterns.canonicalization
+      } : !transform.any_op
     }
 )",
                         tiles.peelK ? "row_full" : "row");
