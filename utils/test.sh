@@ -24,7 +24,11 @@ if [ $sanitize = 1 ]; then
   # Reports go to files, so that a test expecting a failure (`not xgrad-run ...`) cannot
   # hide one; a report also ends its process with an error.
   mkdir -p "$log/sanitizer"
-  export ASAN_OPTIONS="log_path=$log/sanitizer/asan:detect_leaks=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
+  # use_sigaltstack=0: a thread that first writes a file through LLVM (the object code of a
+  # target compiled on a thread of Model::prepareTargets) gets LLVM's alternate signal stack,
+  # and ASan, when the thread ends, unmaps it as its own and dies ("failed to deallocate");
+  # compiler-rt's fix (llvm/llvm-project#194868) is newer than clang 22's runtime.
+  export ASAN_OPTIONS="log_path=$log/sanitizer/asan:detect_leaks=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:use_sigaltstack=0"
   export UBSAN_OPTIONS="log_path=$log/sanitizer/ubsan:print_stacktrace=1:halt_on_error=1"
   # OpenMPI's own leaks (the file says how they are told from xgrad's).
   export LSAN_OPTIONS="suppressions=$root/utils/sanitizer/lsan.supp:print_suppressions=0"
