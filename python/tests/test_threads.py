@@ -9,7 +9,7 @@ import xgrad
 from xgrad import input, layers, optimizers
 
 
-def product_model(n):
+def product_model(n, threads):
     return xgrad.Model(f"""xgrad.graph @g {{
   %a = xgrad.input "a" : tensor<{n}x{n}xf32>
   %b = xgrad.input "b" : tensor<{n}x{n}xf32>
@@ -21,13 +21,15 @@ def product_model(n):
     xgrad.accumulate %p at [%y, %x] : f32
   }}
   xgrad.target "matmul" %c : tensor<*xf32>
-}}""")
+}}""", threads=threads)
 
 
 def test_other_threads_run_during_a_call():
     import time
     n = 1536
-    model = product_model(n)
+    # One thread: the call takes one core and the counter has the other (with the default,
+    # one thread per core, the kernel's threads would starve it whatever the GIL does).
+    model = product_model(n, threads=1)
     a = np.ones((n, n), np.float32)
     model.call("matmul", {"a": a, "b": a})  # compiled and warm
     running = threading.Event()
