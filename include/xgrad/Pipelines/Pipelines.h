@@ -56,8 +56,8 @@ struct XGradPipelineOptions : public PassPipelineOptions<XGradPipelineOptions> {
                          llvm::cl::desc("Lower projection kernels through linalg.generic"),
                          llvm::cl::init(true)};
   Option<bool> parallel{*this, "parallel",
-                        llvm::cl::desc("Run the parallel loops of kernels on one OpenMP thread "
-                                       "per core, also with threads=1 (0, the default, is that)"),
+                        llvm::cl::desc("One OpenMP thread per core, as threads=0 (the default) "
+                                       "means, even with threads=1"),
                         llvm::cl::init(false)};
   Option<unsigned> threads{
       *this, "threads",

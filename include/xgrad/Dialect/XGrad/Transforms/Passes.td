@@ -243,9 +243,9 @@ def XGradParallelThreshold : Pass<"xgrad-parallel-threshold", "::mlir::func::Fun
     iteration's work (the operations of its body, each loop nested in it counted by its
     static trip count, a vector operation by its elements over 8) reaches `min-work` and the
     loop has two iterations at least (one would run on one thread anyway, after a fork);
-    else on the calling thread alone (`min-work` 0: every loop on threads). Forking and joining threads costs microseconds, more than
-    most kernels of a small model take: a README XOR training step has dozens of kernels of
-    a few elements each. A loop whose trip count is a constant is decided here: below the
+    else on the calling thread alone (`min-work` 0: every loop on threads). Forking and
+    joining threads costs microseconds, more than most kernels of a small model take: a
+    README XOR training step has dozens of kernels of a few elements each. A loop whose trip count is a constant is decided here: below the
     threshold it becomes plain `scf.for` loops, no region. So does a loop whose trip count
     is known only at run time when it would need more than `dynamic-limit` iterations (its
     iterations are cheap: only the largest batches would pay for threads, and every region
