@@ -359,12 +359,13 @@ def _compile_options(threads=None, parallel=False, use_linalg=True, opt_level=2,
     floats as IEEE 754 says instead of flushing them to zero (slower: docs/Rationale.md);
     ``parallel_min_work``: the estimated operations a parallel loop needs to run on threads
     (smaller ones run on the calling thread; 0: every one; default 32768)."""
+    defaults = _xgrad.CompileOptions()
     if threads is None:
-        threads = _xgrad.CompileOptions().threads
+        threads = defaults.threads
     if threads < 0:
         raise ValueError(f"threads must be 0 (one per core) or more, got {threads}")
     if parallel_min_work is None:
-        parallel_min_work = _xgrad.CompileOptions().parallel_min_work
+        parallel_min_work = defaults.parallel_min_work
     return _xgrad.CompileOptions(threads=threads, use_linalg=use_linalg, opt_level=opt_level,
                                  source_name=source_name,
                                  schedule=os.fspath(schedule) if schedule else "",

@@ -12,20 +12,28 @@ namespace mlir::xgrad {
 
 using namespace mlir;
 
+/// Clones the body of `parallel` at the builder's insertion point, inside scf.for loops over
+/// its dimensions from `first` on; `mapping` already maps the induction variables before.
+static void buildSerialLoops(OpBuilder &builder, scf::ParallelOp parallel, unsigned first,
+                             IRMapping &mapping) {
+  Block &body = *parallel.getBody();
+  scf::buildLoopNest(builder, parallel.getLoc(), parallel.getLowerBound().drop_front(first),
+                     parallel.getUpperBound().drop_front(first),
+                     parallel.getStep().drop_front(first),
+                     [&](OpBuilder &inner, Location, ValueRange ivs) {
+                       mapping.map(body.getArguments().drop_front(first), ivs);
+                       for (Operation &op : body.without_terminator())
+                         inner.clone(op, mapping);
+                     });
+}
+
 /// Replaces a reduction-free scf.parallel by a nest of scf.for with the same body.
 static LogicalResult sequentialize(scf::ParallelOp parallel) {
   if (parallel.getNumReductions() != 0)
     return parallel.emitOpError("has reductions; xgrad lowers reductions to scf.for");
   OpBuilder builder(parallel);
-  Block &body = *parallel.getBody();
-  scf::buildLoopNest(builder, parallel.getLoc(), parallel.getLowerBound(),
-                     parallel.getUpperBound(), parallel.getStep(),
-                     [&](OpBuilder &inner, Location, ValueRange ivs) {
-                       IRMapping mapping;
-                       mapping.map(body.getArguments(), ivs);
-                       for (Operation &op : body.without_terminator())
-                         inner.clone(op, mapping);
-                     });
+  IRMapping mapping;
+  buildSerialLoops(builder, parallel, 0, mapping);
   parallel.erase();
   return success();
 }
@@ -63,17 +71,9 @@ static void keepLeadingParallel(scf::ParallelOp parallel, unsigned shared) {
                                        parallel.getUpperBound().take_front(shared),
                                        parallel.getStep().take_front(shared));
   builder.setInsertionPoint(outer.getBody()->getTerminator());
-  Block &body = *parallel.getBody();
   IRMapping mapping;
-  mapping.map(body.getArguments().take_front(shared), outer.getInductionVars());
-  scf::buildLoopNest(builder, loc, parallel.getLowerBound().drop_front(shared),
-                     parallel.getUpperBound().drop_front(shared),
-                     parallel.getStep().drop_front(shared),
-                     [&](OpBuilder &inner, Location, ValueRange ivs) {
-                       mapping.map(body.getArguments().drop_front(shared), ivs);
-                       for (Operation &op : body.without_terminator())
-                         inner.clone(op, mapping);
-                     });
+  mapping.map(parallel.getBody()->getArguments().take_front(shared), outer.getInductionVars());
+  buildSerialLoops(builder, parallel, shared, mapping);
   parallel.erase();
 }
 
@@ -112,14 +112,14 @@ struct XGradOuterParallelPass
     for (scf::ParallelOp parallel : nested)
       if (failed(sequentialize(parallel)))
         return signalPassFailure();
-    SmallVector<scf::ParallelOp> outermost;
+    SmallVector<std::pair<scf::ParallelOp, unsigned>> outermost;
     getOperation().walk([&](scf::ParallelOp parallel) {
-      if (parallel.getNumReductions() == 0 &&
-          sharedDimensions(parallel) < parallel.getNumLoops())
-        outermost.push_back(parallel);
+      unsigned shared = sharedDimensions(parallel);
+      if (parallel.getNumReductions() == 0 && shared < parallel.getNumLoops())
+        outermost.emplace_back(parallel, shared);
     });
-    for (scf::ParallelOp parallel : outermost)
-      keepLeadingParallel(parallel, sharedDimensions(parallel));
+    for (auto [parallel, shared] : outermost)
+      keepLeadingParallel(parallel, shared);
   }
 };
 } // namespace
